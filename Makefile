@@ -1,0 +1,44 @@
+# Two commands do all the set-up on a fresh Linux machine with Python 3.11:
+#   make run   venv + install + demonstration data into an empty store + start the app
+#   make test  venv + install (Debian's Chromium included) + every test
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+
+.PHONY: run test install install-dev system-deps demo-files clean
+
+$(VENV)/.runtime: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+# Browser tests drive Debian's Chromium (Playwright's own browser download is not used).
+system-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+run: install
+	$(PY) -m vanhoa demo
+	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+
+test: install-dev system-deps
+	$(PY) -m pytest -q
+
+# Rewrites data/demo/*.xlsx from vanhoa/demo.py (they are committed; run after changing it).
+demo-files: install
+	$(PY) -m vanhoa.demo
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis data/vanhoa.duckdb data/vanhoa.duckdb.wal

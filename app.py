@@ -1,0 +1,45 @@
+"""Router only: the sections, the pages, and the period selector every page shares."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from pages import archive, overview, upload  # noqa: E402
+from vanhoa import ui  # noqa: E402
+
+
+def main() -> None:
+    st.set_page_config(page_title="Đời sống văn hóa - VP UBND tỉnh Sơn La", page_icon="🏛️", layout="wide")
+    # URL paths differ from the file names in pages/ on purpose: a bookmark never hits Streamlit's
+    # legacy page of the same name on a fresh server (see the pages/ note in README).
+    navigation = st.navigation({
+        "Lãnh đạo": [
+            st.Page(overview.render, title="Tổng quan", icon=":material/dashboard:", url_path="tong-quan", default=True),
+        ],
+        "Văn thư đơn vị": [
+            st.Page(upload.render, title="Nộp báo cáo", icon=":material/upload_file:", url_path="nop-bao-cao"),
+        ],
+        "Quản trị": [
+            st.Page(archive.render, title="Kho tệp đã tải lên", icon=":material/inventory_2:", url_path="kho-tep"),
+        ],
+    })
+    with st.sidebar:
+        ui.busy_guard(_period_selector)
+    navigation.run()
+
+
+def _period_selector() -> None:
+    options = ui.period_options()
+    default = ui.latest_period_with_data() or options[-1]
+    if st.session_state.get(ui.PERIOD_KEY) not in options:
+        st.session_state[ui.PERIOD_KEY] = default
+    st.selectbox("Kỳ báo cáo", options, key=ui.PERIOD_KEY, format_func=ui.period_label)
+
+
+if __name__ == "__main__":
+    main()

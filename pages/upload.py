@@ -1,0 +1,218 @@
+"""Nộp báo cáo: template, upload, verdict (errors or preview + comparison), confirm, history."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from vanhoa import ui
+from vanhoa.compare import compare_figures, figures_of_return
+from vanhoa.form.template import build_template, template_filename
+from vanhoa.ingest import Checked, check, store_checked
+from vanhoa.store import sha256_of
+
+CHECKED = "upload_checked"  # sha256 -> Checked, so a rerun does not read the file again
+DONE = "upload_done"  # sha256 -> Vietnamese line saying what happened to the file
+ARCHIVED = "upload_archived"  # sha256 of rejected files already kept in the archive
+PROBLEM_COLUMNS = {"severity": "Mức", "where": "Trang!Ô", "value": "Giá trị", "message": "Nội dung"}
+
+
+def render() -> None:
+    st.title("Nộp báo cáo của đơn vị")
+    ref = ui.busy_guard(ui.reference)
+    st.session_state.setdefault(CHECKED, {})
+    st.session_state.setdefault(DONE, {})
+    st.session_state.setdefault(ARCHIVED, set())
+
+    left, right = st.columns(2)
+    unit = left.selectbox("Đơn vị", list(ref.units), format_func=ref.unit_name, key="upload_unit")
+    periods = ui.period_options()
+    shared = ui.selected_period()
+    period = right.selectbox("Kỳ báo cáo", periods, index=periods.index(shared) if shared in periods else len(periods) - 1,
+                             format_func=ui.period_label, key="upload_period")
+
+    st.download_button(
+        f"Tải biểu mẫu: {ref.unit_name(unit)}, {ui.period_label(period)}",
+        _template(unit, period),
+        file_name=template_filename(unit, period),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        key="template_download",
+    )
+    by = st.text_input("Người nộp", key="upload_by", placeholder="Họ tên người nộp (để trống: lấy 'Người lập' trong tệp)")
+
+    files = st.file_uploader(
+        "Tải lên tệp báo cáo (.xlsx, .xlsm, .xls, .xlsb, .ods) — có thể chọn nhiều tệp",
+        accept_multiple_files=True, key="upload_files",
+    )
+    if files:
+        _check_all(files, ref)
+        for uploaded in files:
+            _verdict(uploaded.name, uploaded.getvalue(), unit, by, ref)
+
+    st.divider()
+    _history(unit, ref)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _template(unit: str, period: str) -> bytes:
+    return build_template(unit, period, ui.reference())
+
+
+def _check_all(files, ref) -> None:
+    """Read and validate new files, with progress; results are kept for the session."""
+    pending = [f for f in files if sha256_of(f.getvalue()) not in st.session_state[CHECKED]]
+    if not pending:
+        return
+    bar = st.progress(0.0, text="Đang đọc tệp…")
+    for index, uploaded in enumerate(pending):
+        bar.progress(index / len(pending), text=f"Đang đọc và kiểm tra {uploaded.name} ({index + 1}/{len(pending)})…")
+        raw = uploaded.getvalue()
+        st.session_state[CHECKED][sha256_of(raw)] = check(raw, uploaded.name, ref)
+    bar.empty()
+
+
+def _problem_table(checked: Checked) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"severity": p.severity, "where": p.where, "value": p.value, "message": p.message} for p in checked.problems],
+        columns=list(PROBLEM_COLUMNS),
+    ).rename(columns=PROBLEM_COLUMNS)
+
+
+def _verdict(name: str, raw: bytes, unit: str, by: str, ref) -> None:
+    sha = sha256_of(raw)
+    checked: Checked = st.session_state[CHECKED][sha]
+    store = ui.get_store()
+    with st.container(border=True):
+        st.markdown(f"##### :material/description: {_escape(name)}")
+        if sha in st.session_state[DONE]:
+            st.success(st.session_state[DONE][sha])
+            return
+        if not checked.ok:
+            errors = checked.errors
+            if checked.unreadable:
+                st.error(f"Tệp bị từ chối: {checked.unreadable}")
+            else:
+                st.error(f"Tệp bị từ chối: {len(errors)} lỗi. Sửa các ô dưới đây rồi tải lên lại; "
+                         "báo cáo có lỗi không được lưu.")
+                st.dataframe(_problem_table(checked), hide_index=True, width="stretch")
+            # The bytes are kept even so (nothing uploaded is ever lost), once per file and session.
+            if sha not in st.session_state[ARCHIVED]:
+                ui.busy_guard(lambda: store_checked(store, checked, by or None))
+                st.session_state[ARCHIVED].add(sha)
+            st.caption("Tệp bị từ chối vẫn được lưu trong kho tệp để tra cứu; báo cáo của đơn vị không thay đổi.")
+            return
+        ret = checked.outcome.ret
+        unit_name, period_label = ref.unit_name(ret.unit_code), ui.period_label(ret.period_code)
+        st.write(f"Đơn vị: **{_escape(unit_name)}** · Kỳ báo cáo: **{period_label}**")
+        if ret.unit_code != unit:
+            st.warning(f"Tệp ghi đơn vị “{unit_name}”, khác đơn vị đang chọn; báo cáo sẽ được lưu cho “{unit_name}”.")
+        current = store.current_sha(sha)
+        if current and current[0] == ret.unit_code and current[1] == ret.period_code:
+            st.info(f"Tệp giống hệt phiên bản {current[2]} hiện hành: không có gì thay đổi, không cần lưu lại.")
+            return
+        if checked.outcome.warnings:
+            st.warning(f"{len(checked.outcome.warnings)} cảnh báo (không chặn việc lưu, được lưu kèm báo cáo):")
+            st.dataframe(_problem_table(checked), hide_index=True, width="stretch")
+        _preview(ret, ref)
+        if st.button("Xác nhận lưu", key=f"confirm-{sha}", type="primary", icon=":material/save:"):
+            who = by or ret.prepared_by or "(không ghi tên)"
+            done = ui.busy_guard(lambda: store_checked(store, checked, who))
+            if done.status == "accepted":
+                message = f"Đã lưu: {unit_name}, {period_label}, phiên bản {done.result.version} (hiện hành)."
+            else:
+                message = f"Không thay đổi: giống hệt phiên bản {done.result.version} hiện hành."
+            st.session_state[DONE][sha] = message
+            st.rerun()
+
+
+def _preview(ret, ref) -> None:
+    returns = ui.query("returns", unit=ret.unit_code, period=ret.period_code)
+    current_version = int(returns["version"].max()) if not returns.empty else None
+    current = (ui.query("return_figures", unit=ret.unit_code, period=ret.period_code, version=current_version)
+               if current_version else None)
+    diff = compare_figures(current, figures_of_return(ret))
+    if current_version:
+        changed = diff[diff["changed"]]
+        st.write(f"So với phiên bản {current_version} hiện hành: **{len(changed)}** số liệu thay đổi. "
+                 f"Lưu tệp này sẽ tạo phiên bản {current_version + 1}; các phiên bản cũ vẫn được giữ.")
+        show_all = st.toggle("Hiện mọi số liệu", key=f"all-{id(ret)}-{ret.unit_code}")
+        table = diff if show_all else changed
+        label_current = f"Phiên bản {current_version}"
+    else:
+        st.write("Đơn vị chưa có báo cáo cho kỳ này: tệp sẽ được lưu thành phiên bản 1.")
+        table, label_current = diff, "Hiện hành"
+    st.dataframe(
+        table.assign(changed=table["changed"].map({True: "thay đổi", False: ""})),
+        hide_index=True, width="stretch",
+        column_config={"item": "Mục", "figure": "Số liệu",
+                       "current": st.column_config.NumberColumn(label_current, format="localized"),
+                       "new": st.column_config.NumberColumn("Tệp mới", format="localized"),
+                       "changed": ""},
+    )
+    acts, events = len(ret.activities["date"]), len(ret.events["event"])
+    st.caption(f"Tệp có {ui.fmt_int(acts)} hoạt động và {ui.fmt_int(events)} dòng sự kiện. "
+               f"Đơn vị {'đạt' if ret.meets_standard else 'chưa đạt'} chuẩn văn hóa theo tệp này.")
+
+
+def _history(unit: str, ref) -> None:
+    st.subheader(f"Lịch sử nộp báo cáo: {ref.unit_name(unit)}")
+    history = ui.query("returns", unit=unit)
+    if history.empty:
+        st.caption("Đơn vị chưa nộp báo cáo nào.")
+    else:
+        shown = pd.DataFrame({
+            "Kỳ báo cáo": history["period"].map(ui.period_label),
+            "Phiên bản": [f"{v} (hiện hành)" if c else str(v) for v, c in zip(history["version"], history["current"])],
+            "Thời gian nộp": history["filed_at"].map(ui.fmt_time),
+            "Người nộp": history["filed_by"],
+            "Tệp": history["filename"],
+            "Khôi phục từ": history["restored_from"].map(lambda v: "" if pd.isna(v) else f"phiên bản {int(v)}"),
+            "Cảnh báo": history["warnings"].fillna(""),
+        })
+        st.dataframe(shown, hide_index=True, width="stretch")
+        _version_actions(unit, history)
+    rejected = ui.query("uploads", unit=unit, status="rejected")
+    if not rejected.empty:
+        with st.expander(f"Các lần tải lên bị từ chối ({len(rejected)}) — tệp vẫn được lưu trong kho"):
+            st.dataframe(pd.DataFrame({
+                "Thời gian": rejected["uploaded_at"].map(ui.fmt_time),
+                "Tệp": rejected["filename"], "Người nộp": rejected["uploaded_by"],
+                "Kỳ": rejected["period"].fillna(""),
+            }), hide_index=True, width="stretch")
+
+
+def _version_actions(unit: str, history: pd.DataFrame) -> None:
+    with st.expander("Tải tệp gốc hoặc khôi phục một phiên bản cũ"):
+        options = list(zip(history["period"], history["version"]))
+        choice = st.selectbox(
+            "Phiên bản", options, index=len(options) - 1, key=f"version-pick-{unit}",
+            format_func=lambda pv: f"{ui.period_label(pv[0])} — phiên bản {pv[1]}",
+        )
+        row = history[(history["period"] == choice[0]) & (history["version"] == choice[1])].iloc[0]
+        raw = ui.get_store().file_bytes(row["sha256"])
+        left, right = st.columns(2)
+        left.download_button("Tải tệp gốc", raw or b"", file_name=row["filename"] or "bao-cao.xlsx",
+                             key=f"original-{unit}-{choice}", disabled=raw is None)
+        if row["current"]:
+            right.caption("Đây là phiên bản hiện hành.")
+        elif right.button("Khôi phục phiên bản này", key=f"restore-{unit}-{choice}"):
+            result = ui.busy_guard(lambda: ui.get_store().restore(unit, choice[0], int(choice[1]), st.session_state.get("upload_by") or None))
+            st.session_state["restore_message"] = (
+                f"Đã khôi phục phiên bản {choice[1]} thành phiên bản {result.version} (hiện hành).")
+            st.rerun()
+        if st.session_state.get("restore_message"):
+            st.success(st.session_state.pop("restore_message"))
+
+
+def _escape(text: str) -> str:
+    """User text shown through markdown stays text (no links, no emphasis, no HTML)."""
+    specials = "\\`*_{}[]()#+-.!|<>~:$"
+    return "".join("\\" + ch if ch in specials else ch for ch in str(text))
+
+
+if __name__ == "__main__":
+    # Run directly (Streamlit's legacy mode on a fresh server): go through the app's router.
+    import app
+
+    app.main()

@@ -1,0 +1,28 @@
+-- activities: activity rows of the current version of each return.
+-- Filters are optional (null = all): $period, $unit (code), $kind, $commune,
+-- $date_from, $date_to, $search (words found in content, place or result).
+select a.period_code as period,
+       u.name as unit,
+       a.date,
+       a.content,
+       a.kind,
+       a.commune,
+       a.place,
+       a.participants,
+       a.cost,
+       a.result,
+       a.plan_item,
+       a.unit_code,
+       a.version
+from return_activities a
+join current_returns r using (unit_code, period_code, version)
+join units u on u.code = a.unit_code
+where ($period is null or a.period_code = $period)
+  and ($unit is null or a.unit_code = $unit)
+  and ($kind is null or a.kind = $kind)
+  and ($commune is null or a.commune = $commune)
+  and ($date_from is null or a.date >= $date_from::date)
+  and ($date_to is null or a.date <= $date_to::date)
+  and ($search is null
+       or concat_ws(' ', a.content, a.place, a.result, a.commune) ilike '%' || $search || '%')
+order by a.period_code, u.sort_order, a.date, a.row_no

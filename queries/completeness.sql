@@ -1,0 +1,36 @@
+-- completeness: whether each unit expected to report has filed, and whether on time.
+-- Parameters: $period, $unit (codes or null), $today (date the "days left/overdue" count from).
+-- On time is judged by the first filing; a later correction does not make a return late.
+with scope as (
+    select code as period_code, label as period_label, deadline
+    from periods
+    where code = $period
+       or ($period is null and code in (select period_code from returns))
+),
+
+filings as (
+    select unit_code, period_code, min(filed_at) as first_filed_at, max(version) as version
+    from returns
+    group by unit_code, period_code
+)
+
+select s.period_code as period,
+       u.name as unit,
+       case
+           when f.version is null then 'chưa nộp'
+           when f.first_filed_at::date <= s.deadline then 'đúng hạn'
+           else 'trễ hạn'
+       end as status,
+       f.first_filed_at as filed_at,
+       f.version,
+       s.deadline,
+       -- positive: days past the deadline; negative: days still left
+       date_diff('day', s.deadline, coalesce(f.first_filed_at::date, coalesce($today::date, current_date))) as days_after_deadline,
+       u.code as unit_code,
+       s.period_label
+from scope s
+cross join units u
+left join filings f on f.unit_code = u.code and f.period_code = s.period_code
+where u.active
+  and ($unit is null or u.code = $unit)
+order by s.period_code, u.sort_order

@@ -1,0 +1,24 @@
+-- events: event participation rows of the current version of each return.
+-- Filters are optional (null = all): $period, $unit (code), $event, $search.
+select e.period_code as period,
+       u.name as unit,
+       e.event,
+       e.date,
+       e.place,
+       e.registered,
+       e.participants,
+       e.achievement,
+       e.note,
+       ev.series,
+       e.unit_code,
+       e.version
+from return_events e
+join current_returns r using (unit_code, period_code, version)
+join units u on u.code = e.unit_code
+left join events ev on ev.name = e.event
+where ($period is null or e.period_code = $period)
+  and ($unit is null or e.unit_code = $unit)
+  and ($event is null or e.event = $event)
+  and ($search is null
+       or concat_ws(' ', e.event, e.place, e.achievement, e.note) ilike '%' || $search || '%')
+order by e.period_code, u.sort_order, e.date, e.row_no

@@ -1,0 +1,89 @@
+"""Shared fixtures: small workbooks written in memory, and empty stores in temporary folders."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+
+import pytest
+import xlsxwriter
+
+from vanhoa.form import spec
+from vanhoa.reference import Reference
+from vanhoa.store import Store
+
+STAFF_HEADER = [c.header for c in spec.STAFF_COLUMNS]
+ACTIVITY_HEADER = [c.header for c in spec.ACTIVITY_COLUMNS]
+EVENT_HEADER = [c.header for c in spec.EVENT_COLUMNS]
+
+
+def good_sheets(unit: str = "Phòng Tổng hợp", period: str = "6 tháng đầu năm 2022") -> dict[str, list[list]]:
+    """A valid return as grids anchored at A1: 9 CBCC + 2 VC, standard met, two activities, one event."""
+    return {
+        "Thông tin": [
+            ["Đơn vị", unit],
+            ["Kỳ báo cáo", period],
+            ["Người lập", "Lò Thị Hoa"],
+            ["Ngày lập", "10/06/2022"],
+        ],
+        "Chỉ tiêu": [
+            STAFF_HEADER,
+            ["Cán bộ, công chức", 9, 9, 6, 8, 8],
+            ["Viên chức", 2, 2, 1, 2, 1],
+            ["Lao động hợp đồng", 0, 0, 0, 0, 0],
+        ],
+        "Đơn vị văn hóa": [
+            ["Tiêu chuẩn", "Đạt", "Ghi chú"],
+            *[[text, "Có", None] for _, text in spec.CRITERIA],
+        ],
+        "Hoạt động": [
+            ACTIVITY_HEADER,
+            [dt.date(2022, 3, 15), "Tuyên truyền xây dựng nông thôn mới", "Giúp đỡ xã", "Chiềng Xuân",
+             "UBND xã", 12, 1500000, "Tốt", "III.3"],
+            ["20/04/2022", "Giao lưu văn nghệ", "Văn hóa - văn nghệ", None, "Hội trường", 30, 0, None, "III.1"],
+        ],
+        "Sự kiện": [
+            EVENT_HEADER,
+            ["Giải chạy VTM Mộc Châu 2022 (Marathon Mộc Châu)", "14/05/2022", "Mộc Châu", 5, 4, "Giải Ba 10 km", None],
+        ],
+    }
+
+
+def workbook_bytes(sheets: dict[str, list[list]]) -> bytes:
+    """Write grids (row 0 = Excel row 1) to an .xlsx in memory; dates as real Excel dates."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
+    date_format = book.add_format({"num_format": "dd/mm/yyyy"})
+    for name, grid in sheets.items():
+        sheet = book.add_worksheet(name)
+        for r, row in enumerate(grid):
+            for c, value in enumerate(row):
+                if value is None:
+                    continue
+                if isinstance(value, dt.date):
+                    sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), date_format)
+                elif isinstance(value, str):
+                    sheet.write_string(r, c, value)
+                else:
+                    sheet.write(r, c, value)
+    book.close()
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def sheets() -> dict[str, list[list]]:
+    """A fresh, valid set of grids that a test may break in one place."""
+    return copy.deepcopy(good_sheets())
+
+
+@pytest.fixture(scope="session")
+def ref() -> Reference:
+    """The shipped reference data (11 units, periods 2022-2030, the event list)."""
+    return Reference.from_csv()
+
+
+@pytest.fixture
+def store(tmp_path) -> Store:
+    """An empty store in a temporary folder, schema and reference data created."""
+    return Store(tmp_path / "test.duckdb")

@@ -1,0 +1,194 @@
+"""python -m vanhoa …: the command line of ../shared/spec/cli.md, on the store the app uses."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from vanhoa.store import StoreBusy
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called: exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own errors, in Vietnamese, exit 2
+        self.print_usage(sys.stderr)
+        print(f"Lỗi cú pháp lệnh: {message}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+
+
+def _parser() -> argparse.ArgumentParser:
+    db_help = "đường dẫn kho dữ liệu (mặc định data/vanhoa.duckdb hoặc biến VANHOA_DB)"
+    # --db may come before or after the command; SUPPRESS keeps a later default from erasing it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=argparse.SUPPRESS, help=db_help)
+    parser = _Parser(prog="python -m vanhoa",
+                     description="Theo dõi Phong trào “Toàn dân đoàn kết xây dựng đời sống văn hóa”.")
+    parser.add_argument("--db", default=None, help=db_help)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    ingest = sub.add_parser("ingest", parents=[common], help="kiểm tra và lưu các tệp báo cáo")
+    ingest.add_argument("files", nargs="+", metavar="FILE", help="tệp .xlsx/.xls/.ods hoặc thư mục chứa chúng")
+    ingest.add_argument("--by", help="người nộp (mặc định: tên người dùng máy)")
+
+    export = sub.add_parser("export", parents=[common], help="xuất một bảng dữ liệu")
+    export.add_argument("name", choices=["progress", "completeness", "activities", "events", "returns"])
+    export.add_argument("--period")
+    export.add_argument("--unit")
+    export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    export.add_argument("--out")
+
+    template = sub.add_parser("template", parents=[common], help="tạo biểu mẫu báo cáo điền sẵn")
+    template.add_argument("--unit", required=True)
+    template.add_argument("--period", required=True)
+    template.add_argument("--out", required=True)
+
+    report = sub.add_parser("report", parents=[common], help="soạn báo cáo gửi Sở VH, TT&DL")
+    report.add_argument("--period", required=True)
+    report.add_argument("--out", required=True)
+
+    users = sub.add_parser("users", parents=[common], help="quản lý tài khoản")
+    users.add_argument("action", nargs="+")
+    synth = sub.add_parser("synth", parents=[common], help="sinh dữ liệu giả lập quy mô tỉnh")
+    synth.add_argument("rest", nargs="*")
+
+    sub.add_parser("demo", parents=[common], help="nạp dữ liệu minh họa vào kho trống")
+    return parser
+
+
+def _period_code(store, text: str) -> str:
+    from vanhoa.form.rules import parse_period
+
+    code = parse_period(text)
+    if code is None or code not in store.reference().periods:
+        raise UsageError(f"kỳ báo cáo '{text}' không hợp lệ: dùng mã như 2022-H1, 2022-Y.")
+    return code
+
+
+def _unit_code(store, text: str) -> str:
+    ref = store.reference()
+    code = ref.unit_code(text)
+    if code is None:
+        close = ref.closest_units(text)
+        hint = f" Có phải: {'; '.join(close)}?" if close else ""
+        raise UsageError(f"không có đơn vị '{text}'.{hint}")
+    return code
+
+
+def _workbook_paths(arguments: list[str]) -> list[Path]:
+    paths: list[Path] = []
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            paths.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in WORKBOOK_SUFFIXES and p.is_file()))
+        elif path.is_file():
+            paths.append(path)
+        else:
+            raise UsageError(f"không tìm thấy tệp '{argument}'.")
+    if not paths:
+        raise UsageError("không có tệp bảng tính nào để nạp.")
+    return paths
+
+
+def cmd_ingest(store, args) -> int:
+    from vanhoa.ingest import ingest
+
+    paths = _workbook_paths(args.files)
+    by = args.by or f"{getpass.getuser()} (dòng lệnh)"
+    ref = store.reference()
+    status = EXIT_OK
+    for path in paths:
+        done = ingest(store, path.read_bytes(), path.name, by, ref=ref)
+        if done.status == "accepted":
+            result = done.result
+            warnings = len(done.checked.outcome.warnings)
+            note = f"; {warnings} cảnh báo" if warnings else ""
+            print(f"Đã nhận: {path.name} — {ref.unit_name(result.unit_code)}, "
+                  f"{ref.periods[result.period_code].label}, phiên bản {result.version}{note}")
+        elif done.status == "unchanged":
+            result = done.result
+            print(f"Không thay đổi: {path.name} — giống hệt phiên bản {result.version} hiện hành của "
+                  f"{ref.unit_name(result.unit_code)}, {ref.periods[result.period_code].label}")
+        else:
+            status = EXIT_REJECTED
+            errors = done.checked.errors
+            print(f"Bị từ chối: {path.name} — {len(errors)} lỗi")
+            for problem in errors:
+                print(f"  {problem.line()}")
+        sys.stdout.flush()
+    return status
+
+
+def cmd_export(store, args) -> int:
+    from vanhoa.export import TABLES, table_frame, to_csv_bytes, to_xlsx_bytes
+
+    filters = {}
+    if args.period:
+        filters["period"] = _period_code(store, args.period)
+    if args.unit:
+        filters["unit"] = _unit_code(store, args.unit)
+    if args.format == "xlsx" and not args.out:
+        raise UsageError("xuất Excel cần --out TỆP.xlsx.")
+    assert args.name in TABLES
+    frame = table_frame(store, args.name, **filters)
+    data = to_csv_bytes(frame) if args.format == "csv" else to_xlsx_bytes(frame, sheet=args.name)
+    if args.out:
+        Path(args.out).write_bytes(data)
+        print(f"Đã xuất {len(frame)} dòng vào {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    return EXIT_OK
+
+
+def cmd_template(store, args) -> int:
+    from vanhoa.form.template import build_template
+
+    unit = _unit_code(store, args.unit)
+    period = _period_code(store, args.period)
+    Path(args.out).write_bytes(build_template(unit, period, store.reference()))
+    print(f"Đã tạo biểu mẫu {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_demo(store, args) -> int:
+    from vanhoa.demo_load import load_demo
+
+    for line in load_demo(store):
+        print(line)
+    return EXIT_OK
+
+
+def cmd_not_yet(store, args) -> int:
+    print(f"Lệnh '{args.command}' chưa có trong phiên bản này của ứng dụng.", file=sys.stderr)
+    return EXIT_USAGE
+
+
+COMMANDS = {"ingest": cmd_ingest, "export": cmd_export, "template": cmd_template, "demo": cmd_demo,
+            "report": cmd_not_yet, "users": cmd_not_yet, "synth": cmd_not_yet}
+
+
+def main(argv: list[str] | None = None) -> int:
+    from vanhoa.store import Store
+
+    args = _parser().parse_args(argv)
+    try:
+        store = Store(args.db)
+        return COMMANDS[args.command](store, args)
+    except UsageError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except StoreBusy as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,37 @@
+"""`python -m vanhoa demo`: load the demonstration returns under data/demo/ into an empty store."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+from typing import Iterator
+
+from vanhoa import DEMO_DIR
+from vanhoa.ingest import ingest
+from vanhoa.store import Store
+
+
+def load_demo(store: Store, folder: Path = DEMO_DIR) -> Iterator[str]:
+    """Ingest every file of the manifest with its recorded filing time; one line per file."""
+    if not store.is_empty():
+        yield "Kho dữ liệu đã có báo cáo: không nạp dữ liệu minh họa (chỉ nạp vào kho trống)."
+        return
+    manifest = folder / "manifest.csv"
+    if not manifest.exists():
+        from vanhoa.demo import write_demo
+
+        write_demo(folder)
+    ref = store.reference()
+    with open(manifest, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    accepted = 0
+    for row in rows:
+        path = folder / row["file"]
+        done = ingest(store, path.read_bytes(), path.name, row["filed_by"], ref=ref,
+                      filed_at=dt.datetime.fromisoformat(row["filed_at"]))
+        if done.status != "accepted":
+            problems = "; ".join(p.line() for p in done.checked.errors)
+            raise RuntimeError(f"demo file {path.name} was not accepted: {done.status} {problems}")
+        accepted += 1
+    yield f"Đã nạp {accepted} báo cáo minh họa vào {store.path}."

@@ -1,0 +1,145 @@
+"""One cell's value -> a typed value, or the Vietnamese rule it breaks.
+
+Each parser returns (value, None) or (None, message). Empty cells give (None, None): whether
+empty is allowed is the caller's business.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+from vanhoa.form import spec
+from vanhoa.text import clean_text, match_key
+
+_WHOLE_RE = re.compile(r"^\d+$")
+_GROUPED_RE = re.compile(r"^\d{1,3}(?:([. \u00a0\u202f])\d{3})(?:\1\d{3})*$")
+_DATE_PATTERNS = (
+    (re.compile(r"^(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})$"), "dmy"),
+    (re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$"), "dmy"),
+    (re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$"), "dmy"),
+    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$"), "ymd"),
+)
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def is_empty(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not clean_text(value))
+
+
+def show(value: object) -> str:
+    """A cell value as the clerk would recognise it in a message."""
+    if value is None:
+        return "(trống)"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer():
+            return f"{int(value)}"
+        return f"{value:g}".replace(".", ",")
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    text = clean_text(str(value)) if isinstance(value, str) else str(value)
+    if isinstance(value, str) and not text:
+        return "(trống)"
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def parse_whole(value: object, what: str = "số nguyên") -> tuple[int | None, str | None]:
+    """A whole number >= 0, typed as a number or as text with Vietnamese thousand separators."""
+    rule = f"phải là {what} không âm, viết như 58 hoặc 1.200"
+    if is_empty(value):
+        return None, None
+    if isinstance(value, bool) or isinstance(value, (dt.date, dt.time, dt.timedelta)):
+        return None, rule
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and (math.isnan(value) or math.isinf(value) or not value.is_integer()):
+            return None, rule
+        number = int(value)
+        return (number, None) if number >= 0 else (None, rule)
+    text = clean_text(str(value))
+    if _WHOLE_RE.match(text):
+        return int(text), None
+    if _GROUPED_RE.match(text):
+        return int(re.sub(r"\D", "", text)), None
+    return None, rule
+
+
+def parse_date(value: object) -> tuple[dt.date | None, str | None]:
+    rule = "phải là ngày hợp lệ, dạng dd/mm/yyyy (ví dụ 05/12/2022)"
+    if is_empty(value):
+        return None, None
+    if isinstance(value, dt.datetime):
+        return value.date(), None
+    if isinstance(value, dt.date):
+        return value, None
+    if isinstance(value, bool):
+        return None, rule
+    if isinstance(value, (int, float)):
+        # A date typed into a cell formatted as a number arrives as its Excel serial.
+        if isinstance(value, float) and not value.is_integer():
+            return None, rule
+        if 1 <= value <= 80000:
+            return _EXCEL_EPOCH + dt.timedelta(days=int(value)), None
+        return None, rule
+    text = clean_text(str(value))
+    for pattern, order in _DATE_PATTERNS:
+        found = pattern.match(text)
+        if found:
+            a, b, c = (int(part) for part in found.groups())
+            day, month, year = (a, b, c) if order == "dmy" else (c, b, a)
+            try:
+                return dt.date(year, month, day), None
+            except ValueError:
+                return None, rule
+    return None, rule
+
+
+_YES = {match_key(word) for word in spec.YES_WORDS}
+_NO = {match_key(word) for word in spec.NO_WORDS}
+
+
+def parse_yesno(value: object) -> tuple[bool | None, str | None]:
+    rule = "phải là Có/Không (hoặc x, Đạt/Chưa đạt, TRUE/FALSE, 1/0, ✓)"
+    if is_empty(value):
+        return False, None
+    if isinstance(value, bool):
+        return value, None
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value), None
+    if isinstance(value, str):
+        key = match_key(value)
+        if key in _YES:
+            return True, None
+        if key in _NO:
+            return False, None
+    return None, rule
+
+
+def parse_text(value: object) -> str | None:
+    if is_empty(value):
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.date, dt.datetime)):
+        return show(value)
+    return clean_text(str(value))
+
+
+def column_letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def cell_ref(row: int, col: int) -> str:
+    """0-based grid position -> Excel reference ("C7")."""
+    return f"{column_letters(col)}{row + 1}"

@@ -1,0 +1,79 @@
+"""One uploaded file from bytes to a stored version: read, validate, keep, commit.
+
+The app's upload page and `python -m vanhoa ingest` both go through here, so a file gets the
+same verdict wherever it arrives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from vanhoa.form.read import WorkbookRejected, read_workbook
+from vanhoa.form.rules import ERROR, Outcome, Problem, validate
+from vanhoa.reference import Reference
+from vanhoa.store import CommitResult, Store
+
+
+@dataclass
+class Checked:
+    """A file's verdict before anything is stored."""
+    filename: str
+    raw: bytes
+    outcome: Outcome | None = None
+    unreadable: str | None = None  # one-line reason when the bytes are not a workbook at all
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome is not None and self.outcome.ok
+
+    @property
+    def problems(self) -> list[Problem]:
+        if self.unreadable:
+            return [Problem("", "", "", self.unreadable, ERROR)]
+        return self.outcome.problems if self.outcome else []
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+
+@dataclass
+class Ingested:
+    checked: Checked
+    result: CommitResult | None = None
+    upload_id: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        if self.result is None:
+            return "rejected"
+        return self.result.status
+
+
+def check(raw: bytes, filename: str, ref: Reference) -> Checked:
+    try:
+        workbook = read_workbook(raw, filename)
+    except WorkbookRejected as exc:
+        return Checked(filename, raw, unreadable=str(exc))
+    return Checked(filename, raw, outcome=validate(workbook, ref))
+
+
+def store_checked(store: Store, checked: Checked, by: str | None, filed_at: dt.datetime | None = None) -> Ingested:
+    """Commit a valid file as a new version; keep a rejected one's bytes and problems."""
+    if not checked.ok:
+        ret = checked.outcome.draft if checked.outcome else None
+        upload_id = store.record_upload(
+            checked.raw, checked.filename, by, "rejected", checked.problems,
+            unit_code=ret.unit_code if ret else None, period_code=ret.period_code if ret else None,
+            at=filed_at,
+        )
+        return Ingested(checked, None, upload_id)
+    result = store.commit(checked.outcome.ret, checked.raw, checked.filename, by, filed_at=filed_at)
+    return Ingested(checked, result, result.upload_id)
+
+
+def ingest(store: Store, raw: bytes, filename: str, by: str | None,
+           ref: Reference | None = None, filed_at: dt.datetime | None = None) -> Ingested:
+    return store_checked(store, check(raw, filename, ref or store.reference()), by, filed_at)

@@ -1,0 +1,425 @@
+"""The store: one DuckDB database, one writer path for the app and the command line.
+
+- Connections are short-lived, one per operation and thread, so that the app never holds the
+  file's lock while idle and `python -m vanhoa ingest` can write while the app runs. When
+  another process holds the lock, we wait and retry, then give a clear Vietnamese message.
+- Writes in this process go through one lock, so version numbers are never given twice; across
+  processes DuckDB's file lock does the same.
+- A commit is one transaction: a failure half-way leaves the store as it was.
+- Every uploaded file's bytes are kept once per SHA-256 in `files`; every upload, accepted or
+  not, has a row in `uploads`.
+
+Only this module knows which back end it runs on; pages, queries and the CLI see tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import threading
+import time
+import uuid
+import zoneinfo
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from vanhoa import DATA_DIR, QUERIES_DIR
+from vanhoa.form import spec
+from vanhoa.form.rules import Problem, Return
+from vanhoa.reference import Reference, period_from_row, read_reference_csv
+
+DEFAULT_DB = DATA_DIR / "vanhoa.duckdb"
+LOCAL_TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+SCHEMA_VERSION = 1
+
+_MIGRATIONS: dict[int, list[str]] = {
+    1: [
+        """create table units (code varchar primary key, name varchar not null, short_name varchar,
+               kind varchar, sort_order integer, active boolean not null default true)""",
+        """create table periods (code varchar primary key, kind varchar not null, year integer not null,
+               label varchar not null, start_date date not null, end_date date not null, deadline date not null)""",
+        """create table targets (code varchar primary key, name varchar not null, numerator varchar,
+               denominator varchar, goal decimal(5, 4) not null, sort_order integer)""",
+        """create table events (name varchar primary key, series varchar, year integer, kind varchar,
+               added_by_upload varchar)""",
+        "create table settings (key varchar primary key, value varchar)",
+        "create table files (sha256 varchar primary key, size bigint not null, content blob not null)",
+        """create table uploads (upload_id varchar primary key, sha256 varchar not null, filename varchar,
+               uploaded_by varchar, uploaded_at timestamp not null, status varchar not null,
+               unit_code varchar, period_code varchar, version integer, problems varchar)""",
+        """create table returns (unit_code varchar not null, period_code varchar not null, version integer not null,
+               filed_at timestamp not null, filed_by varchar, sha256 varchar not null, upload_id varchar,
+               filename varchar, prepared_by varchar, prepared_on date, phone varchar, email varchar,
+               form_version integer, restored_from integer, warnings varchar,
+               primary key (unit_code, period_code, version))""",
+        """create table return_staff (unit_code varchar, period_code varchar, version integer, staff_group varchar,
+               total integer, ethics integer, culture integer, families integer, cultural_families integer)""",
+        """create table return_criteria (unit_code varchar, period_code varchar, version integer,
+               criterion varchar, met boolean, note varchar)""",
+        """create table return_activities (unit_code varchar, period_code varchar, version integer, row_no integer,
+               date date, content varchar, kind varchar, commune varchar, place varchar, participants integer,
+               cost bigint, result varchar, plan_item varchar)""",
+        """create table return_events (unit_code varchar, period_code varchar, version integer, row_no integer,
+               event varchar, date date, place varchar, registered integer, participants integer,
+               achievement varchar, note varchar)""",
+        # The newest version of each unit and period is the one the dashboard shows.
+        """create view current_returns as
+               select * from returns
+               qualify version = max(version) over (partition by unit_code, period_code)""",
+    ],
+}
+
+
+class StoreBusy(Exception):
+    """Another process holds the database file. The message is Vietnamese."""
+
+
+@dataclass(frozen=True)
+class CommitResult:
+    status: str  # accepted | unchanged
+    unit_code: str
+    period_code: str
+    version: int
+    upload_id: str | None
+
+    @property
+    def accepted(self) -> bool:
+        return self.status == "accepted"
+
+
+def now_local() -> dt.datetime:
+    """Wall-clock time in Việt Nam, without tzinfo (what clerks and deadlines mean)."""
+    return dt.datetime.now(LOCAL_TZ).replace(tzinfo=None)
+
+
+def sha256_of(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def resolve_target(db: str | os.PathLike | None = None) -> str:
+    return str(db or os.environ.get("VANHOA_DB") or DEFAULT_DB)
+
+
+_process_lock = threading.Lock()
+_write_locks: dict[str, threading.RLock] = {}
+_migrated: set[str] = set()
+_local_versions: dict[str, int] = {}
+
+
+class Store:
+    def __init__(self, db: str | os.PathLike | None = None, busy_timeout: float = 20.0) -> None:
+        self.target = resolve_target(db)
+        self.path = Path(self.target)
+        self.busy_timeout = busy_timeout
+        with _process_lock:
+            self._write_lock = _write_locks.setdefault(str(self.path.resolve()), threading.RLock())
+
+    # ------------------------------------------------------------ connections
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + self.busy_timeout
+        pause = 0.02
+        while True:
+            try:
+                return duckdb.connect(str(self.path))
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower():
+                    raise
+                if time.monotonic() > deadline:
+                    holder = re.search(r"PID (\d+)", str(exc))
+                    who = f" (tiến trình {holder.group(1)})" if holder else ""
+                    raise StoreBusy(
+                        f"Kho dữ liệu {self.path.name} đang được một tiến trình khác sử dụng{who}. "
+                        "Vui lòng thử lại sau ít phút."
+                    ) from exc
+                time.sleep(pause)
+                pause = min(pause * 2, 0.5)
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection for one operation, schema ensured; closed (and the file unlocked) after."""
+        con = self._open()
+        try:
+            key = str(self.path.resolve())
+            if key not in _migrated:
+                with self._write_lock:
+                    self._migrate(con)
+                _migrated.add(key)
+            yield con
+        finally:
+            con.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The single writer path: one lock in this process, one transaction, all or nothing."""
+        with self._write_lock, self.connect() as con:
+            con.begin()
+            try:
+                yield con
+                con.commit()
+            except BaseException:
+                con.rollback()
+                raise
+            finally:
+                _local_versions[self.target] = _local_versions.get(self.target, 0) + 1
+
+    def data_version(self) -> str:
+        """Changes whenever the database changes: the key of every cached query result."""
+        parts = [str(_local_versions.get(self.target, 0))]
+        for path in (self.path, Path(str(self.path) + ".wal")):
+            try:
+                stat = path.stat()
+                parts.append(f"{stat.st_mtime_ns}:{stat.st_size}")
+            except FileNotFoundError:
+                parts.append("-")
+        return "/".join(parts)
+
+    # ------------------------------------------------------------ schema
+
+    def _migrate(self, con: duckdb.DuckDBPyConnection) -> None:
+        con.execute("create table if not exists schema_migrations (version integer primary key, applied_at timestamp)")
+        done = {row[0] for row in con.execute("select version from schema_migrations").fetchall()}
+        for version in sorted(_MIGRATIONS):
+            if version in done:
+                continue
+            con.begin()
+            try:
+                for statement in _MIGRATIONS[version]:
+                    con.execute(statement)
+                if version == 1:
+                    self._seed_reference(con)
+                con.execute("insert into schema_migrations values (?, ?)", [version, now_local()])
+                con.commit()
+            except BaseException:
+                con.rollback()
+                raise
+
+    @staticmethod
+    def _seed_reference(con: duckdb.DuckDBPyConnection) -> None:
+        tables = read_reference_csv()
+        for row in tables["units"]:
+            con.execute("insert into units values (?, ?, ?, ?, ?, true)",
+                        [row["code"], row["name"], row["short_name"], row["kind"], int(row["sort_order"])])
+        for row in tables["periods"]:
+            period = period_from_row(row)
+            con.execute("insert into periods values (?, ?, ?, ?, ?, ?, ?)",
+                        [period.code, period.kind, period.year, period.label, period.start, period.end, period.deadline])
+        for row in tables["targets"]:
+            con.execute("insert into targets values (?, ?, ?, ?, ?, ?)",
+                        [row["code"], row["name"], row["numerator"], row["denominator"], row["goal"], int(row["sort_order"])])
+        for row in tables["events"]:
+            con.execute("insert into events values (?, ?, ?, ?, null)", [row["name"], row["series"], int(row["year"]), row["kind"]])
+        for row in tables["settings"]:
+            con.execute("insert into settings values (?, ?)", [row["key"], row["value"]])
+
+    # ------------------------------------------------------------ reading
+
+    def reference(self) -> Reference:
+        with self.connect() as con:
+            units = con.execute("select code, name from units where active order by sort_order, code").fetchall()
+            periods = con.execute(
+                "select code, kind, year, label, start_date, end_date, deadline from periods order by code").fetchall()
+            events = [row[0] for row in con.execute("select name from events order by year, name").fetchall()]
+            settings = dict(con.execute("select key, value from settings").fetchall())
+        return Reference(
+            units=dict(units),
+            periods={row[0]: period_from_row(dict(zip(
+                ("code", "kind", "year", "label", "start_date", "end_date", "deadline"), row))) for row in periods},
+            events=events,
+            supported_commune=settings.get("supported_commune", "Chiềng Xuân"),
+        )
+
+    def query(self, name: str, **params) -> pd.DataFrame:
+        """Run queries/<name>.sql with bound parameters."""
+        with self.connect() as con:
+            return run_query(con, name, **params)
+
+    def is_empty(self) -> bool:
+        with self.connect() as con:
+            return con.execute("select count(*) from returns").fetchone()[0] == 0
+
+    def file_bytes(self, sha256: str) -> bytes | None:
+        with self.connect() as con:
+            row = con.execute("select content from files where sha256 = ?", [sha256]).fetchone()
+        return bytes(row[0]) if row else None
+
+    def current_sha(self, sha256: str) -> tuple[str, str, int] | None:
+        """(unit, period, version) when this exact file is already some unit's current version."""
+        with self.connect() as con:
+            return con.execute(
+                "select unit_code, period_code, version from current_returns where sha256 = ? limit 1", [sha256]
+            ).fetchone()
+
+    # ------------------------------------------------------------ writing
+
+    def _keep_file(self, con: duckdb.DuckDBPyConnection, raw: bytes, sha: str) -> None:
+        con.execute(
+            "insert into files select ?, ?, ? where not exists (select 1 from files where sha256 = ?)",
+            [sha, len(raw), raw, sha],
+        )
+
+    def record_upload(self, raw: bytes, filename: str, by: str | None, status: str,
+                      problems: list[Problem] = (), unit_code: str | None = None,
+                      period_code: str | None = None, at: dt.datetime | None = None) -> str:
+        """Keep a file that was not stored as a return (rejected, unreadable): nothing is lost."""
+        sha = sha256_of(raw)
+        upload_id = uuid.uuid4().hex
+        with self.transaction() as con:
+            self._keep_file(con, raw, sha)
+            con.execute(
+                "insert into uploads values (?, ?, ?, ?, ?, ?, ?, ?, null, ?)",
+                [upload_id, sha, filename, by, at or now_local(), status, unit_code or None, period_code or None,
+                 json.dumps([p.as_dict() for p in problems], ensure_ascii=False)],
+            )
+        return upload_id
+
+    def commit(self, ret: Return, raw: bytes, filename: str, by: str | None,
+               filed_at: dt.datetime | None = None) -> CommitResult:
+        """Store a valid return as the next version of its unit and period, in one transaction."""
+        sha = sha256_of(raw)
+        at = filed_at or now_local()
+        upload_id = uuid.uuid4().hex
+        with self.transaction() as con:
+            self._keep_file(con, raw, sha)
+            latest = con.execute(
+                "select max(version), arg_max(sha256, version) from returns where unit_code = ? and period_code = ?",
+                [ret.unit_code, ret.period_code],
+            ).fetchone()
+            if latest[0] is not None and latest[1] == sha:
+                con.execute(
+                    "insert into uploads values (?, ?, ?, ?, ?, 'unchanged', ?, ?, ?, '[]')",
+                    [upload_id, sha, filename, by, at, ret.unit_code, ret.period_code, latest[0]],
+                )
+                return CommitResult("unchanged", ret.unit_code, ret.period_code, latest[0], upload_id)
+            version = (latest[0] or 0) + 1
+            details = json.dumps([p.as_dict() for p in ret.warnings], ensure_ascii=False)
+            warnings = "\n".join(p.line() for p in ret.warnings)  # readable where the return is shown
+            con.execute(
+                "insert into uploads values (?, ?, ?, ?, ?, 'accepted', ?, ?, ?, ?)",
+                [upload_id, sha, filename, by, at, ret.unit_code, ret.period_code, version, details],
+            )
+            con.execute(
+                "insert into returns values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?)",
+                [ret.unit_code, ret.period_code, version, at, by, sha, upload_id, filename, ret.prepared_by,
+                 ret.prepared_on, ret.phone, ret.email, ret.form_version, warnings],
+            )
+            key = [ret.unit_code, ret.period_code, version]
+            con.executemany(
+                "insert into return_staff values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [key + [s.group, s.total, s.ethics, s.culture, s.families, s.cultural_families] for s in ret.staff],
+            )
+            con.executemany(
+                "insert into return_criteria values (?, ?, ?, ?, ?, ?)",
+                [key + [code, met, note] for code, (met, note) in ret.criteria.items()],
+            )
+            self._insert_rows(con, "return_activities", key, ret.activities, _ACTIVITY_TYPES)
+            self._insert_rows(con, "return_events", key, ret.events, _EVENT_TYPES)
+            for name in ret.new_events:
+                year = int(ret.period_code[:4])
+                con.execute(
+                    "insert into events select ?, null, ?, null, ? where not exists (select 1 from events where name = ?)",
+                    [name, year, upload_id, name],
+                )
+        return CommitResult("accepted", ret.unit_code, ret.period_code, version, upload_id)
+
+    @staticmethod
+    def _insert_rows(con, table: str, key: list, columns: dict[str, list], types: dict[str, pa.DataType]) -> None:
+        count = len(next(iter(columns.values()), []))
+        if not count:
+            return
+        arrays = {"row_no": pa.array(range(1, count + 1), pa.int32())}
+        for name, kind in types.items():
+            arrays[name] = pa.array(columns[name], kind)
+        rows = pa.table(arrays)
+        names = ", ".join(arrays)
+        con.register("_incoming_rows", rows)
+        try:
+            # Table names come from this module's constants, never from input.
+            con.execute(
+                "insert into " + table + " select $unit, $period, $version, " + names + " from _incoming_rows",
+                {"unit": key[0], "period": key[1], "version": key[2]},
+            )
+        finally:
+            con.unregister("_incoming_rows")
+
+    def restore(self, unit_code: str, period_code: str, version: int, by: str | None) -> CommitResult:
+        """Make an older version current again, as a new version that copies it."""
+        with self.transaction() as con:
+            old = con.execute(
+                "select sha256 from returns where unit_code = ? and period_code = ? and version = ?",
+                [unit_code, period_code, version],
+            ).fetchone()
+            if old is None:
+                raise ValueError(f"Không có phiên bản {version} của {unit_code} kỳ {period_code}.")
+            latest = con.execute(
+                "select max(version) from returns where unit_code = ? and period_code = ?", [unit_code, period_code]
+            ).fetchone()[0]
+            if latest == version:
+                return CommitResult("unchanged", unit_code, period_code, version, None)
+            new = latest + 1
+            params = {"unit": unit_code, "period": period_code, "old": version, "new": new}
+            con.execute(
+                """insert into returns
+                   select unit_code, period_code, $new, $at, $by, sha256, upload_id, filename, prepared_by,
+                          prepared_on, phone, email, form_version, $old, warnings
+                   from returns where unit_code = $unit and period_code = $period and version = $old""",
+                params | {"at": now_local(), "by": by},
+            )
+            for table in ("return_staff", "return_criteria", "return_activities", "return_events"):
+                columns = [row[0] for row in con.execute(
+                    "select column_name from information_schema.columns where table_name = ? order by ordinal_position",
+                    [table]).fetchall()]
+                rest = ", ".join(columns[3:])
+                con.execute(
+                    "insert into " + table + " select unit_code, period_code, $new, " + rest + " from " + table
+                    + " where unit_code = $unit and period_code = $period and version = $old",
+                    params,
+                )
+        return CommitResult("accepted", unit_code, period_code, new, None)
+
+
+_ACTIVITY_TYPES = {
+    "date": pa.date32(), "content": pa.string(), "kind": pa.string(), "commune": pa.string(),
+    "place": pa.string(), "participants": pa.int32(), "cost": pa.int64(), "result": pa.string(),
+    "plan_item": pa.string(),
+}
+_EVENT_TYPES = {
+    "event": pa.string(), "date": pa.date32(), "place": pa.string(), "registered": pa.int32(),
+    "participants": pa.int32(), "achievement": pa.string(), "note": pa.string(),
+}
+assert list(_ACTIVITY_TYPES) == [c.field for c in spec.ACTIVITY_COLUMNS]
+assert list(_EVENT_TYPES) == [c.field for c in spec.EVENT_COLUMNS]
+
+
+# ---------------------------------------------------------------- queries
+
+_PARAM_RE = re.compile(r"\$([a-z_][a-z0-9_]*)")
+_sql_cache: dict[str, str] = {}
+
+
+def load_sql(name: str) -> str:
+    if name not in _sql_cache:
+        if not re.fullmatch(r"[a-z0-9_]+", name):
+            raise ValueError(f"bad query name {name!r}")
+        _sql_cache[name] = (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    return _sql_cache[name]
+
+
+def run_query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
+    """queries/<name>.sql with its $parameters bound; a parameter not given is null (no filter)."""
+    sql = load_sql(name)
+    wanted = dict.fromkeys(_PARAM_RE.findall(sql))
+    unknown = set(params) - set(wanted)
+    if unknown:
+        raise TypeError(f"query {name} has no parameter {sorted(unknown)}")
+    return con.execute(sql, {key: params.get(key) for key in wanted}).df()

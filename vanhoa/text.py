@@ -1,0 +1,57 @@
+"""Text normalisation for matching what clerks type against the form's fixed words.
+
+Clerks' files arrive in NFD (macOS, some Vietnamese keyboards), with the old tone placement
+("hoà", "khoẻ"), the Icelandic Ð typed for Đ, non-breaking spaces and stray control
+characters. `match_key` folds all of these so that two spellings of one word compare equal.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Old-style tone placement (on the second vowel of oa/oe/uy) -> new style, after NFC.
+_OLD_TONES = {}
+for _base, _marks in (("o", "òóỏõọ"), ("u", "ùúủũụ")):
+    for _second in ("a", "e") if _base == "o" else ("y",):
+        _toned = {"a": "àáảãạ", "e": "èéẻẽẹ", "y": "ỳýỷỹỵ"}[_second]
+        for _plain_mark, _new_mark in zip(_toned, _marks):
+            # "oà" -> "òa", "uý" -> "úy"
+            _OLD_TONES[_base + _plain_mark] = _new_mark + _second
+_OLD_TONE_RE = re.compile("|".join(sorted(_OLD_TONES, key=len, reverse=True)))
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_SPACE_RE = re.compile(r"\s+")
+_PUNCT_RE = re.compile(r"[,.;:\-\u2010-\u2015_/]+")
+
+
+def clean_text(value: str) -> str:
+    """NFC, no control or bidi characters, single spaces, trimmed. What we store."""
+    text = unicodedata.normalize("NFC", value)
+    text = _CONTROL_RE.sub("", text).replace("\u00a0", " ")
+    text = text.replace("\u00d0", "\u0110").replace("\u00f0", "\u0111")  # Ð/ð typed for Đ/đ
+    lines = [_SPACE_RE.sub(" ", line).strip() for line in text.splitlines()]
+    return "\n".join(line for line in lines if line)
+
+
+def match_key(value: object) -> str:
+    """A folded form for comparisons: case, accents' placement, punctuation and spacing ignored."""
+    text = clean_text(str(value)).casefold()
+    text = _OLD_TONE_RE.sub(lambda m: _OLD_TONES[m.group(0)], text)
+    text = _PUNCT_RE.sub(" ", text)
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def header_keys(value: object) -> list[str]:
+    """Keys a header cell may match: the whole text, its first line, and the text without notes
+    in brackets ("Tổng số\\n(người)", "Kinh phí (đồng)")."""
+    text = clean_text(str(value))
+    if not text:
+        return []
+    candidates = [text, text.split("\n")[0], re.sub(r"[\(\[][^\)\]]*[\)\]]", " ", text)]
+    keys: list[str] = []
+    for candidate in candidates:
+        key = match_key(candidate)
+        if key and key not in keys:
+            keys.append(key)
+    return keys

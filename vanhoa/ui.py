@@ -1,0 +1,132 @@
+"""Streamlit helpers shared by the pages: the store, cached queries, Vietnamese formats, downloads.
+
+This is the only module of the package that imports streamlit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+import streamlit as st
+
+from vanhoa.reference import Reference
+from vanhoa.store import Store, StoreBusy
+
+PERIOD_KEY = "period"  # the shared period selector's session key
+
+
+# ---------------------------------------------------------------- formats
+
+
+def fmt_int(value) -> str:
+    """1234 -> '1.234'; None -> '—'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return "—"
+    return f"{int(value):,}".replace(",", ".")
+
+
+def fmt_pct(ratio, digits: int = 1) -> str:
+    """0.6195 -> '61,9 %'."""
+    if ratio is None or (isinstance(ratio, float) and math.isnan(ratio)) or ratio is pd.NA:
+        return "—"
+    return f"{ratio * 100:.{digits}f}".replace(".", ",") + " %"
+
+
+def fmt_money(value) -> str:
+    return "—" if value is None or pd.isna(value) else f"{fmt_int(value)} đ"
+
+
+def fmt_date(value) -> str:
+    if value is None or value is pd.NaT or (not isinstance(value, (dt.date, pd.Timestamp)) and pd.isna(value)):
+        return "—"
+    return pd.Timestamp(value).strftime("%d/%m/%Y")
+
+
+def fmt_time(value) -> str:
+    """'14:05 05/12/2022' (the glossary's time format)."""
+    if value is None or value is pd.NaT or pd.isna(value):
+        return "—"
+    return pd.Timestamp(value).strftime("%H:%M %d/%m/%Y")
+
+
+# ---------------------------------------------------------------- store
+
+
+@st.cache_resource
+def get_store() -> Store:
+    """The store object (it holds no connection: each operation opens and closes its own)."""
+    return Store()
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cached_query(target: str, data_version: str, name: str, params: tuple) -> pd.DataFrame:
+    # Pure: the result depends only on the arguments, data_version included.
+    return Store(target).query(name, **dict(params))
+
+
+def query(name: str, **params) -> pd.DataFrame:
+    """A query's result, cached until the store's data changes."""
+    store = get_store()
+    return _cached_query(store.target, store.data_version(), name, tuple(sorted(params.items())))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _cached_reference(target: str, data_version: str) -> Reference:
+    return Store(target).reference()
+
+
+def reference() -> Reference:
+    store = get_store()
+    return _cached_reference(store.target, store.data_version())
+
+
+def busy_guard(action):
+    """Run `action`; a store held by another process gives a Vietnamese message, not a traceback."""
+    try:
+        return action()
+    except StoreBusy as exc:
+        st.error(str(exc))
+        if st.button("Thử lại", key=f"retry-{id(action)}"):
+            st.rerun()
+        st.stop()
+
+
+def period_options() -> list[str]:
+    """Periods to choose from: those with a return, and those whose deadline has come."""
+    ref = reference()
+    filed = set(query("returns")["period"])
+    today = dt.date.today()
+    codes = [code for code, period in ref.periods.items() if code in filed or period.start <= today]
+    return sorted(codes)
+
+
+def latest_period_with_data() -> str | None:
+    filed = sorted(set(query("returns")["period"]))
+    return filed[-1] if filed else None
+
+
+def selected_period() -> str:
+    """The period chosen in the sidebar (shared by every page)."""
+    value = st.session_state.get(PERIOD_KEY)
+    if value:
+        return value
+    return latest_period_with_data() or period_options()[0]
+
+
+def period_label(code: str) -> str:
+    period = reference().periods.get(code)
+    return period.label if period else code
+
+
+def download_buttons(frame: pd.DataFrame, stem: str, key: str) -> None:
+    """'Tải xuống CSV' and 'Tải xuống Excel' for exactly the rows shown."""
+    from vanhoa.export import to_csv_bytes, to_xlsx_bytes
+
+    left, right = st.columns(2)
+    left.download_button("Tải xuống CSV", to_csv_bytes(frame), file_name=f"{stem}.csv",
+                         mime="text/csv", key=f"{key}-csv", width="stretch")
+    right.download_button("Tải xuống Excel", to_xlsx_bytes(frame), file_name=f"{stem}.xlsx",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          key=f"{key}-xlsx", width="stretch")
