@@ -12,7 +12,7 @@ from vanhoa.ingest import Checked, check, store_checked
 from vanhoa.store import sha256_of
 
 CHECKED = "upload_checked"  # sha256 -> Checked, so a rerun does not read the file again
-DONE = "upload_done"  # sha256 -> Vietnamese line saying what happened to the file
+DONE = "upload_done"  # uploaded file's id -> Vietnamese line saying what was stored
 ARCHIVED = "upload_archived"  # sha256 of rejected files already kept in the archive
 PROBLEM_COLUMNS = {"severity": "Mức", "where": "Trang!Ô", "value": "Giá trị", "message": "Nội dung"}
 
@@ -48,7 +48,7 @@ def render() -> None:
     if files:
         _check_all(files, ref)
         for uploaded in files:
-            _verdict(uploaded.name, uploaded.getvalue(), unit, by, ref)
+            _verdict(uploaded.file_id, uploaded.name, uploaded.getvalue(), unit, by, ref)
 
     st.divider()
     _history(unit, ref)
@@ -79,14 +79,14 @@ def _problem_table(checked: Checked) -> pd.DataFrame:
     ).rename(columns=PROBLEM_COLUMNS)
 
 
-def _verdict(name: str, raw: bytes, unit: str, by: str, ref) -> None:
+def _verdict(file_id: str, name: str, raw: bytes, unit: str, by: str, ref) -> None:
     sha = sha256_of(raw)
     checked: Checked = st.session_state[CHECKED][sha]
     store = ui.get_store()
     with st.container(border=True):
         st.markdown(f"##### :material/description: {_escape(name)}")
-        if sha in st.session_state[DONE]:
-            st.success(st.session_state[DONE][sha])
+        if file_id in st.session_state[DONE]:
+            st.success(st.session_state[DONE][file_id])
             return
         if not checked.ok:
             errors = checked.errors
@@ -122,7 +122,7 @@ def _verdict(name: str, raw: bytes, unit: str, by: str, ref) -> None:
                 message = f"Đã lưu: {unit_name}, {period_label}, phiên bản {done.result.version} (hiện hành)."
             else:
                 message = f"Không thay đổi: giống hệt phiên bản {done.result.version} hiện hành."
-            st.session_state[DONE][sha] = message
+            st.session_state[DONE][file_id] = message
             st.rerun()
 
 

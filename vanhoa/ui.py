@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from vanhoa.reference import Reference
-from vanhoa.store import Store, StoreBusy
+from vanhoa.store import Store, StoreBusy, resolve_target
 
 PERIOD_KEY = "period"  # the shared period selector's session key
 
@@ -55,9 +55,14 @@ def fmt_time(value) -> str:
 
 
 @st.cache_resource
+def _store_for(target: str) -> Store:
+    return Store(target)
+
+
 def get_store() -> Store:
-    """The store object (it holds no connection: each operation opens and closes its own)."""
-    return Store()
+    """The store named by VANHOA_DB (or the default). It holds no connection: each operation
+    opens and closes its own, so the command line can write while the app runs."""
+    return _store_for(resolve_target())
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

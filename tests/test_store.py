@@ -1,0 +1,166 @@
+"""The store: versions per unit and period, raw files kept, identical re-uploads, restore,
+all-or-nothing commits, concurrent writers, and another process holding the file."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+
+import pandas as pd
+import pytest
+from conftest import good_sheets, workbook_bytes
+
+from vanhoa.ingest import check, ingest, store_checked
+from vanhoa.store import Store, StoreBusy, sha256_of
+
+TABLES = ("returns", "return_staff", "return_criteria", "return_activities", "return_events", "files", "uploads",
+          "events")
+
+
+def counts(store: Store) -> dict[str, int]:
+    with store.connect() as con:
+        return {table: con.execute("select count(*) from " + table).fetchone()[0] for table in TABLES}
+
+
+def changed(culture: int = 7) -> dict:
+    """The good return with one number changed (Tham gia hoạt động văn hóa of CBCC)."""
+    sheets = good_sheets()
+    sheets["Chỉ tiêu"][1][3] = culture
+    return sheets
+
+
+def test_schema_is_created_with_reference_data(store):
+    with store.connect() as con:
+        assert con.execute("select count(*) from units where active").fetchone()[0] == 11
+        assert con.execute("select deadline from periods where code = '2022-Y'").fetchone()[0].isoformat() == "2022-12-05"
+        assert con.execute("select max(version) from schema_migrations").fetchone()[0] == 1
+    assert store.reference().supported_commune == "Chiềng Xuân"
+
+
+def test_each_upload_is_a_new_version_and_older_ones_are_kept(store):
+    first, second = workbook_bytes(good_sheets()), workbook_bytes(changed())
+    assert ingest(store, first, "v1.xlsx", "Lò Thị Hoa").result.version == 1
+    assert ingest(store, second, "v2.xlsx", "Lò Thị Hoa").result.version == 2
+    returns = store.query("returns")
+    assert returns[["version", "current", "filed_by", "filename"]].values.tolist() == [
+        [1, False, "Lò Thị Hoa", "v1.xlsx"], [2, True, "Lò Thị Hoa", "v2.xlsx"]]
+    assert store.file_bytes(sha256_of(first)) == first and store.file_bytes(sha256_of(second)) == second
+    old = store.query("return_figures", unit="TH", period="2022-H1", version=1)
+    new = store.query("return_figures", unit="TH", period="2022-H1", version=2)
+    culture = "Tham gia hoạt động văn hóa"
+    assert old[(old["item"] == "CBCC") & (old["figure"] == culture)]["value"].tolist() == [6]
+    assert new[(new["item"] == "CBCC") & (new["figure"] == culture)]["value"].tolist() == [7]
+    # the dashboard reads the current version only
+    progress = store.query("progress", period="2022-H1", unit="TH")
+    assert progress[progress["target"] == "T2"][["numerator", "denominator"]].values.tolist() == [[8, 11]]
+
+
+def test_identical_reupload_changes_nothing_and_says_so(store):
+    raw = workbook_bytes(good_sheets())
+    ingest(store, raw, "a.xlsx", "A")
+    before = counts(store)
+    again = ingest(store, raw, "a-copy.xlsx", "B")
+    assert (again.status, again.result.version) == ("unchanged", 1)
+    after = counts(store)
+    assert after == before | {"uploads": before["uploads"] + 1}  # the attempt is logged, nothing else
+    assert store.query("uploads")["status"].tolist() == ["unchanged", "accepted"]
+
+
+def test_rejected_upload_keeps_bytes_and_problems(store):
+    broken = good_sheets()
+    broken["Chỉ tiêu"][1][1] = "58,5"
+    raw = workbook_bytes(broken)
+    done = ingest(store, raw, "loi.xlsx", "C")
+    assert done.status == "rejected"
+    uploads = store.query("uploads")
+    assert uploads[["filename", "status", "unit_code", "period"]].values.tolist() == [
+        ["loi.xlsx", "rejected", "TH", "2022-H1"]]
+    assert json.loads(uploads["problems"][0])[0]["cell"] == "B2"
+    assert store.file_bytes(uploads["sha256"][0]) == raw
+    assert store.query("returns").empty
+
+
+def test_restore_makes_an_old_version_current_as_a_new_version(store):
+    ingest(store, workbook_bytes(good_sheets()), "v1.xlsx", "A")
+    ingest(store, workbook_bytes(changed()), "v2.xlsx", "A")
+    result = store.restore("TH", "2022-H1", 1, "Trưởng phòng")
+    assert (result.status, result.version) == ("accepted", 3)
+    returns = store.query("returns")
+    assert returns[["version", "current", "filed_by"]].values.tolist() == [
+        [1, False, "A"], [2, False, "A"], [3, True, "Trưởng phòng"]]
+    assert [None if pd.isna(v) else int(v) for v in returns["restored_from"]] == [None, None, 1]
+    v1 = store.query("return_figures", unit="TH", period="2022-H1", version=1)
+    v3 = store.query("return_figures", unit="TH", period="2022-H1", version=3)
+    assert v1.equals(v3)
+    assert len(store.query("activities", period="2022-H1")) == 2  # activities came back with it
+
+
+def test_a_failure_half_way_leaves_the_store_as_it_was(store, monkeypatch):
+    ingest(store, workbook_bytes(good_sheets()), "v1.xlsx", "A")
+    before = counts(store)
+    checked = check(workbook_bytes(changed()), "v2.xlsx", store.reference())
+    real_insert = Store._insert_rows
+
+    def fail_on_events(con, table, *args):
+        if table == "return_events":  # staff, criteria and activities are written by now
+            raise OSError("disk full")
+        return real_insert(con, table, *args)
+
+    monkeypatch.setattr(Store, "_insert_rows", staticmethod(fail_on_events))
+    with pytest.raises(OSError):
+        store_checked(store, checked, "A")
+    assert counts(store) == before
+    assert store.query("returns")["version"].tolist() == [1]
+
+
+def test_concurrent_commits_in_one_process_never_share_a_version(store):
+    files = [workbook_bytes(changed(culture)) for culture in range(1, 7)]
+    ref = store.reference()
+    checked = [check(raw, f"f{i}.xlsx", ref) for i, raw in enumerate(files)]
+    results, errors = [], []
+
+    def worker(item):
+        try:
+            results.append(store_checked(store, item, "clerk").result.version)
+        except Exception as exc:  # pragma: no cover - a failure is the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(item,)) for item in checked]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(results) == [1, 2, 3, 4, 5, 6]
+    assert store.query("returns")["version"].tolist() == [1, 2, 3, 4, 5, 6]
+
+
+def test_other_process_holding_the_file_gets_a_clear_message_then_a_retry_succeeds(tmp_path):
+    path = tmp_path / "busy.duckdb"
+    Store(path).is_empty()  # create it
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import duckdb, sys, time
+            con = duckdb.connect({str(path)!r})
+            print("locked", flush=True)
+            time.sleep(float(sys.argv[1]))
+        """), "1.5"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        impatient = Store(path, busy_timeout=0.3)
+        with pytest.raises(StoreBusy) as caught:
+            impatient.is_empty()
+        assert str(caught.value).startswith("Kho dữ liệu busy.duckdb đang được một tiến trình khác sử dụng (tiến trình ")
+        assert str(caught.value).endswith("). Vui lòng thử lại sau ít phút.")
+        started = time.monotonic()
+        patient = Store(path, busy_timeout=20)
+        assert patient.is_empty() is True  # waited for the holder to finish, then read
+        assert time.monotonic() - started > 0.2
+    finally:
+        holder.wait(timeout=10)

@@ -1,0 +1,101 @@
+"""The upload page driven like a clerk would: a file with a mistake, the fix, the preview with
+what changes, the confirmation, the identical re-upload, and the history below."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import good_sheets, workbook_bytes
+from streamlit.testing.v1 import AppTest
+
+from vanhoa.store import Store
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def upload_page():
+    from pages import upload
+
+    upload.render()
+
+
+@pytest.fixture
+def page(tmp_path, monkeypatch):
+    """The upload page on an empty store of its own."""
+    monkeypatch.setenv("VANHOA_DB", str(tmp_path / "page.duckdb"))
+    at = AppTest.from_function(upload_page, default_timeout=30)
+    at.run()
+    assert not at.exception
+    return at, Store(tmp_path / "page.duckdb")
+
+
+def texts(elements) -> list[str]:
+    return [element.value for element in elements]
+
+
+def test_reject_fix_preview_confirm(page):
+    at, store = page
+    broken = good_sheets()
+    broken["Chỉ tiêu"][1][2] = 10  # 10 keep the ethics code out of 9 staff
+    at.file_uploader[0].set_value(("bao-cao-TH.xlsx", workbook_bytes(broken), XLSX)).run()
+    assert not at.exception
+    assert texts(at.error) == ["Tệp bị từ chối: 1 lỗi. Sửa các ô dưới đây rồi tải lên lại; báo cáo có lỗi không được lưu."]
+    errors = at.dataframe[0].value
+    assert errors.to_dict("records") == [{
+        "Mức": "lỗi", "Trang!Ô": "Chỉ tiêu!C2", "Giá trị": "10",
+        "Nội dung": "'Thực hiện tốt chuẩn mực đạo đức, văn hóa công sở' (10) không được lớn hơn 'Tổng số' (9)."}]
+    assert store.query("returns").empty
+    assert store.query("uploads")["status"].tolist() == ["rejected"]  # the bytes are kept anyway
+
+    at.file_uploader[0].set_value(("bao-cao-TH.xlsx", workbook_bytes(good_sheets()), XLSX)).run()
+    assert not at.exception and not at.error
+    assert "Đơn vị chưa có báo cáo cho kỳ này: tệp sẽ được lưu thành phiên bản 1." in texts(at.markdown)
+    confirm = next(b for b in at.button if b.label == "Xác nhận lưu")
+    confirm.click().run()
+    assert texts(at.success) == ["Đã lưu: Phòng Tổng hợp, 6 tháng đầu năm 2022, phiên bản 1 (hiện hành)."]
+    returns = store.query("returns")
+    assert returns[["period", "unit", "version", "current"]].values.tolist() == [["2022-H1", "Phòng Tổng hợp", 1, True]]
+    history = next(d.value for d in at.dataframe if "Kỳ báo cáo" in d.value.columns)
+    assert history[["Kỳ báo cáo", "Phiên bản", "Tệp"]].values.tolist() == [
+        ["6 tháng đầu năm 2022", "1 (hiện hành)", "bao-cao-TH.xlsx"]]
+
+
+def test_new_version_shows_which_numbers_change_then_identical_is_a_no_op(page):
+    at, store = page
+    at.file_uploader[0].set_value(("v1.xlsx", workbook_bytes(good_sheets()), XLSX)).run()
+    next(b for b in at.button if b.label == "Xác nhận lưu").click().run()
+
+    changed = good_sheets()
+    changed["Chỉ tiêu"][1][3] = 7  # culture 6 -> 7
+    at.file_uploader[0].set_value(("v2.xlsx", workbook_bytes(changed), XLSX)).run()
+    assert ("So với phiên bản 1 hiện hành: **1** số liệu thay đổi. Lưu tệp này sẽ tạo phiên bản 2; "
+            "các phiên bản cũ vẫn được giữ.") in texts(at.markdown)
+    diff = at.dataframe[0].value
+    assert diff[["item", "figure", "current", "new"]].values.tolist() == [
+        ["Cán bộ, công chức", "Tham gia hoạt động văn hóa", 6, 7]]
+    next(b for b in at.button if b.label == "Xác nhận lưu").click().run()
+    assert texts(at.success) == ["Đã lưu: Phòng Tổng hợp, 6 tháng đầu năm 2022, phiên bản 2 (hiện hành)."]
+
+    at.file_uploader[0].set_value(("lai-lan-nua.xlsx", workbook_bytes(changed), XLSX)).run()
+    assert texts(at.info) == ["Tệp giống hệt phiên bản 2 hiện hành: không có gì thay đổi, không cần lưu lại."]
+    assert not [b for b in at.button if b.label == "Xác nhận lưu"]
+    assert store.query("returns")["version"].tolist() == [1, 2]
+
+
+def test_unreadable_file_gets_one_line(page):
+    at, store = page
+    at.file_uploader[0].set_value(("bao-cao.pdf", b"%PDF-1.4 ...", "application/pdf")).run()
+    assert texts(at.error) == ["Tệp bị từ chối: Tệp là PDF, không phải bảng tính Excel: hãy tải lên tệp .xlsx "
+                               "của biểu mẫu."]
+    assert store.query("uploads")[["filename", "status"]].values.tolist() == [["bao-cao.pdf", "rejected"]]
+
+
+def test_several_files_at_once(page):
+    at, store = page
+    other = good_sheets(unit="Phòng Kinh tế")
+    at.file_uploader[0].set_value([
+        ("th.xlsx", workbook_bytes(good_sheets()), XLSX),
+        ("kt.xlsx", workbook_bytes(other), XLSX),
+    ]).run()
+    assert len([b for b in at.button if b.label == "Xác nhận lưu"]) == 2
+    assert texts(at.warning) == ["Tệp ghi đơn vị “Phòng Kinh tế”, khác đơn vị đang chọn; báo cáo sẽ được lưu "
+                                 "cho “Phòng Kinh tế”."]
