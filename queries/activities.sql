@@ -1,6 +1,7 @@
 -- activities: activity rows of the current version of each return.
 -- Filters are optional (null = all): $period, $unit (code), $kind, $commune,
--- $date_from, $date_to, $search (words found in content, place or result).
+-- $date_from, $date_to, $search (text found in content, place, result
+-- or commune; taken literally, so '%' or '_' match only themselves).
 select a.period_code as period,
        u.name as unit,
        a.date,
@@ -24,5 +25,5 @@ where ($period is null or a.period_code = $period)
   and ($date_from is null or a.date >= $date_from::date)
   and ($date_to is null or a.date <= $date_to::date)
   and ($search is null
-       or concat_ws(' ', a.content, a.place, a.result, a.commune) ilike '%' || $search || '%')
+       or contains(lower(concat_ws(' ', a.content, a.place, a.result, a.commune)), lower($search)))
 order by a.period_code, u.sort_order, a.date, a.row_no

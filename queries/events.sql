@@ -20,5 +20,5 @@ where ($period is null or e.period_code = $period)
   and ($unit is null or e.unit_code = $unit)
   and ($event is null or e.event = $event)
   and ($search is null
-       or concat_ws(' ', e.event, e.place, e.achievement, e.note) ilike '%' || $search || '%')
+       or contains(lower(concat_ws(' ', e.event, e.place, e.achievement, e.note)), lower($search)))
 order by e.period_code, u.sort_order, e.date, e.row_no

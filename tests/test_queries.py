@@ -1,0 +1,177 @@
+"""Each query in queries/ on its own, against a small store, with the exact rows expected.
+
+The small store: Phòng Tổng hợp filed 2022-H1 on time; Nhà khách Thanh Xuân filed late and
+misses the cultural-unit standard; the nine other units have not filed; 2023-H1 has no data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+import pytest
+from conftest import good_sheets, workbook_bytes
+
+from vanhoa.ingest import ingest
+from vanhoa.store import Store
+
+NKTX = "Nhà khách Thanh Xuân - Hà Nội"
+
+
+def nktx_sheets() -> dict:
+    """Nhà khách Thanh Xuân: 1 CBCC + 8 LĐHĐ; 'Xây dựng nếp sống văn minh…' not met."""
+    sheets = good_sheets(unit=NKTX)
+    sheets["Chỉ tiêu"][1:] = [["Cán bộ, công chức", 1, 1, 1, 1, 1], ["Lao động hợp đồng", 8, 7, 4, 6, 5]]
+    sheets["Đơn vị văn hóa"][2][1] = "Không"
+    sheets["Hoạt động"] = sheets["Hoạt động"][:1] + [
+        ["01/06/2022", "Dọn vệ sinh khuôn viên nhà khách", "Bảo vệ môi trường", None, "Hà Nội", 9, "500.000"]]
+    sheets["Sự kiện"] = sheets["Sự kiện"][:1]
+    return sheets
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory) -> Store:
+    """Two returns of 2022-H1 (one on time, one late) and a second version of the first."""
+    store = Store(tmp_path_factory.mktemp("queries") / "small.duckdb")
+    ingest(store, workbook_bytes(good_sheets()), "th.xlsx", "Lò Thị Hoa", filed_at=dt.datetime(2022, 6, 10, 9, 0))
+    ingest(store, workbook_bytes(nktx_sheets()), "nktx.xlsx", "Vũ Văn Nam", filed_at=dt.datetime(2022, 6, 22, 15, 30))
+    fixed = good_sheets()
+    fixed["Hoạt động"][2][5] = 35  # the correction changes one activity's participants
+    ingest(store, workbook_bytes(fixed), "th-v2.xlsx", "Lò Thị Hoa", filed_at=dt.datetime(2022, 6, 25, 8, 0))
+    return store
+
+
+def rows(frame: pd.DataFrame, columns: list[str]) -> list[list]:
+    """Rows as plain lists: NaN/NA/NaT become None, midnight timestamps dates, ratios rounded to 4 places."""
+    out = []
+    for record in frame[columns].itertuples(index=False):
+        row = []
+        for value in record:
+            if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+                row.append(None)
+            elif isinstance(value, pd.Timestamp) and value == value.normalize():
+                row.append(value.date())  # a calendar day
+            elif isinstance(value, float):
+                row.append(round(value, 4))
+            else:
+                row.append(value)
+        out.append(row)
+    return out
+
+
+PROGRESS = ["unit", "target", "numerator", "denominator", "ratio", "goal", "met", "status"]
+
+
+def test_progress_office_filed_and_not_filed_units(small):
+    frame = small.query("progress", period="2022-H1")
+    assert len(frame) == 4 * 12  # 4 targets x (11 units + the Office)
+    shown = frame[frame["unit"].isin(["Toàn Văn phòng", "Phòng Tổng hợp", "Phòng Kinh tế", NKTX])]
+    assert rows(shown, PROGRESS) == [
+        ["Toàn Văn phòng", "T1", 19, 20, 0.95, 1.0, False, "chưa đạt"],
+        ["Toàn Văn phòng", "T2", 12, 20, 0.6, 0.7, False, "chưa đạt"],
+        ["Toàn Văn phòng", "T3", 1, 11, 0.0909, 1.0, False, "chưa đạt"],
+        ["Toàn Văn phòng", "T4", 15, 17, 0.8824, 1.0, False, "chưa đạt"],
+        ["Phòng Tổng hợp", "T1", 11, 11, 1.0, 1.0, True, "đạt"],
+        ["Phòng Tổng hợp", "T2", 7, 11, 0.6364, 0.7, False, "chưa đạt"],
+        ["Phòng Tổng hợp", "T3", 1, 1, 1.0, 1.0, True, "đạt"],
+        ["Phòng Tổng hợp", "T4", 9, 10, 0.9, 1.0, False, "chưa đạt"],
+        ["Phòng Kinh tế", "T1", None, None, None, 1.0, False, "chưa nộp"],
+        ["Phòng Kinh tế", "T2", None, None, None, 0.7, False, "chưa nộp"],
+        ["Phòng Kinh tế", "T3", None, 1, None, 1.0, False, "chưa nộp"],
+        ["Phòng Kinh tế", "T4", None, None, None, 1.0, False, "chưa nộp"],
+        [NKTX, "T1", 8, 9, 0.8889, 1.0, False, "chưa đạt"],
+        [NKTX, "T2", 5, 9, 0.5556, 0.7, False, "chưa đạt"],
+        [NKTX, "T3", 0, 1, 0.0, 1.0, False, "chưa đạt"],
+        [NKTX, "T4", 6, 7, 0.8571, 1.0, False, "chưa đạt"],
+    ]
+
+
+def test_progress_for_one_unit_has_no_office_row(small):
+    frame = small.query("progress", period="2022-H1", unit="TH")
+    assert frame["unit"].unique().tolist() == ["Phòng Tổng hợp"]
+
+
+def test_progress_of_a_period_without_data(small):
+    frame = small.query("progress", period="2023-H1")
+    office = frame[frame["unit"] == "Toàn Văn phòng"]
+    assert rows(office, PROGRESS) == [
+        ["Toàn Văn phòng", "T1", None, None, None, 1.0, False, "chưa nộp"],
+        ["Toàn Văn phòng", "T2", None, None, None, 0.7, False, "chưa nộp"],
+        ["Toàn Văn phòng", "T3", None, 11, None, 1.0, False, "chưa nộp"],
+        ["Toàn Văn phòng", "T4", None, None, None, 1.0, False, "chưa nộp"],
+    ]
+    assert set(frame["status"]) == {"chưa nộp"} and len(frame) == 48
+
+
+def test_progress_without_period_covers_periods_with_returns(small):
+    assert small.query("progress")["period"].unique().tolist() == ["2022-H1"]
+
+
+def test_completeness(small):
+    frame = small.query("completeness", period="2022-H1", today=dt.date(2022, 6, 20))
+    shown = frame[frame["unit"].isin(["Phòng Tổng hợp", "Phòng Kinh tế", NKTX])]
+    assert rows(shown, ["unit", "status", "filed_at", "version", "days_after_deadline"]) == [
+        ["Phòng Tổng hợp", "đúng hạn", pd.Timestamp("2022-06-10 09:00"), 1 + 1, -5],
+        ["Phòng Kinh tế", "chưa nộp", None, None, 5],
+        [NKTX, "trễ hạn", pd.Timestamp("2022-06-22 15:30"), 1, 7],
+    ]
+    assert frame["status"].value_counts().to_dict() == {"chưa nộp": 9, "đúng hạn": 1, "trễ hạn": 1}
+
+
+def test_completeness_of_a_period_without_data(small):
+    frame = small.query("completeness", period="2023-H1", today=dt.date(2023, 6, 1))
+    assert len(frame) == 11 and set(frame["status"]) == {"chưa nộp"}
+    assert set(frame["days_after_deadline"]) == {-14}
+
+
+def test_activities_of_current_versions_only(small):
+    frame = small.query("activities", period="2022-H1")
+    assert rows(frame, ["unit", "date", "content", "kind", "commune", "participants", "cost"]) == [
+        ["Phòng Tổng hợp", dt.date(2022, 3, 15), "Tuyên truyền xây dựng nông thôn mới", "Giúp đỡ xã", "Chiềng Xuân",
+         12, 1500000],
+        ["Phòng Tổng hợp", dt.date(2022, 4, 20), "Giao lưu văn nghệ", "Văn hóa - văn nghệ", None, 35, 0],
+        [NKTX, dt.date(2022, 6, 1), "Dọn vệ sinh khuôn viên nhà khách", "Bảo vệ môi trường", None, 9, 500000],
+    ]
+
+
+@pytest.mark.parametrize("filters, contents", [
+    ({"commune": "Chiềng Xuân"}, ["Tuyên truyền xây dựng nông thôn mới"]),
+    ({"kind": "Bảo vệ môi trường"}, ["Dọn vệ sinh khuôn viên nhà khách"]),
+    ({"unit": "NKTX"}, ["Dọn vệ sinh khuôn viên nhà khách"]),
+    ({"date_from": dt.date(2022, 4, 1), "date_to": dt.date(2022, 5, 31)}, ["Giao lưu văn nghệ"]),
+    ({"search": "VĂN NGHỆ"}, ["Giao lưu văn nghệ"]),
+    ({"search": "%"}, []),
+    ({"period": "2023-H1"}, []),
+])
+def test_activity_filters(small, filters, contents):
+    assert small.query("activities", **filters)["content"].tolist() == contents
+
+
+def test_events(small):
+    frame = small.query("events", period="2022-H1")
+    assert rows(frame, ["unit", "event", "date", "registered", "participants", "achievement", "series"]) == [
+        ["Phòng Tổng hợp", "Giải chạy VTM Mộc Châu 2022 (Marathon Mộc Châu)", dt.date(2022, 5, 14), 5, 4,
+         "Giải Ba 10 km", "Marathon Mộc Châu"]]
+
+
+def test_returns_lists_every_version(small):
+    frame = small.query("returns", period="2022-H1")
+    assert rows(frame, ["unit", "version", "current", "filed_by", "filename"]) == [
+        ["Phòng Tổng hợp", 1, False, "Lò Thị Hoa", "th.xlsx"],
+        ["Phòng Tổng hợp", 2, True, "Lò Thị Hoa", "th-v2.xlsx"],
+        [NKTX, 1, True, "Vũ Văn Nam", "nktx.xlsx"],
+    ]
+
+
+def test_return_figures_compare_versions(small):
+    v1 = small.query("return_figures", unit="TH", period="2022-H1", version=1)
+    v2 = small.query("return_figures", unit="TH", period="2022-H1", version=2)
+    merged = v1.merge(v2, on=["section", "item", "figure"], suffixes=("_v1", "_v2"))
+    assert rows(merged[merged["value_v1"] != merged["value_v2"]], ["item", "figure", "value_v1", "value_v2"]) == []
+    assert len(v1) == 15 + 4 + 3
+
+
+def test_uploads_newest_first(small):
+    frame = small.query("uploads")
+    assert frame["filename"].tolist() == ["th-v2.xlsx", "nktx.xlsx", "th.xlsx"]
+    assert small.query("uploads", status="rejected").empty
