@@ -15,17 +15,18 @@ from vanhoa import ui  # noqa: E402
 
 def main() -> None:
     st.set_page_config(page_title="Đời sống văn hóa - VP UBND tỉnh Sơn La", page_icon="🏛️", layout="wide")
-    # URL paths differ from the file names in pages/ on purpose: a bookmark never hits Streamlit's
-    # legacy page of the same name on a fresh server (see the pages/ note in README).
+    # Each URL path is its file's name in pages/: on a fresh server Streamlit's legacy pages/
+    # mode runs that file first, and the file hands over to this router (see its last lines),
+    # so a bookmark opens the right page with the sidebar, never "page not found".
     navigation = st.navigation({
         "Lãnh đạo": [
-            st.Page(overview.render, title="Tổng quan", icon=":material/dashboard:", url_path="tong-quan", default=True),
+            st.Page(overview.render, title="Tổng quan", icon=":material/dashboard:", url_path="overview", default=True),
         ],
         "Văn thư đơn vị": [
-            st.Page(upload.render, title="Nộp báo cáo", icon=":material/upload_file:", url_path="nop-bao-cao"),
+            st.Page(upload.render, title="Nộp báo cáo", icon=":material/upload_file:", url_path="upload"),
         ],
         "Quản trị": [
-            st.Page(archive.render, title="Kho tệp đã tải lên", icon=":material/inventory_2:", url_path="kho-tep"),
+            st.Page(archive.render, title="Kho tệp đã tải lên", icon=":material/inventory_2:", url_path="archive"),
         ],
     })
     with st.sidebar:

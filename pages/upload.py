@@ -27,9 +27,11 @@ def render() -> None:
     left, right = st.columns(2)
     unit = left.selectbox("Đơn vị", list(ref.units), format_func=ref.unit_name, key="upload_unit")
     periods = ui.period_options()
-    shared = ui.selected_period()
-    period = right.selectbox("Kỳ báo cáo", periods, index=periods.index(shared) if shared in periods else len(periods) - 1,
-                             format_func=ui.period_label, key="upload_period")
+    now = ui.current_reporting_period()
+    if now not in periods:
+        periods = sorted({*periods, now})
+    period = right.selectbox("Kỳ báo cáo", periods, index=periods.index(now), format_func=ui.period_label,
+                             key="upload_period", help="Mặc định là kỳ đang đến hạn nộp.")
 
     st.download_button(
         f"Tải biểu mẫu: {ref.unit_name(unit)}, {ui.period_label(period)}",

@@ -87,3 +87,14 @@ def ref() -> Reference:
 def store(tmp_path) -> Store:
     """An empty store in a temporary folder, schema and reference data created."""
     return Store(tmp_path / "test.duckdb")
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> str:
+    """A store with the demonstration data loaded (23 returns of 2022), built once per session."""
+    from vanhoa.demo_load import load_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    lines = list(load_demo(Store(path)))
+    assert lines == [f"Đã nạp 23 báo cáo minh họa vào {path}."]
+    return str(path)

@@ -112,6 +112,14 @@ def latest_period_with_data() -> str | None:
     return filed[-1] if filed else None
 
 
+def current_reporting_period() -> str:
+    """The period clerks are filing now: the first whose deadline has not passed."""
+    today = dt.date.today()
+    periods = sorted(reference().periods.values(), key=lambda p: (p.deadline, p.code))
+    upcoming = [p.code for p in periods if p.deadline >= today]
+    return upcoming[0] if upcoming else periods[-1].code
+
+
 def selected_period() -> str:
     """The period chosen in the sidebar (shared by every page)."""
     value = st.session_state.get(PERIOD_KEY)

@@ -1,0 +1,166 @@
+"""The real app in Debian's Chromium (Playwright): a bookmark opened first on a fresh server,
+a clerk's upload from mistake to confirmation, and screenshots at desktop and phone width
+(kept in tests/artifacts/ for review)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import good_sheets, workbook_bytes
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-quic"]
+
+pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed "
+                                "(make test installs it)")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """`streamlit run app.py` as a user starts it, on its own port and store."""
+
+    def __init__(self, db: str) -> None:
+        self.db = db
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = os.environ | {"VANHOA_DB": db}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
+             "--server.address", "127.0.0.1", "--server.headless", "true"],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError("streamlit did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+@pytest.fixture
+def fresh_server(demo_db, tmp_path):
+    """A just-started server on a copy of the demonstration store."""
+    db = str(tmp_path / "browser.duckdb")
+    shutil.copy(demo_db, db)
+    server = Server(db)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def shared_server(demo_db, tmp_path_factory):
+    """One server for the read-only screenshots."""
+    db = str(tmp_path_factory.mktemp("shots") / "shots.duckdb")
+    shutil.copy(demo_db, db)
+    server = Server(db)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def open_page(browser, url: str, width: int = 1400, height: int = 1000):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(url)
+    page.wait_for_selector("h1", timeout=30000)
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+def no_exception(page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+@pytest.mark.parametrize("path, heading", [
+    ("", "Tổng quan phong trào"),  # the default page lives at the root
+    ("upload", "Nộp báo cáo của đơn vị"),
+    ("archive", "Kho tệp đã tải lên"),
+])
+def test_first_request_on_a_fresh_server_is_a_bookmark(fresh_server, browser, path, heading):
+    page = open_page(browser, f"{fresh_server.url}/{path}")
+    page.get_by_role("heading", name=heading).wait_for(timeout=30000)
+    no_exception(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("Kỳ báo cáo").wait_for()  # the shared sidebar is there
+    assert page.get_by_text("Page not found").count() == 0
+    page.close()
+
+
+def test_clerk_uploads_a_mistake_then_the_fix_and_confirms(fresh_server, browser, tmp_path):
+    broken = good_sheets()
+    broken["Chỉ tiêu"][1][1] = "58,5"
+    bad_file, good_file = tmp_path / "bao-cao-loi.xlsx", tmp_path / "bao-cao.xlsx"
+    bad_file.write_bytes(workbook_bytes(broken))
+    fixed = good_sheets()
+    fixed["Chỉ tiêu"][1][3] = 8
+    good_file.write_bytes(workbook_bytes(fixed))
+
+    page = open_page(browser, f"{fresh_server.url}/upload")
+    page.locator('input[type="file"]').set_input_files(str(bad_file))
+    page.get_by_text("Tệp bị từ chối: 1 lỗi.").wait_for(timeout=30000)
+    page.get_by_text("Chỉ tiêu!B2").wait_for(state="attached")  # a cell of the canvas grid
+    no_exception(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "upload-rejected.png"), full_page=True)
+
+    page.locator('input[type="file"]').set_input_files(str(good_file))
+    page.get_by_role("button", name="Xác nhận lưu").wait_for(timeout=30000)
+    page.screenshot(path=str(ARTIFACTS / "upload-preview.png"), full_page=True)
+    page.get_by_role("button", name="Xác nhận lưu").click()
+    page.get_by_text("Đã lưu: Phòng Tổng hợp, 6 tháng đầu năm 2022, phiên bản 2 (hiện hành).").wait_for(timeout=30000)
+    no_exception(page)
+    page.close()
+
+    from vanhoa.store import Store
+
+    store = Store(fresh_server.db)
+    assert store.query("returns", unit="TH", period="2022-H1")["version"].tolist() == [1, 2]
+    assert store.query("uploads", status="rejected")["filename"].tolist() == ["bao-cao-loi.xlsx"]
+
+
+@pytest.mark.parametrize("path", ["", "upload", "archive"])
+@pytest.mark.parametrize("width, height, label", [(1400, 1000, "desktop"), (390, 844, "phone")])
+def test_screenshots_for_review(shared_server, browser, path, width, height, label):
+    page = open_page(browser, f"{shared_server.url}/{path}", width, height)
+    page.wait_for_timeout(1500)
+    no_exception(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{path or 'overview'}-{label}.png"), full_page=True)
+    # nothing wider than the screen: no horizontal scrolling on a phone
+    assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+    page.close()
