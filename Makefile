@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test install install-dev system-deps demo-files clean
+.PHONY: run test bench install install-dev system-deps demo-files clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -42,3 +42,7 @@ demo-files: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis data/vanhoa.duckdb data/vanhoa.duckdb.wal
+
+# Not part of `make test`: timings on this machine, written to BENCHMARKS.md.
+bench: install
+	$(PY) -m vanhoa.bench

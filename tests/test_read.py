@@ -103,8 +103,26 @@ def test_sheet_reaching_the_last_excel_row_is_refused():
                     sheet.write(r, c, value)
     book.get_worksheet_by_name("Hoạt động").write(1_048_575, 0, "x")
     book.close()
-    assert rejection(buffer.getvalue()) == ("Tệp bị từ chối: một trang tính có tới 1.048.576 dòng × 9 cột, "
-                                            "vượt giới hạn 200.000 dòng của biểu mẫu.")
+    assert rejection(buffer.getvalue()) == ("Tệp bị từ chối: một trang tính kéo tới dòng 1.048.576 (cột thứ 26 "
+                                            "trở lên), vượt giới hạn 200.000 dòng và 5.000.000 ô của biểu mẫu.")
+
+
+def test_sheet_with_a_far_corner_cell_is_refused():
+    """Two cells, A1 and ZZ100000: a dense reader would allocate 70 million cells."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    for name, grid in good_sheets().items():
+        sheet = book.add_worksheet(name)
+        for r, row in enumerate(grid):
+            for c, value in enumerate(row):
+                if value is not None and not hasattr(value, "year"):
+                    sheet.write(r, c, value)
+    book.get_worksheet_by_name("Sự kiện").write(99_999, 701, "x")
+    book.close()
+    assert rejection(buffer.getvalue()) == ("Tệp bị từ chối: một trang tính kéo tới dòng 100.000 (cột thứ 702 "
+                                            "trở lên), vượt giới hạn 200.000 dòng và 5.000.000 ô của biểu mẫu.")
 
 
 def _as_xls(sheets) -> bytes:

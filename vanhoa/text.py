@@ -7,6 +7,7 @@ characters. `match_key` folds all of these so that two spellings of one word com
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -21,25 +22,35 @@ for _base, _marks in (("o", "òóỏõọ"), ("u", "ùúủũụ")):
 _OLD_TONE_RE = re.compile("|".join(sorted(_OLD_TONES, key=len, reverse=True)))
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-_SPACE_RE = re.compile(r"\s+")
 _PUNCT_RE = re.compile(r"[,.;:\-\u2010-\u2015_/]+")
 
 
 def clean_text(value: str) -> str:
-    """NFC, no control or bidi characters, single spaces, trimmed. What we store."""
-    text = unicodedata.normalize("NFC", value)
-    text = _CONTROL_RE.sub("", text).replace("\u00a0", " ")
-    text = text.replace("\u00d0", "\u0110").replace("\u00f0", "\u0111")  # Ð/ð typed for Đ/đ
-    lines = [_SPACE_RE.sub(" ", line).strip() for line in text.splitlines()]
+    """NFC, no control or bidi characters, single spaces, trimmed. What we store.
+
+    Called for every text cell (hundreds of thousands in a large return): cheap checks first."""
+    text = value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
+    if not text.isprintable():
+        text = _CONTROL_RE.sub("", text)
+    if "\u00d0" in text or "\u00f0" in text:
+        text = text.replace("\u00d0", "\u0110").replace("\u00f0", "\u0111")  # Ð/ð typed for Đ/đ
+    if "\n" not in text and "\r" not in text:
+        return " ".join(text.split())  # str.split() also splits on non-breaking spaces
+    lines = (" ".join(line.split()) for line in text.splitlines())
     return "\n".join(line for line in lines if line)
+
+
+@functools.lru_cache(maxsize=8192)
+def _match_key(text: str) -> str:
+    text = clean_text(text).casefold()
+    text = _OLD_TONE_RE.sub(lambda m: _OLD_TONES[m.group(0)], text)
+    text = _PUNCT_RE.sub(" ", text)
+    return " ".join(text.split())
 
 
 def match_key(value: object) -> str:
     """A folded form for comparisons: case, accents' placement, punctuation and spacing ignored."""
-    text = clean_text(str(value)).casefold()
-    text = _OLD_TONE_RE.sub(lambda m: _OLD_TONES[m.group(0)], text)
-    text = _PUNCT_RE.sub(" ", text)
-    return _SPACE_RE.sub(" ", text).strip()
+    return _match_key(value if isinstance(value, str) else str(value))
 
 
 def header_keys(value: object) -> list[str]:

@@ -25,7 +25,13 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 def is_empty(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not clean_text(value))
+    if value is None:
+        return True
+    if type(value) is not str:
+        return False
+    if value.isprintable():  # the common case: no control characters to strip first
+        return not value or value.isspace()
+    return not clean_text(value)
 
 
 def show(value: object) -> str:
@@ -50,6 +56,11 @@ def show(value: object) -> str:
 
 def parse_whole(value: object, what: str = "số nguyên") -> tuple[int | None, str | None]:
     """A whole number >= 0, typed as a number or as text with Vietnamese thousand separators."""
+    kind = type(value)
+    if kind is float and value.is_integer() and value >= 0:  # the common case, first
+        return int(value), None
+    if kind is int and value >= 0:
+        return value, None
     rule = f"phải là {what} không âm, viết như 58 hoặc 1.200"
     if is_empty(value):
         return None, None
@@ -69,6 +80,11 @@ def parse_whole(value: object, what: str = "số nguyên") -> tuple[int | None, 
 
 
 def parse_date(value: object) -> tuple[dt.date | None, str | None]:
+    kind = type(value)
+    if kind is dt.datetime:
+        return value.date(), None
+    if kind is dt.date:
+        return value, None
     rule = "phải là ngày hợp lệ, dạng dd/mm/yyyy (ví dụ 05/12/2022)"
     if is_empty(value):
         return None, None
@@ -120,7 +136,9 @@ def parse_yesno(value: object) -> tuple[bool | None, str | None]:
 
 
 def parse_text(value: object) -> str | None:
-    if is_empty(value):
+    if type(value) is str:
+        return clean_text(value) or None
+    if value is None:
         return None
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"

@@ -26,7 +26,8 @@ MAX_SHEET_CELLS = 5_000_000
 
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
-_CELL_REF_RE = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+_ROW_REF_RE = re.compile(rb'<row r="([0-9]{1,7})"')
+_WIDE_COL_RE = re.compile(rb'<c r="([A-Z]{2,3})[0-9]')  # columns past Z are rare: few matches
 
 
 class WorkbookRejected(Exception):
@@ -111,18 +112,22 @@ def _inflate_and_measure(archive: zipfile.ZipFile) -> None:
                         )
                     if is_sheet:
                         window = tail + chunk
-                        for letters, digits in _CELL_REF_RE.findall(window):
-                            max_row = max(max_row, int(digits))
-                            max_col = max(max_col, _column_number(letters))
+                        rows = _ROW_REF_RE.findall(window)
+                        if rows:
+                            max_row = max(max_row, max(map(int, rows)))
+                        wide = _WIDE_COL_RE.findall(window)
+                        max_col = max(max_col, 26 if b"<c " in window else 0,
+                                      max(map(_column_number, wide), default=0))
                         tail = window[-32:]
         except WorkbookRejected:
             raise
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError) as exc:
             raise WorkbookRejected(f"Tệp bị hỏng: phần {info.filename} không giải nén được.") from exc
+        # max_col is 26 whenever any cell sits in A..Z: an upper bound for the common case, exact beyond
         if is_sheet and (max_row > MAX_SHEET_ROWS or max_row * max_col > MAX_SHEET_CELLS):
             raise WorkbookRejected(
-                f"Tệp bị từ chối: một trang tính có tới {_vn(max_row)} dòng × {max_col} cột, vượt giới hạn "
-                f"{_vn(MAX_SHEET_ROWS)} dòng của biểu mẫu."
+                f"Tệp bị từ chối: một trang tính kéo tới dòng {_vn(max_row)} (cột thứ {max_col} trở lên), "
+                f"vượt giới hạn {_vn(MAX_SHEET_ROWS)} dòng và {_vn(MAX_SHEET_CELLS)} ô của biểu mẫu."
             )
 
 

@@ -173,11 +173,14 @@ def _find_table(grid: list[list], columns: tuple[spec.Column, ...], sheet: str, 
 
 def _is_total_row(row: list, cols: list[int]) -> bool:
     """The first non-empty text cell starts with "Tổng"/"Cộng" (numbers before it are skipped,
-    because with shuffled columns a total row may begin with its sums)."""
-    for col in sorted(cols):
+    because with shuffled columns a total row may begin with its sums). `cols` is sorted."""
+    for col in cols:
         value = row[col] if col < len(row) else None
-        if is_empty(value) or not isinstance(value, str) or parse_whole(value)[0] is not None:
+        if type(value) is not str or is_empty(value) or parse_whole(value)[0] is not None:
             continue
+        head = value.lstrip()[:1]
+        if head not in "TtCc" or len(value) > 40:  # cheap test first: most rows are data
+            return False
         return bool(_TOTAL_RE.match(match_key(value)))
     return False
 
@@ -188,7 +191,7 @@ _TOTAL_RE = re.compile(r"^(tổng|cộng)( (cộng|số|chung|toàn( \w+){1,2}))
 
 def _rows(grid: list[list], table: _Table):
     """(row index, row, is_total) for every non-blank row below the header."""
-    cols = list(table.columns.values())
+    cols = sorted(table.columns.values())
     for row_index in range(table.header_row + 1, len(grid)):
         row = grid[row_index]
         if all(is_empty(row[c]) if c < len(row) else True for c in cols):
