@@ -9,7 +9,7 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pages import archive, overview, upload  # noqa: E402
+from pages import archive, overview, targets, upload  # noqa: E402
 from vanhoa import ui  # noqa: E402
 
 
@@ -21,6 +21,7 @@ def main() -> None:
     navigation = st.navigation({
         "Lãnh đạo": [
             st.Page(overview.render, title="Tổng quan", icon=":material/dashboard:", url_path="overview", default=True),
+            st.Page(targets.render, title="Chỉ tiêu", icon=":material/flag:", url_path="targets"),
         ],
         "Văn thư đơn vị": [
             st.Page(upload.render, title="Nộp báo cáo", icon=":material/upload_file:", url_path="upload"),

@@ -1,12 +1,14 @@
-"""Tổng quan: the four targets and who has filed, for the period chosen in the sidebar."""
+"""Tổng quan: the four targets, who missed which, who has filed, and the trend since 2022."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from vanhoa import ui
+from vanhoa import charts, ui
 
 OFFICE = "Toàn Văn phòng"
+STATUS_BACKGROUND = {"đạt": "#E3F1E4", "chưa đạt": "#F9DEDC", "chưa nộp": "#ECECEC"}
 
 
 def render() -> None:
@@ -19,41 +21,123 @@ def render() -> None:
         return
     period = ui.selected_period()
     st.subheader(f"Kỳ báo cáo: {ui.period_label(period)}")
-
     progress = ui.query("progress", period=period)
-    office = progress[progress["unit"] == OFFICE].set_index("target")
-    columns = st.columns(4)
-    for column, (target, row) in zip(columns, office.iterrows()):
-        status = "đạt" if row["met"] else "chưa đạt"
-        column.metric(
-            f"{target}. {row['target_name']}",
-            ui.fmt_pct(row["ratio"]),
-            f"{status} (mục tiêu {ui.fmt_pct(row['goal'], 0)})",
-            delta_color="normal" if row["met"] else "inverse",
-            help=f"{ui.fmt_int(row['numerator'])} / {ui.fmt_int(row['denominator'])}",
-        )
+    filing = ui.query("completeness", period=period, today=ui.today())
 
+    _target_cards(period, progress)
+    _attention(progress, filing)
+    st.subheader("Kết quả từng đơn vị")
+    _unit_table(progress, filing)
     st.subheader("Tình hình nộp báo cáo")
-    filing = ui.query("completeness", period=period)
+    _filing(filing)
+    st.subheader("Diễn biến qua các kỳ (2022 - 2026)")
+    _trends()
+
+
+def previous_same_kind(period: str) -> str:
+    """2023-H1 -> 2022-H1: the comparison a leader expects (a half-year against a half-year)."""
+    year, kind = period.split("-")
+    return f"{int(year) - 1}-{kind}"
+
+
+def _target_cards(period: str, progress: pd.DataFrame) -> None:
+    office = progress[progress["unit"] == OFFICE].set_index("target")
+    before = ui.query("progress", period=previous_same_kind(period)) \
+        if previous_same_kind(period) in ui.reference().periods else None
+    before_office = before[before["unit"] == OFFICE].set_index("target") if before is not None else None
+    previous_label = ui.period_label(previous_same_kind(period))
+    for column, (target, row) in zip(st.columns(4), office.iterrows()):
+        delta = None
+        if before_office is not None and pd.notna(row["ratio"]) and pd.notna(before_office.loc[target, "ratio"]):
+            points = (row["ratio"] - before_office.loc[target, "ratio"]) * 100
+            delta = f"{points:+.1f} điểm %".replace(".", ",")
+        with column:
+            st.metric(
+                f"{target}. {row['target_name']}", ui.fmt_pct(row["ratio"]), delta,
+                delta_description=f"so với {previous_label}" if delta else None,
+                border=True, help=f"Tử số / mẫu số: {ui.fmt_int(row['numerator'])} / {ui.fmt_int(row['denominator'])}",
+            )
+            met = row["status"] == "đạt"
+            st.badge(f"{'Đạt' if met else 'Chưa đạt'} (mục tiêu {ui.fmt_pct(row['goal'], 0)})",
+                     color="green" if met else "red", icon=":material/check:" if met else ":material/close:")
+
+
+def _attention(progress: pd.DataFrame, filing: pd.DataFrame) -> None:
+    """The one-look answer: which units missed which target, and who has not filed."""
+    units = progress[progress["unit"] != OFFICE]
+    lines = []
+    for target, rows in units.groupby("target", sort=True):
+        missed = rows[rows["status"] == "chưa đạt"]
+        if not missed.empty:
+            names = ", ".join(f"{ui.escape_md(u)} ({ui.fmt_pct(r)})" if target != "T3" else ui.escape_md(u)
+                              for u, r in zip(missed["unit"], missed["ratio"]))
+            lines.append(f"- **{target} chưa đạt:** {names}")
+    late = filing[filing["status"] == "trễ hạn"]["unit"].tolist()
+    missing = filing[filing["status"] == "chưa nộp"]["unit"].tolist()
+    lines.append(f"- **Chưa nộp:** {', '.join(map(ui.escape_md, missing)) if missing else 'không có đơn vị nào'}")
+    if late:
+        lines.append(f"- **Nộp trễ hạn:** {', '.join(map(ui.escape_md, late))}")
+    with st.container(border=True):
+        st.markdown("**Cần chú ý trong kỳ**\n\n" + "\n".join(lines))
+
+
+def _unit_table(progress: pd.DataFrame, filing: pd.DataFrame) -> None:
+    units = progress[progress["unit"] != OFFICE]
+    names = units.drop_duplicates("unit")["unit"].tolist()
+    text = units.assign(cell=[
+        "chưa nộp" if status == "chưa nộp" else (status if target == "T3" else ui.fmt_pct(ratio))
+        for target, ratio, status in zip(units["target"], units["ratio"], units["status"])
+    ])
+    cells = text.pivot(index="unit", columns="target", values="cell").reindex(names)
+    statuses = units.pivot(index="unit", columns="target", values="status").reindex(names)
+    goals = units.drop_duplicates("target").set_index("target")["goal"]
+    headers = {t: f"{t} (mục tiêu {ui.fmt_pct(goals[t], 0)})" for t in cells.columns}
+    table = cells.rename(columns=headers)
+    table.insert(0, "Đơn vị", table.index)
+    table["Nộp báo cáo"] = filing.set_index("unit")["status"].reindex(names).values
+    colours = pd.DataFrame("", index=table.index, columns=table.columns)
+    for target, header in headers.items():
+        colours[header] = statuses[target].map(lambda s: f"background-color: {STATUS_BACKGROUND[s]}")
+    colours["Nộp báo cáo"] = table["Nộp báo cáo"].map(
+        {"đúng hạn": f"background-color: {STATUS_BACKGROUND['đạt']}",
+         "trễ hạn": f"background-color: {STATUS_BACKGROUND['chưa đạt']}",
+         "chưa nộp": f"background-color: {STATUS_BACKGROUND['chưa nộp']}"})
+    styled = table.reset_index(drop=True).style.apply(lambda _: colours.values, axis=None)
+    st.dataframe(styled, hide_index=True, width="stretch", height=ui.table_height(len(table)),
+                 column_config={"Đơn vị": st.column_config.TextColumn(pinned=True)})
+    st.caption("Xanh: đạt · Đỏ: chưa đạt (hoặc nộp trễ hạn) · Xám: chưa nộp. T3: đơn vị đạt chuẩn văn hóa "
+               "khi đạt cả ba tiêu chuẩn.")
+
+
+def _filing(filing: pd.DataFrame) -> None:
     counts = filing["status"].value_counts()
     st.write(
         f"Đúng hạn: **{counts.get('đúng hạn', 0)}** · Trễ hạn: **{counts.get('trễ hạn', 0)}** · "
         f"Chưa nộp: **{counts.get('chưa nộp', 0)}** (trên {len(filing)} đơn vị)"
     )
-    shown = filing.assign(
-        filed=filing["filed_at"].map(ui.fmt_time),
-        deadline_text=filing["deadline"].map(ui.fmt_date),
-    )[["unit", "status", "filed", "version", "deadline_text"]]
-    st.dataframe(
-        shown,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "unit": "Đơn vị", "status": "Tình trạng", "filed": "Thời gian nộp",
-            "version": st.column_config.NumberColumn("Phiên bản", format="%d"),
-            "deadline_text": "Hạn nộp",
-        },
-    )
+    shown = pd.DataFrame({
+        "Đơn vị": filing["unit"],
+        "Tình trạng": filing["status"],
+        "Thời gian nộp": filing["filed_at"].map(ui.fmt_time),
+        "Phiên bản": filing["version"],
+        "Hạn nộp": filing["deadline"].map(ui.fmt_date),
+        "So với hạn": [ui.deadline_text(status, days) for status, days in zip(filing["status"],
+                                                                               filing["days_after_deadline"])],
+    })
+    st.dataframe(shown, hide_index=True, width="stretch", height=ui.table_height(len(shown)),
+                 column_config={"Phiên bản": st.column_config.NumberColumn(format="%d")})
+
+
+def _trends() -> None:
+    history = ui.query("progress")
+    office = history[history["unit"] == OFFICE]
+    periods = [(code, p.label) for code, p in ui.reference().periods.items() if 2022 <= p.year <= 2026]
+    columns = st.columns(2)
+    for index, (target, rows) in enumerate(office.groupby("target", sort=True)):
+        goal = float(rows["goal"].iloc[0])
+        with columns[index % 2]:
+            st.altair_chart(charts.target_trend(rows, periods, f"{target}. {rows['target_name'].iloc[0]}", goal),
+                            width="stretch", height=280)
 
 
 if __name__ == "__main__":

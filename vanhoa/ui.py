@@ -51,6 +51,36 @@ def fmt_time(value) -> str:
     return pd.Timestamp(value).strftime("%H:%M %d/%m/%Y")
 
 
+def escape_md(text) -> str:
+    """User text shown through markdown stays text: no links, emphasis or HTML."""
+    specials = "\\`*_{}[]()#+-.!|<>~:$"
+    return "".join("\\" + ch if ch in specials else ch for ch in str(text))
+
+
+def deadline_text(status: str, days) -> str:
+    """'trước hạn 5 ngày' / 'trễ 7 ngày' / 'còn 12 ngày' / 'quá hạn 30 ngày' / 'đúng ngày hạn'."""
+    if days is None or pd.isna(days):
+        return "—"
+    days = int(days)
+    if status == "chưa nộp":
+        return f"còn {days * -1} ngày" if days < 0 else ("hạn nộp hôm nay" if days == 0 else f"quá hạn {days} ngày")
+    if days < 0:
+        return f"trước hạn {-days} ngày"
+    return "đúng ngày hạn" if days == 0 else f"trễ {days} ngày"
+
+
+def table_height(rows: int, limit: int = 20) -> int:
+    """Pixels for a dataframe that shows up to `limit` rows without an inner scroll bar."""
+    return 38 + 35 * min(max(rows, 1), limit)
+
+
+def today() -> dt.date:
+    """Today in Việt Nam (deadlines are Vietnamese dates, whatever the server's zone)."""
+    from vanhoa.store import now_local
+
+    return now_local().date()
+
+
 # ---------------------------------------------------------------- store
 
 
@@ -102,8 +132,8 @@ def period_options() -> list[str]:
     """Periods to choose from: those with a return, and those whose deadline has come."""
     ref = reference()
     filed = set(query("returns")["period"])
-    today = dt.date.today()
-    codes = [code for code, period in ref.periods.items() if code in filed or period.start <= today]
+    today_ = today()
+    codes = [code for code, period in ref.periods.items() if code in filed or period.start <= today_]
     return sorted(codes)
 
 
@@ -114,9 +144,9 @@ def latest_period_with_data() -> str | None:
 
 def current_reporting_period() -> str:
     """The period clerks are filing now: the first whose deadline has not passed."""
-    today = dt.date.today()
+    today_ = today()
     periods = sorted(reference().periods.values(), key=lambda p: (p.deadline, p.code))
-    upcoming = [p.code for p in periods if p.deadline >= today]
+    upcoming = [p.code for p in periods if p.deadline >= today_]
     return upcoming[0] if upcoming else periods[-1].code
 
 

@@ -1,0 +1,121 @@
+"""Chỉ tiêu: one target at a time, per unit against the goal, by staff group, numerator and
+denominator shown; a unit that has not filed is shown as such, never left out."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from vanhoa import charts, ui
+from vanhoa.form import spec
+
+OFFICE = "Toàn Văn phòng"
+CRITERIA = dict(spec.CRITERIA)
+
+
+def render() -> None:
+    st.title("Chỉ tiêu của Kế hoạch")
+    if ui.busy_guard(lambda: ui.query("returns")).empty:
+        st.info("Chưa có báo cáo nào được nộp, nên chưa có số liệu chỉ tiêu. Văn thư các đơn vị hãy vào mục "
+                "**Nộp báo cáo** để tải lên báo cáo của đơn vị.")
+        return
+    period = ui.selected_period()
+    progress = ui.query("progress", period=period)
+    names = progress.drop_duplicates("target").set_index("target")["target_name"]
+    target = st.segmented_control(
+        "Chỉ tiêu", list(names.index), key="targets_pick", default="T1",
+        format_func=lambda t: f"{t}. {names[t]}",
+    ) or "T1"
+    rows = progress[progress["target"] == target]
+    office = rows[rows["unit"] == OFFICE].iloc[0]
+    units = rows[rows["unit"] != OFFICE]
+    goal = float(office["goal"])
+
+    st.subheader(f"{target}. {names[target]} — {ui.period_label(period)}")
+    left, middle, right = st.columns(3)
+    left.metric("Toàn Văn phòng", ui.fmt_pct(office["ratio"]), border=True)
+    middle.metric("Tử số / mẫu số", f"{ui.fmt_int(office['numerator'])} / {ui.fmt_int(office['denominator'])}",
+                  border=True, help=_definition(target))
+    right.metric("Mục tiêu", ui.fmt_pct(goal, 0), "đạt" if office["status"] == "đạt" else "chưa đạt",
+                 delta_color="normal" if office["status"] == "đạt" else "inverse", delta_arrow="off", border=True)
+
+    counts = units["status"].value_counts()
+    st.write(f"Đạt: **{counts.get('đạt', 0)}** · Chưa đạt: **{counts.get('chưa đạt', 0)}** · "
+             f"Chưa nộp: **{counts.get('chưa nộp', 0)}** (trên {len(units)} đơn vị)")
+    st.altair_chart(charts.unit_bars(units, goal, f"{target}: tỷ lệ của từng đơn vị so với mục tiêu "
+                                     f"{ui.fmt_pct(goal, 0)}"), width="stretch",
+                    height=charts.bar_chart_height(len(units)))
+    st.dataframe(pd.DataFrame({
+        "Đơn vị": units["unit"],
+        "Tử số": units["numerator"].map(ui.fmt_int),
+        "Mẫu số": units["denominator"].map(ui.fmt_int),
+        "Tỷ lệ": units["ratio"].map(ui.fmt_pct),
+        "Tình trạng": units["status"],
+    }), hide_index=True, width="stretch", height=ui.table_height(len(units)),
+        column_config={"Đơn vị": st.column_config.TextColumn(pinned=True)})
+
+    if target == "T3":
+        _standard(period)
+    else:
+        _groups(period, target, goal)
+
+
+def _definition(target: str) -> str:
+    return {
+        "T1": "Số người thực hiện tốt chuẩn mực đạo đức, văn hóa công sở / tổng số cán bộ, công chức, viên chức, "
+              "lao động hợp đồng.",
+        "T2": "Số người tham gia hoạt động văn hóa / tổng số cán bộ, công chức, viên chức, lao động hợp đồng.",
+        "T3": "Số đơn vị đạt chuẩn văn hóa (đạt cả ba tiêu chuẩn) / số đơn vị phải báo cáo; "
+              "đơn vị chưa nộp tính vào mẫu số.",
+        "T4": "Số gia đình đạt danh hiệu Gia đình văn hóa / số gia đình của cán bộ, công chức, viên chức, lao động.",
+    }[target]
+
+
+def _groups(period: str, target: str, goal: float) -> None:
+    st.subheader("Theo nhóm cán bộ")
+    detail = ui.query("target_by_group", period=period, target=target)
+    if detail.empty:
+        st.info("Chưa có đơn vị nào nộp báo cáo trong kỳ này.")
+        return
+    groups = detail.groupby(["staff_group", "group_name"], sort=False)[["numerator", "denominator"]].sum().reset_index()
+    groups["ratio"] = groups["numerator"] / groups["denominator"].where(groups["denominator"] > 0)
+    st.dataframe(pd.DataFrame({
+        "Nhóm": groups["group_name"],
+        "Tử số": groups["numerator"].map(ui.fmt_int),
+        "Mẫu số": groups["denominator"].map(ui.fmt_int),
+        "Tỷ lệ": groups["ratio"].map(ui.fmt_pct),
+        "So với mục tiêu": [("—" if pd.isna(r) else ("đạt" if r >= goal - 1e-12 else "chưa đạt"))
+                            for r in groups["ratio"]],
+    }), hide_index=True, width="stretch")
+    with st.expander("Chi tiết theo đơn vị và nhóm"):
+        detail = detail[detail["denominator"] > 0]
+        st.dataframe(pd.DataFrame({
+            "Đơn vị": detail["unit"],
+            "Nhóm": detail["group_name"],
+            "Tử số": detail["numerator"].map(ui.fmt_int),
+            "Mẫu số": detail["denominator"].map(ui.fmt_int),
+            "Tỷ lệ": (detail["numerator"] / detail["denominator"]).map(ui.fmt_pct),
+        }), hide_index=True, width="stretch", height=ui.table_height(len(detail)))
+
+
+def _standard(period: str) -> None:
+    st.subheader("Theo tiêu chuẩn đơn vị văn hóa")
+    criteria = ui.query("standard_criteria", period=period)
+    table = criteria.pivot(index="unit", columns="criterion", values="status")
+    table = table.reindex(criteria.drop_duplicates("unit")["unit"])
+    summary = pd.DataFrame({
+        "Tiêu chuẩn": [CRITERIA[c] for c in ("C1", "C2", "C3", "C4")],
+        "Số đơn vị đạt": [int((table[c] == "đạt").sum()) for c in ("C1", "C2", "C3", "C4")],
+        "Chưa đạt": [int((table[c] == "chưa đạt").sum()) for c in ("C1", "C2", "C3", "C4")],
+        "Chưa nộp": [int((table[c] == "chưa nộp").sum()) for c in ("C1", "C2", "C3", "C4")],
+    })
+    st.dataframe(summary, hide_index=True, width="stretch")
+    st.caption("Đơn vị đạt chuẩn văn hóa khi đạt cả ba tiêu chuẩn đầu; tiêu chuẩn thứ tư là việc đăng ký "
+               "danh hiệu cho năm sau.")
+
+
+if __name__ == "__main__":
+    # Run directly (Streamlit's legacy mode on a fresh server): go through the app's router.
+    import app
+
+    app.main()
