@@ -175,3 +175,29 @@ def test_uploads_newest_first(small):
     frame = small.query("uploads")
     assert frame["filename"].tolist() == ["th-v2.xlsx", "nktx.xlsx", "th.xlsx"]
     assert small.query("uploads", status="rejected").empty
+
+
+def test_target_by_group(small):
+    frame = small.query("target_by_group", period="2022-H1", target="T2")
+    assert rows(frame, ["unit", "staff_group", "numerator", "denominator"]) == [
+        ["Phòng Tổng hợp", "CBCC", 6, 9], ["Phòng Tổng hợp", "VC", 1, 2], ["Phòng Tổng hợp", "LDHD", 0, 0],
+        [NKTX, "CBCC", 1, 1], [NKTX, "VC", 0, 0], [NKTX, "LDHD", 4, 8],
+    ]
+    t4 = small.query("target_by_group", period="2022-H1", target="T4")
+    assert rows(t4[t4["unit"] == NKTX], ["staff_group", "numerator", "denominator"]) == [
+        ["CBCC", 1, 1], ["VC", 0, 0], ["LDHD", 5, 6]]
+    assert small.query("target_by_group", period="2022-H1", target="T3").empty
+    assert small.query("target_by_group", period="2023-H1", target="T1").empty
+
+
+def test_standard_criteria(small):
+    frame = small.query("standard_criteria", period="2022-H1")
+    assert len(frame) == 44
+    shown = frame[frame["unit"].isin(["Phòng Tổng hợp", "Phòng Kinh tế", NKTX])]
+    assert rows(shown, ["unit", "criterion", "status"]) == [
+        ["Phòng Tổng hợp", "C1", "đạt"], ["Phòng Tổng hợp", "C2", "đạt"], ["Phòng Tổng hợp", "C3", "đạt"],
+        ["Phòng Tổng hợp", "C4", "đạt"],
+        ["Phòng Kinh tế", "C1", "chưa nộp"], ["Phòng Kinh tế", "C2", "chưa nộp"], ["Phòng Kinh tế", "C3", "chưa nộp"],
+        ["Phòng Kinh tế", "C4", "chưa nộp"],
+        [NKTX, "C1", "đạt"], [NKTX, "C2", "chưa đạt"], [NKTX, "C3", "đạt"], [NKTX, "C4", "đạt"],
+    ]

@@ -1,0 +1,108 @@
+"""Tổng quan on the demonstration data: the four cards, who missed which target, who has not
+filed, the unit x target table, and the change from the same period a year before."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from conftest import good_sheets, workbook_bytes
+from streamlit.testing.v1 import AppTest
+
+from vanhoa.ingest import ingest
+from vanhoa.store import Store
+
+
+def overview_page(period: str):
+    import streamlit as st
+
+    from pages import overview
+    from vanhoa import ui
+
+    st.session_state[ui.PERIOD_KEY] = period
+    overview.render()
+
+
+@pytest.fixture
+def demo_copy(demo_db, tmp_path, monkeypatch):
+    """A writable copy of the demonstration store, named by VANHOA_DB."""
+    path = tmp_path / "overview.duckdb"
+    shutil.copy(demo_db, path)
+    monkeypatch.setenv("VANHOA_DB", str(path))
+    return Store(path)
+
+
+def run(period: str) -> AppTest:
+    at = AppTest.from_function(overview_page, args=(period,), default_timeout=30).run()
+    assert not at.exception
+    return at
+
+
+def test_cards_for_the_first_half_of_2022(demo_copy):
+    at = run("2022-H1")
+    assert [(m.label, m.value, m.delta) for m in at.metric] == [
+        ("T1. Chuẩn mực đạo đức, văn hóa công sở", "97,3 %", ""),  # no 2021 to compare with
+        ("T2. Hưởng thụ, tham gia hoạt động văn hóa", "61,9 %", ""),
+        ("T3. Cơ quan, đơn vị đạt chuẩn văn hóa", "90,9 %", ""),
+        ("T4. Gia đình văn hóa", "95,8 %", ""),
+    ]
+    assert [m.value for m in at.markdown if "badge[" in m.value] == [
+        ":red-badge[:material/close: Chưa đạt (mục tiêu 100 %)]",
+        ":red-badge[:material/close: Chưa đạt (mục tiêu 70 %)]",
+        ":red-badge[:material/close: Chưa đạt (mục tiêu 100 %)]",
+        ":red-badge[:material/close: Chưa đạt (mục tiêu 100 %)]",
+    ]
+
+
+def test_attention_list_names_units_that_missed_and_late_filers(demo_copy):
+    at = run("2022-Y")
+    attention = next(m.value for m in at.markdown if m.value.startswith("**Cần chú ý trong kỳ**"))
+    assert attention.splitlines()[2:] == [
+        "- **T1 chưa đạt:** Nhà khách Ủy ban nhân dân tỉnh (94,7 %)",
+        "- **T2 chưa đạt:** Nhà khách Ủy ban nhân dân tỉnh (68,4 %)",
+        "- **T4 chưa đạt:** Nhà khách Ủy ban nhân dân tỉnh (93,8 %)",
+        "- **Chưa nộp:** không có đơn vị nào",
+        "- **Nộp trễ hạn:** Nhà khách Ủy ban nhân dân tỉnh",
+    ]
+
+
+def test_unit_by_target_table(demo_copy):
+    at = run("2022-H1")
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["Đơn vị", "T1 (mục tiêu 100 %)", "T2 (mục tiêu 70 %)", "T3 (mục tiêu 100 %)",
+                                   "T4 (mục tiêu 100 %)", "Nộp báo cáo"]
+    rows = {r[0]: r[1:] for r in table.values.tolist()}
+    assert rows["Nhà khách Thanh Xuân - Hà Nội"] == ["90,9 %", "63,6 %", "chưa đạt", "100,0 %", "trễ hạn"]
+    assert rows["Phòng Tổng hợp"] == ["100,0 %", "77,8 %", "đạt", "100,0 %", "đúng hạn"]
+    assert len(rows) == 11
+
+
+def test_filing_table_counts_days(demo_copy):
+    at = run("2022-H1")
+    assert "Đúng hạn: **10** · Trễ hạn: **1** · Chưa nộp: **0** (trên 11 đơn vị)" in [m.value for m in at.markdown]
+    filing = at.dataframe[1].value
+    late = filing[filing["Đơn vị"] == "Nhà khách Thanh Xuân - Hà Nội"].iloc[0]
+    assert (late["Tình trạng"], late["Thời gian nộp"], late["Hạn nộp"], late["So với hạn"]) == (
+        "trễ hạn", "15:30 22/06/2022", "15/06/2022", "trễ 7 ngày")
+
+
+def test_change_from_the_same_period_a_year_before_and_units_not_filed(demo_copy):
+    ingest(demo_copy, workbook_bytes(good_sheets(period="6 tháng đầu năm 2023")), "th-2023.xlsx", "Lò Thị Hoa")
+    at = run("2023-H1")
+    cards = [(m.value, m.delta) for m in at.metric]
+    # only Phòng Tổng hợp has filed 2023-H1: T1 11/11 against 110/113 a year before
+    assert cards[0] == ("100,0 %", "+2,7 điểm %")
+    assert cards[1] == ("63,6 %", "+1,7 điểm %")
+    assert cards[2] == ("9,1 %", "-81,8 điểm %")
+    attention = next(m.value for m in at.markdown if m.value.startswith("**Cần chú ý trong kỳ**"))
+    assert "- **Chưa nộp:** Phòng Kinh tế, Phòng Nội chính" in attention
+
+
+def test_a_new_upload_shows_at_the_next_rerun(demo_copy):
+    at = run("2022-H1")
+    assert at.metric[1].value == "61,9 %"
+    better = good_sheets()
+    better["Chỉ tiêu"][1:] = [["Cán bộ, công chức", 9, 9, 9, 8, 8]]  # TH: 9 of 9 take part (was 7 of 9)
+    ingest(demo_copy, workbook_bytes(better), "th-v2.xlsx", "Lò Thị Hoa")
+    at.run()
+    assert at.metric[1].value == "63,7 %"  # (70 - 7 + 9) / 113
