@@ -86,7 +86,7 @@ def _verdict(file_id: str, name: str, raw: bytes, unit: str, by: str, ref) -> No
     checked: Checked = st.session_state[CHECKED][sha]
     store = ui.get_store()
     with st.container(border=True):
-        st.markdown(f"##### :material/description: {_escape(name)}")
+        st.markdown(f"##### :material/description: {ui.escape_md(name)}")
         if file_id in st.session_state[DONE]:
             st.success(st.session_state[DONE][file_id])
             return
@@ -106,7 +106,7 @@ def _verdict(file_id: str, name: str, raw: bytes, unit: str, by: str, ref) -> No
             return
         ret = checked.outcome.ret
         unit_name, period_label = ref.unit_name(ret.unit_code), ui.period_label(ret.period_code)
-        st.write(f"Đơn vị: **{_escape(unit_name)}** · Kỳ báo cáo: **{period_label}**")
+        st.write(f"Đơn vị: **{ui.escape_md(unit_name)}** · Kỳ báo cáo: **{period_label}**")
         if ret.unit_code != unit:
             st.warning(f"Tệp ghi đơn vị “{unit_name}”, khác đơn vị đang chọn; báo cáo sẽ được lưu cho “{unit_name}”.")
         current = store.current_sha(sha)
@@ -205,12 +205,6 @@ def _version_actions(unit: str, history: pd.DataFrame) -> None:
             st.rerun()
         if st.session_state.get("restore_message"):
             st.success(st.session_state.pop("restore_message"))
-
-
-def _escape(text: str) -> str:
-    """User text shown through markdown stays text (no links, no emphasis, no HTML)."""
-    specials = "\\`*_{}[]()#+-.!|<>~:$"
-    return "".join("\\" + ch if ch in specials else ch for ch in str(text))
 
 
 if __name__ == "__main__":
