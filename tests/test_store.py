@@ -37,7 +37,7 @@ def test_schema_is_created_with_reference_data(store):
     with store.connect() as con:
         assert con.execute("select count(*) from units where active").fetchone()[0] == 11
         assert con.execute("select deadline from periods where code = '2022-Y'").fetchone()[0].isoformat() == "2022-12-05"
-        assert con.execute("select max(version) from schema_migrations").fetchone()[0] == 1
+        assert con.execute("select max(version) from schema_migrations").fetchone()[0] == 2
     assert store.reference().supported_commune == "Chiềng Xuân"
 
 
@@ -164,3 +164,28 @@ def test_other_process_holding_the_file_gets_a_clear_message_then_a_retry_succee
         assert time.monotonic() - started > 0.2
     finally:
         holder.wait(timeout=10)
+
+
+def test_a_store_of_an_older_schema_is_migrated_in_place(tmp_path):
+    """A store created before the report's drafts existed gains the table, data untouched."""
+    import duckdb
+
+    from vanhoa import store as store_module
+
+    path = tmp_path / "old.duckdb"
+    only_first = {1: store_module._MIGRATIONS[1]}
+    original = store_module._MIGRATIONS
+    store_module._MIGRATIONS = only_first
+    try:
+        old = Store(path)
+        ingest(old, workbook_bytes(good_sheets()), "v1.xlsx", "A")
+    finally:
+        store_module._MIGRATIONS = original
+        store_module._migrated.discard(str(path.resolve()))
+    with duckdb.connect(str(path)) as con:
+        assert con.execute("select max(version) from schema_migrations").fetchone()[0] == 1
+    migrated = Store(path)
+    assert migrated.report_draft("2022-H1") is None
+    migrated.save_report_draft("2022-H1", {"context": "Mở đầu"}, "Lãnh đạo")
+    assert migrated.report_draft("2022-H1")["context"] == "Mở đầu"
+    assert migrated.query("returns")["version"].tolist() == [1]

@@ -158,6 +158,23 @@ def cmd_template(store, args) -> int:
     return EXIT_OK
 
 
+def cmd_report(store, args) -> int:
+    from vanhoa.report import build_appendix, build_report
+
+    period = _period_code(store, args.period)
+    out = Path(args.out)
+    if out.suffix.lower() != ".docx":
+        raise UsageError("--out phải là tệp .docx.")
+    if store.query("returns", period=period).empty:
+        raise UsageError(f"kỳ {period} chưa có báo cáo nào của các đơn vị: chưa thể soạn báo cáo.")
+    draft = store.report_draft(period) or {}
+    out.write_bytes(build_report(store, period, draft))
+    appendix = out.with_name(out.stem + "_phu-luc.xlsx")
+    appendix.write_bytes(build_appendix(store, period))
+    print(f"Đã soạn báo cáo {out} và phụ lục {appendix}", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_demo(store, args) -> int:
     from vanhoa.demo_load import load_demo
 
@@ -172,7 +189,7 @@ def cmd_not_yet(store, args) -> int:
 
 
 COMMANDS = {"ingest": cmd_ingest, "export": cmd_export, "template": cmd_template, "demo": cmd_demo,
-            "report": cmd_not_yet, "users": cmd_not_yet, "synth": cmd_not_yet}
+            "report": cmd_report, "users": cmd_not_yet, "synth": cmd_not_yet}
 
 
 def main(argv: list[str] | None = None) -> int:

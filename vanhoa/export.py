@@ -119,20 +119,33 @@ def _python_values(row: tuple) -> list:
 
 def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "Dữ liệu", headers: dict[str, str] | None = None) -> bytes:
     """Vietnamese headers, widths, frozen header row, numbers as numbers, dates as dates."""
-    headers = headers or HEADERS_VI
+    return to_xlsx_book([(sheet, frame)], headers)
+
+
+def to_xlsx_book(sheets: list[tuple[str, pd.DataFrame]], headers: dict[str, str] | None = None) -> bytes:
+    """Several tables, one sheet each, written like `to_xlsx_bytes`."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_numbers": False, "strings_to_urls": False})
-    sheet_ws = book.add_worksheet(sheet[:31])
-    head = book.add_format({"bold": True, "text_wrap": True, "valign": "vcenter", "border": 1, "bg_color": "#E8EEF7"})
-    date_fmt = book.add_format({"num_format": "dd/mm/yyyy"})
-    time_fmt = book.add_format({"num_format": "hh:mm dd/mm/yyyy"})
-    pct_fmt = book.add_format({"num_format": "0.0%"})
-    int_fmt = book.add_format({"num_format": "#,##0"})
+    formats = {
+        "head": book.add_format({"bold": True, "text_wrap": True, "valign": "vcenter", "border": 1,
+                                 "bg_color": "#E8EEF7"}),
+        "date": book.add_format({"num_format": "dd/mm/yyyy"}),
+        "time": book.add_format({"num_format": "hh:mm dd/mm/yyyy"}),
+        "pct": book.add_format({"num_format": "0.0%"}),
+        "int": book.add_format({"num_format": "#,##0"}),
+    }
+    for name, frame in sheets:
+        _write_sheet(book.add_worksheet(name[:31]), frame, headers or HEADERS_VI, formats)
+    book.close()
+    return buffer.getvalue()
+
+
+def _write_sheet(sheet_ws, frame: pd.DataFrame, headers: dict[str, str], formats: dict) -> None:
     widths = []
     for col, name in enumerate(frame.columns):
         title = headers.get(name, name)
-        sheet_ws.write_string(0, col, title, head)
+        sheet_ws.write_string(0, col, title, formats["head"])
         widths.append(min(max(len(title), 8), 40))
     for row_index, row in enumerate(frame.itertuples(index=False, name=None), start=1):
         for col, (name, value) in enumerate(zip(frame.columns, _python_values(row))):
@@ -143,13 +156,14 @@ def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "Dữ liệu", headers: dict
             if isinstance(value, bool):
                 sheet_ws.write_boolean(row_index, col, value)
             elif isinstance(value, (pd.Timestamp, dt.datetime)):
-                sheet_ws.write_datetime(row_index, col, pd.Timestamp(value).to_pydatetime(), time_fmt)
+                sheet_ws.write_datetime(row_index, col, pd.Timestamp(value).to_pydatetime(), formats["time"])
                 widths[col] = max(widths[col], 16)
             elif isinstance(value, dt.date):
-                sheet_ws.write_datetime(row_index, col, dt.datetime.combine(value, dt.time()), date_fmt)
+                sheet_ws.write_datetime(row_index, col, dt.datetime.combine(value, dt.time()), formats["date"])
                 widths[col] = max(widths[col], 11)
             elif isinstance(value, (int, float)):
-                fmt = pct_fmt if name in _PERCENT_COLUMNS else (int_fmt if float(value).is_integer() else None)
+                fmt = formats["pct"] if name in _PERCENT_COLUMNS else (
+                    formats["int"] if float(value).is_integer() else None)
                 sheet_ws.write_number(row_index, col, value, fmt)
             else:
                 text = str(value)
@@ -160,5 +174,3 @@ def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "Dữ liệu", headers: dict
     sheet_ws.freeze_panes(1, 0)
     if len(frame.columns):
         sheet_ws.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
-    book.close()
-    return buffer.getvalue()

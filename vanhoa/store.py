@@ -39,7 +39,7 @@ from vanhoa.reference import Reference, period_from_row, read_reference_csv
 
 DEFAULT_DB = DATA_DIR / "vanhoa.duckdb"
 LOCAL_TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _MIGRATIONS: dict[int, list[str]] = {
     1: [
@@ -75,6 +75,13 @@ _MIGRATIONS: dict[int, list[str]] = {
         """create view current_returns as
                select * from returns
                qualify version = max(version) over (partition by unit_code, period_code)""",
+    ],
+    # The report's narrative (what no return holds), kept per period; every save is a new row
+    # so an earlier wording can be found again.
+    2: [
+        """create table report_drafts (period_code varchar not null, saved_at timestamp not null,
+               saved_by varchar, context varchar, tasks varchar, recipients varchar,
+               signer_title varchar, signer_name varchar, number varchar)""",
     ],
 }
 
@@ -260,7 +267,24 @@ class Store:
                 "select unit_code, period_code, version from current_returns where sha256 = ? limit 1", [sha256]
             ).fetchone()
 
+    def report_draft(self, period_code: str) -> dict | None:
+        """The last saved narrative of the period's report, or None."""
+        with self.connect() as con:
+            cursor = con.execute(
+                "select * from report_drafts where period_code = ? order by saved_at desc limit 1", [period_code])
+            row = cursor.fetchone()
+            names = [d[0] for d in cursor.description]
+        return dict(zip(names, row)) if row else None
+
     # ------------------------------------------------------------ writing
+
+    def save_report_draft(self, period_code: str, fields: dict, by: str | None) -> None:
+        with self.transaction() as con:
+            con.execute(
+                "insert into report_drafts values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [period_code, now_local(), by, fields.get("context"), fields.get("tasks"), fields.get("recipients"),
+                 fields.get("signer_title"), fields.get("signer_name"), fields.get("number")],
+            )
 
     def _keep_file(self, con: duckdb.DuckDBPyConnection, raw: bytes, sha: str) -> None:
         con.execute(

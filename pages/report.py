@@ -1,0 +1,93 @@
+"""Báo cáo: the official report (.docx) and its appendix (.xlsx), drafted from the data; the
+narrative that no return holds is edited here and kept per period."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from vanhoa import ui
+from vanhoa.report import (
+    build_appendix,
+    build_report,
+    default_narrative,
+    filing_sentence,
+    gather,
+    next_period_words,
+    report_filenames,
+    staff_sentence,
+    target_sentences,
+)
+from vanhoa.store import Store
+
+FIELDS = ("number", "context", "tasks", "recipients", "signer_title", "signer_name")
+
+
+def render() -> None:
+    st.title("Báo cáo gửi Sở Văn hóa, Thể thao và Du lịch")
+    if ui.busy_guard(lambda: ui.query("returns")).empty:
+        st.info("Chưa có báo cáo nào của các đơn vị, nên chưa thể soạn báo cáo của Văn phòng. Văn thư các đơn vị "
+                "hãy vào mục **Nộp báo cáo** để tải lên báo cáo của đơn vị.")
+        return
+    store = ui.get_store()
+    period_code = ui.selected_period()
+    period = ui.reference().periods[period_code]
+    st.subheader(f"Kỳ báo cáo: {period.label}")
+    saved = store.report_draft(period_code)
+    defaults = default_narrative(period)
+    start = {name: (saved or {}).get(name) or defaults[name] for name in FIELDS}
+    if saved:
+        st.caption(f"Nội dung lưu lần cuối lúc {ui.fmt_time(saved['saved_at'])} bởi {saved['saved_by'] or '(không rõ)'}.")
+    else:
+        st.caption("Nội dung dưới đây được điền sẵn theo mẫu báo cáo 6 tháng đầu năm 2022; hãy sửa rồi lưu lại.")
+
+    st.markdown("**Số liệu lấy từ báo cáo của các đơn vị** (không sửa ở đây; giống hệt trang Tổng quan):")
+    figures = gather(store, period_code)
+    st.markdown("\n".join(f"- {ui.escape_md(line)}" for line in
+                          [staff_sentence(figures), *target_sentences(figures), filing_sentence(figures)]))
+
+    words = {}
+    words["number"] = st.text_input("Số văn bản (để trống nếu chưa lấy số)", start["number"],
+                                    key=f"report_number_{period_code}", placeholder="ví dụ: 125")
+    words["context"] = st.text_area("Đoạn mở đầu", start["context"], height=140, key=f"report_context_{period_code}")
+    words["tasks"] = st.text_area(f"III. Nhiệm vụ trọng tâm {next_period_words(period)} (mỗi dòng một nhiệm vụ)",
+                                  start["tasks"], height=260, key=f"report_tasks_{period_code}")
+    left, right = st.columns(2)
+    words["recipients"] = left.text_area("Nơi nhận (mỗi dòng một nơi)", start["recipients"], height=160,
+                                         key=f"report_recipients_{period_code}")
+    words["signer_title"] = right.text_area("Chức danh người ký", start["signer_title"], height=80,
+                                            key=f"report_signer_title_{period_code}")
+    words["signer_name"] = right.text_input("Người ký", start["signer_name"], key=f"report_signer_name_{period_code}")
+    by = st.text_input("Người soạn", key="report_by", placeholder="Họ tên người lưu nội dung")
+    if st.button("Lưu nội dung", icon=":material/save:", key=f"report_save_{period_code}"):
+        ui.busy_guard(lambda: store.save_report_draft(period_code, words, by or None))
+        st.success(f"Đã lưu nội dung báo cáo {period.label}; lần soạn sau sẽ bắt đầu từ nội dung này.")
+
+    docx_name, xlsx_name = report_filenames(period_code)
+    left, right = st.columns(2)
+    left.download_button(
+        "Tải báo cáo (.docx)", _report(store.target, store.data_version(), period_code, tuple(words.items())),
+        file_name=docx_name, mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        icon=":material/description:", key="report_docx", width="stretch", type="primary")
+    right.download_button(
+        "Tải phụ lục (.xlsx)", _appendix(store.target, store.data_version(), period_code), file_name=xlsx_name,
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/table:",
+        key="report_xlsx", width="stretch")
+    st.caption("Báo cáo dùng nội dung đang hiển thị ở trên (kể cả khi chưa lưu). Khổ A4, phông Times New Roman, "
+               "lề trên/dưới 20 mm, trái 30 mm, phải 15 mm theo Nghị định 30/2020/NĐ-CP.")
+
+
+@st.cache_data(show_spinner="Đang soạn báo cáo…", max_entries=16)
+def _report(target: str, data_version: str, period_code: str, words: tuple) -> bytes:
+    return build_report(Store(target), period_code, dict(words))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _appendix(target: str, data_version: str, period_code: str) -> bytes:
+    return build_appendix(Store(target), period_code)
+
+
+if __name__ == "__main__":
+    # Run directly (Streamlit's legacy mode on a fresh server): go through the app's router.
+    import app
+
+    app.main()
