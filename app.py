@@ -9,7 +9,7 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pages import archive, overview, report, targets, upload  # noqa: E402
+from pages import archive, data, overview, report, targets, upload  # noqa: E402
 from vanhoa import ui  # noqa: E402
 
 
@@ -22,6 +22,7 @@ def main() -> None:
         "Lãnh đạo": [
             st.Page(overview.render, title="Tổng quan", icon=":material/dashboard:", url_path="overview", default=True),
             st.Page(targets.render, title="Chỉ tiêu", icon=":material/flag:", url_path="targets"),
+            st.Page(data.render, title="Dữ liệu", icon=":material/table_view:", url_path="data"),
             st.Page(report.render, title="Báo cáo", icon=":material/description:", url_path="report"),
         ],
         "Văn thư đơn vị": [

@@ -10,7 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
-PAGES = ["pages/overview.py", "pages/upload.py", "pages/archive.py"]
+PAGES = ["pages/overview.py", "pages/targets.py", "pages/data.py", "pages/report.py", "pages/upload.py",
+         "pages/archive.py"]
 
 
 @pytest.fixture

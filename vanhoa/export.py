@@ -66,8 +66,13 @@ def defuse(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
+def _missing(value: object) -> bool:
+    """None, NaN, NaT and pandas' NA (nullable integer columns) are all an empty cell."""
+    return value is None or value is pd.NaT or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
 def _csv_cell(value: object) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+    if _missing(value):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -151,7 +156,7 @@ def _write_sheet(sheet_ws, frame: pd.DataFrame, headers: dict[str, str], formats
         for col, (name, value) in enumerate(zip(frame.columns, _python_values(row))):
             if name in _DATE_COLUMNS:
                 value = _as_date(value)
-            if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+            if _missing(value):
                 continue
             if isinstance(value, bool):
                 sheet_ws.write_boolean(row_index, col, value)

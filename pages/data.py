@@ -1,0 +1,239 @@
+"""Dữ liệu: every table of the command line's `export`, filtered, shown, and downloaded as shown.
+
+The rows on screen and the rows in the CSV / Excel files are the same frame (same rows, same
+order): the filters go to the SQL as bound parameters, the screen only formats the values.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from vanhoa import ui
+from vanhoa.export import EXTRA_COLUMNS, HEADERS_VI, TABLES
+from vanhoa.form.spec import ACTIVITY_KINDS
+
+# export name -> the name people see, and what one row is
+TABLE_NAMES = {
+    "progress": "Tiến độ chỉ tiêu",
+    "completeness": "Tình hình nộp báo cáo",
+    "activities": "Hoạt động",
+    "events": "Sự kiện",
+    "returns": "Các phiên bản báo cáo",
+}
+TABLE_NOTES = {
+    "progress": "Mỗi dòng là một chỉ tiêu của một đơn vị; dòng “Toàn Văn phòng” là kết quả chung của "
+                "Văn phòng UBND tỉnh.",
+    "completeness": "Mỗi dòng là một đơn vị phải báo cáo trong kỳ: đúng hạn, trễ hạn hay chưa nộp.",
+    "activities": "Mỗi dòng là một hoạt động trong báo cáo hiện hành của đơn vị.",
+    "events": "Mỗi dòng là một lượt tham gia sự kiện trong báo cáo hiện hành của đơn vị.",
+    "returns": "Mỗi dòng là một phiên bản báo cáo đã lưu; phiên bản mới nhất là phiên bản hiện hành.",
+}
+# The filters each table offers: exactly the parameters its query accepts.
+FILTERS = {
+    "progress": ("period", "unit"),
+    "completeness": ("period", "unit"),
+    "activities": ("period", "unit", "kind", "commune", "date_from", "date_to", "search"),
+    "events": ("period", "unit", "event", "search"),
+    "returns": ("period", "unit"),
+}
+SEARCH_HINTS = {
+    "activities": "Tìm trong nội dung, địa điểm, kết quả, xã/phường",
+    "events": "Tìm trong tên sự kiện, địa điểm, thành tích, ghi chú",
+}
+ALL = "Tất cả"
+EVERYTHING = ""  # the choice "Tất cả …" of a filter: no filter
+EMPTY_STORE = ("Chưa có báo cáo nào được nộp, nên chưa có dữ liệu để xem và tải xuống. Văn thư các đơn vị "
+               "hãy vào mục **Nộp báo cáo** để tải biểu mẫu, điền và tải lên báo cáo của đơn vị.")
+NO_ROWS = "Không có dòng nào khớp với bộ lọc đã chọn. Hãy bỏ bớt điều kiện lọc."
+_FOLLOWED = "data_period_followed"  # the sidebar period this page last followed
+
+
+def render() -> None:
+    st.title("Dữ liệu")
+    st.caption("Xem, lọc và tải xuống các bảng dữ liệu của phong trào. Tệp tải xuống chứa đúng các dòng "
+               "đang hiển thị, theo đúng thứ tự.")
+    if ui.busy_guard(lambda: ui.query("returns")).empty:
+        st.info(EMPTY_STORE)
+        return
+    name = st.selectbox("Bảng dữ liệu", list(TABLE_NAMES), key="data_table", format_func=TABLE_NAMES.get,
+                        placeholder="Chọn bảng dữ liệu") or "progress"
+    st.caption(TABLE_NOTES[name])
+    filters = ui.busy_guard(lambda: _filters(name))
+    frame = ui.busy_guard(lambda: table(name, **filters))
+
+    st.markdown(f"**{ui.fmt_int(len(frame))} dòng**")
+    if frame.empty:
+        st.info(NO_ROWS)
+        return
+    shown = display_frame(frame)
+    # One period chosen: its name is in the filter above, so the column is left out on screen
+    # (it stays in the files); a phone then shows the unit and the figures without scrolling as far.
+    order = [c for c in shown.columns if not (filters.get("period") and c == HEADERS_VI["period"])]
+    st.dataframe(shown, hide_index=True, width="stretch", height=ui.table_height(len(shown)),
+                 column_order=order, column_config=_column_config(frame))
+    ui.download_buttons(frame, file_stem(name, filters), key="data_download")
+
+
+# ---------------------------------------------------------------- the data
+
+
+def table(name: str, **filters) -> pd.DataFrame:
+    """vanhoa.export.table_frame through the app's cached queries: the spec's columns, then
+    the extra ones for people. A filter left at None is no filter."""
+    query, columns = TABLES[name]
+    params = dict(filters)
+    if name == "completeness":
+        params.setdefault("today", ui.today())  # "days after the deadline" counted from today in Việt Nam
+    return ui.query(query, **params)[columns + EXTRA_COLUMNS[name]]
+
+
+def file_stem(name: str, filters: dict) -> str:
+    """activities_2022-Y, progress_tat-ca-cac-ky, activities_2022-Y_loc (other filters set)."""
+    stem = f"{name}_{filters.get('period') or 'tat-ca-cac-ky'}"
+    if any(value is not None for key, value in filters.items() if key != "period"):
+        stem += "_loc"
+    return stem
+
+
+# ---------------------------------------------------------------- filters
+
+
+def _filters(name: str) -> dict:
+    """The widgets of the filters that apply to this table; returns the query's parameters
+    (None: no filter)."""
+    ref = ui.reference()
+    wanted = FILTERS[name]
+    filters: dict = {}
+    left, right = st.columns(2)
+    with left:
+        filters["period"] = _period_filter()
+    filters["unit"] = _choice(right, "Đơn vị", list(ref.units), "data_unit", "Tất cả đơn vị", ref.unit_name)
+    if "kind" in wanted:
+        left, right = st.columns(2)
+        filters["kind"] = _choice(left, "Loại hoạt động", _kinds(), "data_kind", ALL)
+        filters["commune"] = _choice(right, "Xã/phường", _communes(ref.supported_commune), "data_commune", ALL)
+    if "date_from" in wanted:
+        first = min(p.start for p in ref.periods.values())
+        last = max(p.end for p in ref.periods.values())
+        left, right = st.columns(2)
+        filters["date_from"] = left.date_input("Từ ngày", value=None, min_value=first, max_value=last,
+                                               format="DD/MM/YYYY", key="data_date_from")
+        filters["date_to"] = right.date_input("Đến ngày", value=None, min_value=first, max_value=last,
+                                              format="DD/MM/YYYY", key="data_date_to")
+        if filters["date_from"] and filters["date_to"] and filters["date_from"] > filters["date_to"]:
+            st.warning("“Từ ngày” đang sau “Đến ngày”: không có hoạt động nào trong khoảng này.")
+    if "event" in wanted:
+        filters["event"] = _choice(st, "Sự kiện", _events(ref.events), "data_event", "Tất cả sự kiện")
+    if "search" in wanted:
+        text = st.text_input("Tìm kiếm", key="data_search", placeholder=SEARCH_HINTS[name])
+        filters["search"] = text.strip() or None
+    return filters
+
+
+def _choice(where, label: str, options: list[str], key: str, everything: str, format_func=str) -> str | None:
+    """A selectbox whose first choice, EVERYTHING, means no filter (returned as None). The
+    sentinel is a string, not None: a None option makes the browser offer to 'clear' it."""
+    value = where.selectbox(label, [EVERYTHING, *options], key=key, placeholder=everything,
+                            format_func=lambda o: everything if o == EVERYTHING else format_func(o))
+    return None if value in (EVERYTHING, None) else value
+
+
+def _period_filter() -> str | None:
+    """Follows the sidebar's period (ui.selected_period) until the person picks another here,
+    'Tất cả các kỳ' included; a new choice in the sidebar is followed again."""
+    options = ui.period_options()
+    shared = ui.selected_period()
+    if "data_period" not in st.session_state or st.session_state.get(_FOLLOWED) != shared:
+        st.session_state[_FOLLOWED] = shared
+        st.session_state["data_period"] = shared if shared in options else EVERYTHING
+    return _choice(st, "Kỳ báo cáo", options, "data_period", "Tất cả các kỳ", ui.period_label)
+
+
+def _kinds() -> list[str]:
+    """The form's kinds, then any other kind found in the stored rows."""
+    found = ui.query("activities")["kind"].dropna().unique()
+    return [*ACTIVITY_KINDS, *sorted(set(found) - set(ACTIVITY_KINDS))]
+
+
+def _communes(supported: str) -> list[str]:
+    """The supported commune first, then the other communes found in the stored rows."""
+    found = set(ui.query("activities")["commune"].dropna().unique()) - {supported}
+    return [supported, *sorted(found)]
+
+
+def _events(reference_events: list[str]) -> list[str]:
+    """Events someone took part in (all periods), in the reference list's order."""
+    found = set(ui.query("events")["event"].dropna().unique())
+    order = {name: index for index, name in enumerate(reference_events)}
+    return sorted(found, key=lambda e: (order.get(e, len(order)), e))
+
+
+# ---------------------------------------------------------------- display
+
+
+def _yes_no(value) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return "—"
+    return "có" if bool(value) else "không"
+
+
+def _text(value) -> str:
+    return "" if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def _signed(value) -> str:
+    """-5 -> '-5', 1234 -> '1.234' (days after the deadline; negative = before it)."""
+    if value is None or pd.isna(value):
+        return "—"
+    return ("-" if value < 0 else "") + ui.fmt_int(abs(value))
+
+
+def _goal(value) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    return ui.fmt_pct(value, 0 if round(value * 100, 6).is_integer() else 1)
+
+
+_FORMATS = {
+    "numerator": ui.fmt_int, "denominator": ui.fmt_int, "ratio": ui.fmt_pct, "goal": _goal,
+    "met": lambda v: "đạt" if v else "chưa đạt", "current": _yes_no,
+    "filed_at": ui.fmt_time, "deadline": ui.fmt_date, "date": ui.fmt_date,
+    "version": ui.fmt_int, "restored_from": lambda v: "" if pd.isna(v) else ui.fmt_int(v),
+    "days_after_deadline": _signed,
+    "participants": ui.fmt_int, "registered": ui.fmt_int, "cost": ui.fmt_money,
+}
+_RIGHT_ALIGNED = {"numerator", "denominator", "ratio", "goal", "version", "restored_from",
+                  "days_after_deadline", "participants", "registered", "cost"}
+_WIDE = {"content", "event", "result", "warnings", "achievement", "target_name"}
+
+
+def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows as shown: Vietnamese headers, Vietnamese numbers and dates, same rows and order."""
+    labels = {code: period.label for code, period in ui.reference().periods.items()}
+    formats = {**_FORMATS, "period": lambda code: labels.get(code, code)}
+    shown = pd.DataFrame(index=range(len(frame)))
+    for column in frame.columns:
+        values = frame[column].tolist()
+        shown[HEADERS_VI.get(column, column)] = [formats.get(column, _text)(value) for value in values]
+    return shown
+
+
+def _column_config(frame: pd.DataFrame) -> dict:
+    config = {}
+    for column in frame.columns:
+        header = HEADERS_VI.get(column, column)
+        if column in _RIGHT_ALIGNED:
+            config[header] = st.column_config.TextColumn(header, alignment="right")
+        elif column in _WIDE:
+            config[header] = st.column_config.TextColumn(header, width="large")
+        elif column == "unit":  # "Phòng Tổ chức - Hành chính - Quản trị" (almost) whole
+            config[header] = st.column_config.TextColumn(header, width=230)
+    return config
+
+
+if __name__ == "__main__":
+    # Run directly (Streamlit's legacy mode on a fresh server): go through the app's router.
+    import app
+
+    app.main()

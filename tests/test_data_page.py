@@ -1,0 +1,320 @@
+"""The Dữ liệu page (pages/data.py) driven like a leader would: choose a table, filter it, read
+the count, and download exactly the rows shown as CSV and Excel.
+
+The counts are those of the demonstration returns in data/demo/ (current versions; the Phòng
+Tổng hợp return of 2022-Y has a second version), counted by reading the Excel files:
+activities 61 (2022-H1) + 62 (2022-Y) = 123, 8 of them in Chiềng Xuân (4 + 4), 4 of kind
+"Giúp đỡ xã" in 2022-Y, 8 in March 2022, 16 mentioning "Tết"; event participations 15 + 15 = 30,
+11 of them at the Ngày hội Đại đoàn kết toàn dân tộc 2022; returns 11 + 12 = 23 (3 of Phòng Tổng
+hợp); progress (11 units + Toàn Văn phòng) × 4 targets = 48 rows a period; 11 units a period.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+
+import openpyxl
+import pytest
+from conftest import good_sheets, workbook_bytes
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1 import app_test as app_test_module
+
+from vanhoa.export import EXTRA_COLUMNS, HEADERS_VI, table_frame, to_csv_bytes
+from vanhoa.ingest import ingest
+from vanhoa.store import Store
+
+BOM = b"\xef\xbb\xbf"
+# cli.md, `export` tables: the first row of the CSV, in this order.
+SPEC_COLUMNS = {
+    "progress": ["period", "unit", "target", "numerator", "denominator", "ratio", "goal", "met"],
+    "completeness": ["period", "unit", "status", "filed_at", "version"],
+    "activities": ["period", "unit", "date", "content", "kind", "commune", "place", "participants", "cost"],
+    "events": ["period", "unit", "event", "date", "place", "registered", "participants", "achievement"],
+    "returns": ["period", "unit", "version", "current", "filed_at", "filed_by", "sha256", "warnings"],
+}
+PERIOD_LABELS = {"2022-H1": "6 tháng đầu năm 2022", "2022-Y": "Năm 2022"}
+FORMULA = '=HYPERLINK("http://example.com","Bấm vào đây")'
+
+
+def data_page():
+    from pages import data
+
+    data.render()
+
+
+@pytest.fixture
+def demo_env(demo_db, tmp_path, monkeypatch):
+    """VANHOA_DB points at a copy of the demonstration store, so a test may write to it."""
+    import shutil
+
+    copy = tmp_path / "demo-copy.duckdb"
+    shutil.copy(demo_db, copy)
+    monkeypatch.setenv("VANHOA_DB", str(copy))
+    return copy
+
+
+@pytest.fixture
+def media(monkeypatch):
+    """The bytes behind a download button: AppTest keeps each run's files in a
+    MemoryMediaFileStorage; this records the storages it makes so a test can read them."""
+    storages: list[MemoryMediaFileStorage] = []
+
+    class Recording(MemoryMediaFileStorage):
+        def __init__(self, media_endpoint: str) -> None:
+            super().__init__(media_endpoint)
+            storages.append(self)
+
+    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Recording)
+
+    def read(button) -> bytes:
+        return storages[-1].get_file(button.proto.url.rsplit("/", 1)[-1]).content
+
+    return read
+
+
+def open_page() -> AppTest:
+    at = AppTest.from_function(data_page, default_timeout=30).run()
+    assert not at.exception
+    return at
+
+
+def count_line(at: AppTest) -> str:
+    lines = [m.value for m in at.markdown if m.value.endswith(" dòng**")]
+    assert len(lines) == 1, [m.value for m in at.markdown]
+    return lines[0]
+
+
+def choose(at: AppTest, key: str, value) -> AppTest:
+    at.selectbox(key=key).select(value).run()
+    assert not at.exception
+    return at
+
+
+def button(at: AppTest, label: str):
+    found = [b for b in at.download_button if b.label == label]
+    assert len(found) == 1, [b.label for b in at.download_button]
+    return found[0]
+
+
+def csv_rows(data: bytes) -> list[dict]:
+    assert data.startswith(BOM)
+    return list(csv.DictReader(io.StringIO(data[len(BOM):].decode("utf-8"), newline="")))
+
+
+def assert_download_is_what_is_shown(at: AppTest, media, name: str, filters: dict) -> list[dict]:
+    """The CSV offered has the BOM, the spec's header line and exactly the rows on screen, in the
+    same order, and is byte for byte what `python -m vanhoa export` writes for the same filters."""
+    shown = at.dataframe[0].value
+    data = media(button(at, "Tải xuống CSV"))
+    assert data.startswith(BOM)
+    header = data[len(BOM):].split(b"\r\n", 1)[0].decode("utf-8")
+    assert header == ",".join(SPEC_COLUMNS[name] + EXTRA_COLUMNS[name])
+    assert header.split(",")[: len(SPEC_COLUMNS[name])] == SPEC_COLUMNS[name]
+    rows = csv_rows(data)
+    assert count_line(at) == f"**{len(rows)} dòng**"
+    assert len(rows) == len(shown)
+    assert list(shown.columns) == [HEADERS_VI[c] for c in SPEC_COLUMNS[name] + EXTRA_COLUMNS[name]]
+    assert [PERIOD_LABELS[r["period"]] for r in rows] == shown["Kỳ báo cáo"].tolist()
+    assert [r["unit"] for r in rows] == shown["Đơn vị"].tolist()
+    text_columns = {"progress": ["target", "status"], "completeness": ["status"],
+                    "activities": ["content", "kind", "place"], "events": ["event", "place"],
+                    "returns": ["filed_by", "sha256"]}[name]
+    for column in text_columns:
+        assert [r[column].lstrip("'") for r in rows] == shown[HEADERS_VI[column]].tolist(), column
+    if "date" in SPEC_COLUMNS[name]:
+        assert [dt.date.fromisoformat(r["date"]).strftime("%d/%m/%Y") for r in rows] == shown["Ngày"].tolist()
+    cli_filters = {key: value for key, value in filters.items() if value is not None}
+    assert data == to_csv_bytes(table_frame(Store(), name, **cli_filters))
+    return rows
+
+
+# ------------------------------------------------------------------ counts, one table at a time
+
+# table, the rows of the sidebar's period (2022-Y), of every period, then a filter and its rows
+COUNTS = [
+    ("progress", 48, 96, ("data_unit", "TH"), 8, {"unit": "TH"}),
+    ("completeness", 11, 22, ("data_unit", "NKTX"), 2, {"unit": "NKTX"}),
+    ("activities", 62, 123, ("data_kind", "Giúp đỡ xã"), 8, {"kind": "Giúp đỡ xã"}),
+    ("events", 15, 30, ("data_event", "Ngày hội Đại đoàn kết toàn dân tộc 2022"), 11,
+     {"event": "Ngày hội Đại đoàn kết toàn dân tộc 2022"}),
+    ("returns", 12, 23, ("data_unit", "TH"), 3, {"unit": "TH"}),
+]
+
+
+@pytest.mark.parametrize(("name", "in_period", "in_all", "widget", "filtered", "filters"), COUNTS,
+                         ids=[c[0] for c in COUNTS])
+def test_each_table_counts_and_downloads_what_it_shows(demo_env, media, name, in_period, in_all, widget,
+                                                       filtered, filters):
+    at = choose(open_page(), "data_table", name)
+    assert at.selectbox(key="data_period").value == "2022-Y"  # the sidebar's period by default
+    assert count_line(at) == f"**{in_period} dòng**"
+    assert_download_is_what_is_shown(at, media, name, {"period": "2022-Y"})
+
+    choose(at, "data_period", "")  # Tất cả các kỳ
+    assert count_line(at) == f"**{in_all} dòng**"
+    assert_download_is_what_is_shown(at, media, name, {})
+
+    choose(at, *widget)
+    assert count_line(at) == f"**{filtered} dòng**"
+    assert_download_is_what_is_shown(at, media, name, filters)
+
+
+def test_only_the_filters_that_apply_to_the_table_are_offered(demo_env):
+    at = open_page()
+    labels = lambda: ([w.label for w in at.selectbox], [w.label for w in at.date_input],  # noqa: E731
+                      [w.label for w in at.text_input])
+    assert at.selectbox(key="data_table").value == "progress"
+    assert labels() == (["Bảng dữ liệu", "Kỳ báo cáo", "Đơn vị"], [], [])
+    choose(at, "data_table", "activities")
+    assert labels() == (["Bảng dữ liệu", "Kỳ báo cáo", "Đơn vị", "Loại hoạt động", "Xã/phường"],
+                        ["Từ ngày", "Đến ngày"], ["Tìm kiếm"])
+    choose(at, "data_table", "events")
+    assert labels() == (["Bảng dữ liệu", "Kỳ báo cáo", "Đơn vị", "Sự kiện"], [], ["Tìm kiếm"])
+    choose(at, "data_table", "returns")
+    assert labels() == (["Bảng dữ liệu", "Kỳ báo cáo", "Đơn vị"], [], [])
+    assert at.selectbox(key="data_table").options == [
+        "Tiến độ chỉ tiêu", "Tình hình nộp báo cáo", "Hoạt động", "Sự kiện", "Các phiên bản báo cáo"]
+
+
+def test_vietnamese_formats_on_screen(demo_env):
+    at = open_page()
+    office_t2 = at.dataframe[0].value.iloc[1]
+    assert office_t2[["Kỳ báo cáo", "Đơn vị", "Chỉ tiêu", "Tử số", "Mẫu số", "Tỷ lệ", "Mục tiêu", "Đạt"]].tolist() \
+        == ["Năm 2022", "Toàn Văn phòng", "T2", "91", "114", "79,8 %", "70 %", "đạt"]
+    choose(at, "data_table", "activities")
+    first = at.dataframe[0].value.iloc[0]
+    assert first[["Ngày", "Số người tham gia", "Kinh phí (đồng)"]].tolist() == ["22/07/2022", "3", "1.000.000 đ"]
+    choose(at, "data_table", "completeness")
+    first = at.dataframe[0].value.iloc[0]
+    assert first[["Thời gian nộp", "Hạn nộp", "Phiên bản"]].tolist() == ["09:15 01/12/2022", "05/12/2022", "2"]
+
+
+# ------------------------------------------------------------------ activities: commune, text, dates
+
+
+def test_commune_then_text_search(demo_env, media):
+    at = choose(open_page(), "data_table", "activities")
+    choose(at, "data_period", "")
+    choose(at, "data_commune", "Chiềng Xuân")
+    assert count_line(at) == "**8 dòng**"
+    rows = assert_download_is_what_is_shown(at, media, "activities", {"commune": "Chiềng Xuân"})
+    assert {r["commune"] for r in rows} == {"Chiềng Xuân"}
+    assert {r["kind"] for r in rows} == {"Giúp đỡ xã"}
+
+    at.text_input(key="data_search").input("tết").run()  # any case: "Tết Nguyên đán"
+    assert count_line(at) == "**1 dòng**"
+    rows = assert_download_is_what_is_shown(at, media, "activities", {"commune": "Chiềng Xuân", "search": "tết"})
+    assert [(r["period"], r["unit"], r["content"]) for r in rows] == [(
+        "2022-H1", "Phòng Tổ chức - Hành chính - Quản trị",
+        "Thăm, tặng quà hộ nghèo, gia đình chính sách xã Chiềng Xuân dịp Tết Nguyên đán Nhâm Dần 2022")]
+
+    choose(at, "data_commune", "")
+    assert count_line(at) == "**16 dòng**"
+    assert_download_is_what_is_shown(at, media, "activities", {"search": "tết"})
+
+
+def test_event_text_search(demo_env, media):
+    at = choose(open_page(), "data_table", "events")
+    choose(at, "data_period", "")
+    at.text_input(key="data_search").input("  Mộc Châu ").run()
+    assert count_line(at) == "**5 dòng**"
+    rows = assert_download_is_what_is_shown(at, media, "events", {"search": "Mộc Châu"})
+    assert {r["event"] for r in rows} == {"Giải chạy VTM Mộc Châu 2022 (Marathon Mộc Châu)"}
+
+
+def test_date_range(demo_env, media):
+    at = choose(open_page(), "data_table", "activities")
+    choose(at, "data_period", "")
+    at.date_input(key="data_date_from").set_value(dt.date(2022, 3, 1)).run()
+    at.date_input(key="data_date_to").set_value(dt.date(2022, 3, 31)).run()
+    assert not at.exception
+    assert count_line(at) == "**8 dòng**"
+    rows = assert_download_is_what_is_shown(
+        at, media, "activities", {"date_from": dt.date(2022, 3, 1), "date_to": dt.date(2022, 3, 31)})
+    assert sorted({r["date"] for r in rows}) == ["2022-03-08", "2022-03-10", "2022-03-14", "2022-03-15",
+                                                 "2022-03-16", "2022-03-24", "2022-03-25"]
+
+    at.date_input(key="data_date_from").set_value(dt.date(2022, 11, 1)).run()
+    at.date_input(key="data_date_to").set_value(dt.date(2022, 11, 30)).run()
+    assert count_line(at) == "**12 dòng**"
+
+    at.date_input(key="data_date_to").set_value(dt.date(2022, 10, 1)).run()  # ends before it starts
+    assert count_line(at) == "**0 dòng**"
+    assert [w.value for w in at.warning] == ["“Từ ngày” đang sau “Đến ngày”: không có hoạt động nào trong khoảng này."]
+    assert [i.value for i in at.info] == ["Không có dòng nào khớp với bộ lọc đã chọn. Hãy bỏ bớt điều kiện lọc."]
+    assert not at.dataframe and not at.download_button
+
+
+# ------------------------------------------------------------------ the period follows the sidebar
+
+
+def test_period_follows_the_sidebar_and_all_periods_stays_chosen(demo_env):
+    at = choose(open_page(), "data_table", "activities")
+    at.session_state["period"] = "2022-H1"  # chosen in the sidebar (app.py's shared selector)
+    at.run()
+    assert at.selectbox(key="data_period").value == "2022-H1"
+    assert count_line(at) == "**61 dòng**"
+    choose(at, "data_period", "")
+    at.run()
+    assert count_line(at) == "**123 dòng**"
+    at.session_state["period"] = "2022-Y"  # a new choice in the sidebar is followed again
+    at.run()
+    assert count_line(at) == "**62 dòng**"
+
+
+# ------------------------------------------------------------------ formulas and Excel cells
+
+
+def test_text_that_starts_with_a_formula_sign_is_never_a_live_formula(demo_env, media, ref):
+    sheets = good_sheets()  # Phòng Tổng hợp, 2022-H1: a second version replacing the demo one
+    sheets["Hoạt động"][1][1] = FORMULA
+    done = ingest(Store(demo_env), workbook_bytes(sheets), "cong-thuc.xlsx", "Lò Thị Hoa", ref=ref)
+    assert done.status == "accepted", [p.line() for p in done.checked.problems]
+
+    at = choose(open_page(), "data_table", "activities")
+    choose(at, "data_period", "2022-H1")
+    choose(at, "data_unit", "TH")
+    assert count_line(at) == "**2 dòng**"
+    assert at.dataframe[0].value["Nội dung"].tolist() == [FORMULA, "Giao lưu văn nghệ"]
+
+    rows = assert_download_is_what_is_shown(at, media, "activities", {"period": "2022-H1", "unit": "TH"})
+    assert rows[0]["content"] == "'" + FORMULA  # inert for Excel, the text kept
+
+    data = media(button(at, "Tải xuống Excel"))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheets_xml = [archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/")]
+    assert sheets_xml and not any("<f>" in xml or "<f " in xml for xml in sheets_xml)
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+    content = sheet.cell(2, 4)
+    assert (content.data_type, content.value) == ("s", FORMULA)
+
+
+def test_excel_has_vietnamese_headers_typed_cells_and_the_rows_shown(demo_env, media):
+    at = choose(open_page(), "data_table", "activities")
+    shown = at.dataframe[0].value
+    sheet = openpyxl.load_workbook(io.BytesIO(media(button(at, "Tải xuống Excel")))).worksheets[0]
+    assert [c.value for c in sheet[1]] == list(shown.columns)
+    assert sheet.freeze_panes == "A2"
+    assert sheet.max_row - 1 == len(shown) == 62
+    assert [sheet.cell(r, 4).value for r in range(2, sheet.max_row + 1)] == shown["Nội dung"].tolist()
+    first, second = sheet[2], sheet[3]
+    assert first[2].value == dt.datetime(2022, 7, 22) and first[2].is_date       # date as a date
+    assert (first[7].value, first[8].value) == (3, 1_000_000)                   # numbers as numbers
+    assert second[8].value is None                                               # no cost: an empty cell
+
+
+# ------------------------------------------------------------------ an empty store
+
+
+def test_empty_store_invites_instead_of_failing(tmp_path, monkeypatch):
+    monkeypatch.setenv("VANHOA_DB", str(tmp_path / "empty.duckdb"))
+    at = open_page()
+    assert [t.value for t in at.title] == ["Dữ liệu"]
+    assert [i.value for i in at.info] == [
+        "Chưa có báo cáo nào được nộp, nên chưa có dữ liệu để xem và tải xuống. Văn thư các đơn vị hãy vào mục "
+        "**Nộp báo cáo** để tải biểu mẫu, điền và tải lên báo cáo của đơn vị."]
+    assert not at.error and not at.dataframe and not at.download_button and not at.selectbox
