@@ -37,7 +37,7 @@ def test_schema_is_created_with_reference_data(store):
     with store.connect() as con:
         assert con.execute("select count(*) from units where active").fetchone()[0] == 11
         assert con.execute("select deadline from periods where code = '2022-Y'").fetchone()[0].isoformat() == "2022-12-05"
-        assert con.execute("select max(version) from schema_migrations").fetchone()[0] == 2
+        assert con.execute("select max(version) from schema_migrations").fetchone()[0] == 3
     assert store.reference().supported_commune == "Chiềng Xuân"
 
 
@@ -167,25 +167,30 @@ def test_other_process_holding_the_file_gets_a_clear_message_then_a_retry_succee
 
 
 def test_a_store_of_an_older_schema_is_migrated_in_place(tmp_path):
-    """A store created before the report's drafts existed gains the table, data untouched."""
+    """A store created by the first release (schema 1) gains the later tables and columns;
+    its returns are kept and count as filed, awaiting approval."""
     import duckdb
 
     from vanhoa import store as store_module
 
     path = tmp_path / "old.duckdb"
-    only_first = {1: store_module._MIGRATIONS[1]}
     original = store_module._MIGRATIONS
-    store_module._MIGRATIONS = only_first
+    store_module._MIGRATIONS = {1: original[1]}
     try:
-        old = Store(path)
-        ingest(old, workbook_bytes(good_sheets()), "v1.xlsx", "A")
+        Store(path).is_empty()
+        with duckdb.connect(str(path)) as con:  # a return as the first release stored it
+            con.execute("insert into returns values ('TH', '2022-H1', 1, timestamp '2022-06-10 09:00', 'A', 'abc', "
+                        "null, 'v1.xlsx', null, null, null, null, 1, null, '')")
+            con.execute("insert into return_staff values ('TH', '2022-H1', 1, 'CBCC', 9, 9, 6, 8, 8)")
     finally:
         store_module._MIGRATIONS = original
         store_module._migrated.discard(str(path.resolve()))
-    with duckdb.connect(str(path)) as con:
-        assert con.execute("select max(version) from schema_migrations").fetchone()[0] == 1
     migrated = Store(path)
+    with migrated.connect() as con:
+        assert con.execute("select max(version) from schema_migrations").fetchone()[0] == 3
+        assert con.execute("select status from returns").fetchall() == [("pending",)]
     assert migrated.report_draft("2022-H1") is None
     migrated.save_report_draft("2022-H1", {"context": "Mở đầu"}, "Lãnh đạo")
     assert migrated.report_draft("2022-H1")["context"] == "Mở đầu"
-    assert migrated.query("returns")["version"].tolist() == [1]
+    progress = migrated.query("progress", period="2022-H1", unit="TH")
+    assert progress[progress["target"] == "T2"][["numerator", "denominator"]].values.tolist() == [[6, 9]]

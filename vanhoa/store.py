@@ -39,7 +39,7 @@ from vanhoa.reference import Reference, period_from_row, read_reference_csv
 
 DEFAULT_DB = DATA_DIR / "vanhoa.duckdb"
 LOCAL_TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _MIGRATIONS: dict[int, list[str]] = {
     1: [
@@ -82,6 +82,34 @@ _MIGRATIONS: dict[int, list[str]] = {
         """create table report_drafts (period_code varchar not null, saved_at timestamp not null,
                saved_by varchar, context varchar, tasks varchar, recipients varchar,
                signer_title varchar, signer_name varchar, number varchar)""",
+    ],
+    # Accounts, approval and the audit log (issue: accounts, roles, approval and audit).
+    3: [
+        "drop view current_returns",
+        "alter table returns add column status varchar default 'pending'",  # pending | approved | returned
+        "alter table returns add column reviewed_by varchar",
+        "alter table returns add column reviewed_at timestamp",
+        "alter table returns add column review_comment varchar",
+        # A unit is expected to report from `active_from` until before `retired_from` (period codes
+        # sort in time order), so retiring a unit keeps its history and its past periods' counts.
+        "alter table units add column active_from varchar default '2022-H1'",
+        "alter table units add column retired_from varchar",
+        # An approved version is locked in: a newer upload waits for approval before it counts.
+        # A version returned for correction counts only when nothing else was filed.
+        """create view current_returns as
+               select * from returns
+               window w as (partition by unit_code, period_code)
+               qualify version = coalesce(max(version) filter (where status = 'approved') over w,
+                                          max(version) filter (where status <> 'returned') over w,
+                                          max(version) over w)""",
+        """create table accounts (name varchar primary key, display_name varchar, role varchar not null,
+               unit_code varchar, password_hash varchar not null, active boolean not null default true,
+               failed_attempts integer not null default 0, locked_until timestamp,
+               created_at timestamp not null, password_changed_at timestamp)""",
+        """create table sessions (token_hash varchar primary key, account varchar not null,
+               created_at timestamp not null, expires_at timestamp not null)""",
+        """create table audit_log (logged_at timestamp not null, actor varchar, action varchar not null,
+               target varchar, details varchar)""",
     ],
 }
 
@@ -333,7 +361,10 @@ class Store:
                 [upload_id, sha, filename, by, at, ret.unit_code, ret.period_code, version, details],
             )
             con.execute(
-                "insert into returns values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?)",
+                """insert into returns (unit_code, period_code, version, filed_at, filed_by, sha256, upload_id,
+                                        filename, prepared_by, prepared_on, phone, email, form_version, warnings,
+                                        status)
+                   values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')""",
                 [ret.unit_code, ret.period_code, version, at, by, sha, upload_id, filename, ret.prepared_by,
                  ret.prepared_on, ret.phone, ret.email, ret.form_version, warnings],
             )
@@ -392,10 +423,13 @@ class Store:
                 return CommitResult("unchanged", unit_code, period_code, version, None)
             new = latest + 1
             params = {"unit": unit_code, "period": period_code, "old": version, "new": new}
+            # The copy waits for approval like any new version.
             con.execute(
-                """insert into returns
+                """insert into returns (unit_code, period_code, version, filed_at, filed_by, sha256, upload_id,
+                                        filename, prepared_by, prepared_on, phone, email, form_version,
+                                        restored_from, warnings, status)
                    select unit_code, period_code, $new, $at, $by, sha256, upload_id, filename, prepared_by,
-                          prepared_on, phone, email, form_version, $old, warnings
+                          prepared_on, phone, email, form_version, $old, warnings, 'pending'
                    from returns where unit_code = $unit and period_code = $period and version = $old""",
                 params | {"at": now_local(), "by": by},
             )
