@@ -2,6 +2,12 @@
 -- Filters are optional (null = all): $period, $unit (code), $kind, $commune,
 -- $date_from, $date_to, $search (text found in content, place, result
 -- or commune; taken literally, so '%' or '_' match only themselves).
+with -- $approved_only: only versions a leader approved count (the sidebar's choice)
+chosen_returns as (
+    select * from current_returns
+    where not coalesce($approved_only, false) or status = 'approved'
+)
+
 select a.period_code as period,
        u.name as unit,
        a.date,
@@ -16,7 +22,7 @@ select a.period_code as period,
        a.unit_code,
        a.version
 from return_activities a
-join current_returns r using (unit_code, period_code, version)
+join chosen_returns r using (unit_code, period_code, version)
 join units u on u.code = a.unit_code
 where ($period is null or a.period_code = $period)
   and ($unit is null or a.unit_code = $unit)

@@ -1,6 +1,7 @@
 -- completeness: whether each unit expected to report has filed, and whether on time.
 -- Parameters: $period, $unit (codes or null), $today (date the "days left/overdue" count from).
 -- On time is judged by the first filing; a later correction does not make a return late.
+-- Filing counts whether or not a leader has approved the return yet (shown in `approval`).
 with scope as (
     select code as period_code, label as period_label, deadline
     from periods
@@ -9,7 +10,9 @@ with scope as (
 ),
 
 filings as (
-    select unit_code, period_code, min(filed_at) as first_filed_at, max(version) as version
+    select unit_code, period_code, min(filed_at) as first_filed_at, max(version) as version,
+           bool_or(status = 'approved') as any_approved,
+           arg_max(status, version) as latest_status
     from returns
     group by unit_code, period_code
 )
@@ -27,10 +30,19 @@ select s.period_code as period,
        -- positive: days past the deadline; negative: days still left
        date_diff('day', s.deadline, coalesce(f.first_filed_at::date, coalesce($today::date, current_date))) as days_after_deadline,
        u.code as unit_code,
-       s.period_label
+       s.period_label,
+       -- filing counts whatever its approval; the approval is shown beside it
+       case
+           when f.version is null then null
+           when f.latest_status = 'pending' and f.any_approved then 'có bản mới chờ phê duyệt'
+           when f.latest_status = 'pending' then 'chờ phê duyệt'
+           when f.latest_status = 'approved' then 'đã phê duyệt'
+           else 'trả lại'
+       end as approval
 from scope s
 cross join units u
 left join filings f on f.unit_code = u.code and f.period_code = s.period_code
-where u.active
+where u.active_from <= s.period_code
+  and (u.retired_from is null or s.period_code < u.retired_from)
   and ($unit is null or u.code = $unit)
 order by s.period_code, u.sort_order

@@ -1,5 +1,11 @@
 -- events: event participation rows of the current version of each return.
 -- Filters are optional (null = all): $period, $unit (code), $event, $search.
+with -- $approved_only: only versions a leader approved count (the sidebar's choice)
+chosen_returns as (
+    select * from current_returns
+    where not coalesce($approved_only, false) or status = 'approved'
+)
+
 select e.period_code as period,
        u.name as unit,
        e.event,
@@ -13,7 +19,7 @@ select e.period_code as period,
        e.unit_code,
        e.version
 from return_events e
-join current_returns r using (unit_code, period_code, version)
+join chosen_returns r using (unit_code, period_code, version)
 join units u on u.code = e.unit_code
 left join events ev on ev.name = e.event
 where ($period is null or e.period_code = $period)

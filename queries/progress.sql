@@ -2,7 +2,13 @@
 -- Parameters: $period (code or null = every period with a return), $unit (code or null).
 -- A unit expected to report but without a return is 'chưa nộp': empty numerator and ratio,
 -- and it still counts in T3's denominator (the spec: never silently dropped).
-with scope as (
+with -- $approved_only: only versions a leader approved count (the sidebar's choice)
+chosen_returns as (
+    select * from current_returns
+    where not coalesce($approved_only, false) or status = 'approved'
+),
+
+scope as (
     select code as period_code, label as period_label
     from periods
     where code = $period
@@ -13,7 +19,9 @@ expected as (
     select s.period_code, s.period_label, u.code as unit_code, u.name as unit, u.sort_order
     from scope s
     cross join units u
-    where u.active
+    -- a unit is expected from the period it was added until the period it was retired
+    where u.active_from <= s.period_code
+      and (u.retired_from is null or s.period_code < u.retired_from)
 ),
 
 staff as (
@@ -21,7 +29,7 @@ staff as (
            sum(s.total) as total, sum(s.ethics) as ethics, sum(s.culture) as culture,
            sum(s.families) as families, sum(s.cultural_families) as cultural_families
     from return_staff s
-    join current_returns r using (unit_code, period_code, version)
+    join chosen_returns r using (unit_code, period_code, version)
     group by s.unit_code, s.period_code
 ),
 
@@ -29,7 +37,7 @@ staff as (
 standard as (
     select c.unit_code, c.period_code, bool_and(c.met) as meets
     from return_criteria c
-    join current_returns r using (unit_code, period_code, version)
+    join chosen_returns r using (unit_code, period_code, version)
     where c.criterion in ('C1', 'C2', 'C3')
     group by c.unit_code, c.period_code
 ),
@@ -38,7 +46,7 @@ measures as (
     select e.*, r.version is not null as filed,
            st.total, st.ethics, st.culture, st.families, st.cultural_families, sd.meets
     from expected e
-    left join current_returns r using (period_code, unit_code)
+    left join chosen_returns r using (period_code, unit_code)
     left join staff st using (period_code, unit_code)
     left join standard sd using (period_code, unit_code)
 ),

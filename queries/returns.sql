@@ -10,7 +10,11 @@ select r.period_code as period,
        r.warnings,
        r.filename,
        r.restored_from,
-       r.unit_code
+       r.unit_code,
+       r.status,
+       r.reviewed_by,
+       r.reviewed_at,
+       r.review_comment
 from returns r
 join units u on u.code = r.unit_code
 where ($period is null or r.period_code = $period)

@@ -88,3 +88,194 @@ def _int(value) -> str:
     if value is None or pd.isna(value):
         return "—"
     return f"{int(value):,}".replace(",", ".")
+
+
+# ---------------------------------------------------------------- the supported commune, events
+
+KIND_COLORS = {
+    "Giúp đỡ xã": "#1f5fa8", "Tuyên truyền": "#6A8EC8", "Văn hóa - văn nghệ": "#8E44AD",
+    "Thể dục - thể thao": "#E67E22", "Bảo vệ môi trường": "#2E7D32", "Nhân đạo - từ thiện": "#C62828",
+    "Thi đua - khen thưởng": "#B8860B", "Khác": "#7F7F7F",
+}
+_SERIES_COLORS = ["#1f5fa8", "#E67E22", "#2E7D32", "#8E44AD", "#B8860B", "#6A8EC8", "#7F7F7F"]  # no red: not "bad"
+_FADED = 0.35  # bars outside the chosen period: still readable, clearly in the background
+# Streamlit fits a chart's title, axes and legend inside its height: the heights below are totals.
+# A title may be a list of lines: a long title on one line is cut at 390 px.
+
+
+def _vi(chart):
+    """Vietnamese number formats on the axes and labels (1.234, 2.500.000 đ): Vega's locale."""
+    return chart.configure(locale=alt.Locale(number=VI_LOCALE))
+
+
+def _money(value) -> str:
+    return "—" if value is None or pd.isna(value) else f"{_int(value)} đ"
+
+
+def half_year_label(year: int, half: int, short: bool = False) -> str:
+    """(2022, 1) -> '6 tháng đầu năm 2022' or, on an axis, '6T đầu 2022'."""
+    if short:
+        return f"6T {'đầu' if half == 1 else 'cuối'} {year}"
+    return f"6 tháng {'đầu' if half == 1 else 'cuối'} năm {year}"
+
+
+def commune_timeline(rows: pd.DataFrame, halves: list[tuple[int, int]], chosen: set[tuple[int, int]],
+                     measure: str, title, stack_by_kind: bool = True) -> alt.LayerChart:
+    """One measure of the activities in the supported commune in each half-year; the half-years
+    of the chosen period in full colour, the others faded; the total written above each bar
+    (except money, whose long numbers would collide on a phone: it is in the tooltip).
+
+    `rows` has columns year, half, kind, activities, participants, cost (commune_timeline.sql);
+    `halves` is the axis [(year, half)], so half-years without activities still show on it;
+    `measure` is one of activities, participants, cost; `stack_by_kind` colours by kind."""
+    axis_titles = {"activities": "Số hoạt động", "participants": "Lượt người", "cost": "Kinh phí (đồng)"}
+    data = rows.copy()
+    if not stack_by_kind:
+        data = data.groupby(["year", "half"], as_index=False)[["activities", "participants", "cost"]].sum(min_count=1)
+        data["kind"] = "Tất cả"
+    data["label"] = [half_year_label(y, h, short=True) for y, h in zip(data["year"], data["half"])]
+    data["full_label"] = [half_year_label(y, h) for y, h in zip(data["year"], data["half"])]
+    data["chosen"] = [(y, h) in chosen for y, h in zip(data["year"], data["half"])]
+    data["value"] = data[measure].astype("float").fillna(0.0)
+    data["activities_text"] = data["activities"].map(_int)
+    data["participants_text"] = data["participants"].map(_int)
+    data["cost_text"] = data["cost"].map(_money)
+    order = [half_year_label(y, h, short=True) for y, h in halves]
+    tooltip = [alt.Tooltip("full_label:N", title="Thời gian")]
+    if stack_by_kind:
+        tooltip.append(alt.Tooltip("kind:N", title="Loại hoạt động"))
+    tooltip += [alt.Tooltip("activities_text:N", title="Số hoạt động"),
+                alt.Tooltip("participants_text:N", title="Lượt người tham gia"),
+                alt.Tooltip("cost_text:N", title="Kinh phí")]
+    kinds = [k for k in KIND_COLORS if k in set(data["kind"])] + sorted(set(data["kind"]) - set(KIND_COLORS))
+    color = (alt.Color("kind:N", title="Loại hoạt động",
+                       scale=alt.Scale(domain=kinds, range=[KIND_COLORS.get(k, "#7F7F7F") for k in kinds]),
+                       legend=alt.Legend(orient="bottom", columns=2, labelLimit=160))
+             if stack_by_kind else alt.value("#1f5fa8"))
+    top = float(data.groupby("label")["value"].sum().max()) if len(data) else 0.0
+    x = alt.X("label:N", sort=order, scale=alt.Scale(domain=order), title=None,
+              axis=alt.Axis(labelAngle=-45, labelLimit=90, labelOverlap=False))
+    y_scale = alt.Scale(domain=[0, max(top * 1.15, 1.0)], nice=True)
+    bars = alt.Chart(data).mark_bar().encode(
+        x=x,
+        y=alt.Y("value:Q", title=axis_titles[measure], stack=True, scale=y_scale,
+                axis=alt.Axis(format=",d", tickMinStep=1, labelLimit=110)),
+        color=color,
+        opacity=alt.condition("datum.chosen", alt.value(1.0), alt.value(_FADED)),
+        order=alt.Order("kind:N"),
+        tooltip=tooltip,
+    )
+    # a pale band behind the chosen period's half-years: visible even where they have no bar
+    band = alt.Chart(pd.DataFrame({"label": [half_year_label(y, h, short=True) for y, h in halves
+                                             if (y, h) in chosen]})).mark_rect(color="#FFF3C4").encode(x=x)
+    layers = [band, bars]
+    if measure != "cost":
+        layers.append(alt.Chart(data).transform_aggregate(total="sum(value)", groupby=["label"]).mark_text(
+            baseline="bottom", dy=-3, fontSize=11, color="#333").encode(
+            x=x, y=alt.Y("total:Q", scale=y_scale), text=alt.Text("total:Q", format=",d")))
+    return _vi(alt.layer(*layers).properties(title=title, height=360 if stack_by_kind else 280, width="container"))
+
+
+def _unit_axis(data: pd.DataFrame) -> tuple[str, list[str]]:
+    """The unit's short name on the axis when there is one (full names are cut on a phone)."""
+    field = "short_name" if "short_name" in data and data["short_name"].notna().all() else "unit"
+    return field, list(data[field])
+
+
+def commune_units(rows: pd.DataFrame, title) -> alt.LayerChart:
+    """Activities in the supported commune per unit, every unit listed: a unit that did nothing
+    there shows '0' rather than disappearing.
+
+    `rows` has columns unit, short_name, activities, participants, cost (commune_units.sql)."""
+    data = rows.assign(
+        activities_text=rows["activities"].map(_int),
+        participants_text=rows["participants"].map(_int),
+        cost_text=rows["cost"].map(_money),
+    )
+    field, order = _unit_axis(data)
+    y = alt.Y(f"{field}:N", sort=order, title=None, axis=alt.Axis(labelLimit=150, labelOverlap=False))
+    tooltip = [alt.Tooltip("unit:N", title="Đơn vị"), alt.Tooltip("activities_text:N", title="Số hoạt động"),
+               alt.Tooltip("participants_text:N", title="Lượt người tham gia"),
+               alt.Tooltip("cost_text:N", title="Kinh phí")]
+    top = max(1, int(data["activities"].max() or 0))
+    x_scale = alt.Scale(domain=[0, top * 1.15])
+    bars = alt.Chart(data).mark_bar(color="#1f5fa8").encode(
+        y=y, x=alt.X("activities:Q", title="Số hoạt động", scale=x_scale, axis=alt.Axis(format="d", tickMinStep=1)),
+        tooltip=tooltip)
+    labels = alt.Chart(data).mark_text(align="left", dx=3, fontSize=11, color="#333").encode(
+        y=y, x=alt.X("activities:Q", scale=x_scale), text="activities_text:N", tooltip=tooltip)
+    return _vi(alt.layer(bars, labels).properties(title=title, height=100 + 26 * len(order), width="container"))
+
+
+def event_units(rows: pd.DataFrame, title) -> alt.LayerChart:
+    """Staff of each unit registered for one event (light bar) and taking part (dark bar), with
+    'taking part / registered' written beside the bars.
+
+    `rows` has columns unit, short_name, registered, participants (event_participation.sql)."""
+    data = rows.assign(
+        registered_text=rows["registered"].map(_int),
+        participants_text=rows["participants"].map(_int),
+        registered_shown=rows["registered"].astype("float").fillna(0.0),
+        participants_shown=rows["participants"].astype("float").fillna(0.0),
+    )
+    data["label"] = [p if pd.isna(r) else f"{p} / {t}"
+                     for p, r, t in zip(data["participants_text"], data["registered"], data["registered_text"])]
+    data["label_at"] = data[["registered_shown", "participants_shown"]].max(axis=1)
+    field, order = _unit_axis(data)
+    top = max(1.0, float(data["label_at"].max()))
+    tooltip = [alt.Tooltip("unit:N", title="Đơn vị"), alt.Tooltip("registered_text:N", title="Đăng ký"),
+               alt.Tooltip("participants_text:N", title="Tham gia")]
+    y = alt.Y(f"{field}:N", sort=order, title=None, axis=alt.Axis(labelLimit=150, labelOverlap=False))
+    x_scale = alt.Scale(domain=[0, top * 1.25])
+    registered = alt.Chart(data).mark_bar(color="#BBD0EA", height=16).encode(
+        y=y, x=alt.X("registered_shown:Q", title="Số người", scale=x_scale, axis=alt.Axis(format="d", tickMinStep=1)),
+        tooltip=tooltip)
+    taking_part = alt.Chart(data).mark_bar(color="#1f5fa8", height=8).encode(
+        y=y, x=alt.X("participants_shown:Q", scale=x_scale), tooltip=tooltip)
+    labels = alt.Chart(data).mark_text(align="left", dx=3, fontSize=11, color="#333").encode(
+        y=y, x=alt.X("label_at:Q", scale=x_scale), text="label:N", tooltip=tooltip)
+    return _vi(alt.layer(registered, taking_part, labels).properties(
+        title=alt.TitleParams(title, subtitle="Cột đậm: tham gia · cột nhạt: đăng ký · số: tham gia / đăng ký",
+                              subtitleFontSize=11),
+        height=120 + 28 * len(order), width="container"))
+
+
+def event_trend(rows: pd.DataFrame, years: list[int], title) -> alt.LayerChart:
+    """Staff taking part in each recurring event, year by year, one colour per event, the number
+    written above each bar.
+
+    `rows` has columns series, year, units, registered, participants, units_with_achievement
+    (event_trend.sql); `years` is the axis, so years without data still show on it."""
+    data = rows.assign(
+        year_label=rows["year"].astype(int).astype(str),
+        participants_shown=rows["participants"].astype("float").fillna(0.0),
+        units_text=rows["units"].map(_int),
+        registered_text=rows["registered"].map(_int),
+        participants_text=rows["participants"].map(_int),
+        achievements_text=rows["units_with_achievement"].map(_int),
+    )
+    order = [str(y) for y in years]
+    series = list(dict.fromkeys(data["series"]))
+    top = max(1.0, float(data["participants_shown"].max()) if len(data) else 1.0)
+    x = alt.X("year_label:N", sort=order, scale=alt.Scale(domain=order), title="Năm", axis=alt.Axis(labelAngle=0))
+    y_scale = alt.Scale(domain=[0, top * 1.15], nice=True)
+    offset = alt.XOffset("series:N", sort=series, scale=alt.Scale(domain=series))
+    tooltip = [alt.Tooltip("series:N", title="Sự kiện"), alt.Tooltip("year_label:N", title="Năm"),
+               alt.Tooltip("units_text:N", title="Số đơn vị tham gia"),
+               alt.Tooltip("registered_text:N", title="Đăng ký"),
+               alt.Tooltip("participants_text:N", title="Tham gia"),
+               alt.Tooltip("achievements_text:N", title="Đơn vị có thành tích")]
+    bars = alt.Chart(data).mark_bar().encode(
+        x=x, xOffset=offset,
+        y=alt.Y("participants_shown:Q", title="Số người tham gia", scale=y_scale,
+                axis=alt.Axis(format="d", tickMinStep=1)),
+        color=alt.Color("series:N", sort=series, title="Sự kiện",
+                        scale=alt.Scale(domain=series, range=[_SERIES_COLORS[i % len(_SERIES_COLORS)]
+                                                              for i in range(len(series))]),
+                        legend=alt.Legend(orient="bottom", columns=1, labelLimit=320)),
+        tooltip=tooltip,
+    )
+    labels = alt.Chart(data).mark_text(baseline="bottom", dy=-3, fontSize=11, color="#333").encode(
+        x=x, xOffset=offset, y=alt.Y("participants_shown:Q", scale=y_scale), text="participants_text:N",
+        tooltip=tooltip)
+    return _vi(alt.layer(bars, labels).properties(title=title, height=360 + 22 * len(series), width="container"))

@@ -333,6 +333,9 @@ class Store:
                 [upload_id, sha, filename, by, at or now_local(), status, unit_code or None, period_code or None,
                  json.dumps([p.as_dict() for p in problems], ensure_ascii=False)],
             )
+            errors = sum(1 for p in problems if p.severity == "lỗi")
+            write_audit(con, by, "tải lên (bị từ chối)", filename,
+                        f"{unit_code or '?'} {period_code or '?'}, {errors} lỗi, SHA-256 {sha[:12]}…")
         return upload_id
 
     def commit(self, ret: Return, raw: bytes, filename: str, by: str | None,
@@ -352,6 +355,8 @@ class Store:
                     "insert into uploads values (?, ?, ?, ?, ?, 'unchanged', ?, ?, ?, '[]')",
                     [upload_id, sha, filename, by, at, ret.unit_code, ret.period_code, latest[0]],
                 )
+                write_audit(con, by, "tải lên (không thay đổi)", filename,
+                            f"{ret.unit_code} {ret.period_code}, giống phiên bản {latest[0]}")
                 return CommitResult("unchanged", ret.unit_code, ret.period_code, latest[0], upload_id)
             version = (latest[0] or 0) + 1
             details = json.dumps([p.as_dict() for p in ret.warnings], ensure_ascii=False)
@@ -379,6 +384,8 @@ class Store:
             )
             self._insert_rows(con, "return_activities", key, ret.activities, _ACTIVITY_TYPES)
             self._insert_rows(con, "return_events", key, ret.events, _EVENT_TYPES)
+            write_audit(con, by, "tải lên (đã lưu)", filename,
+                        f"{ret.unit_code} {ret.period_code} phiên bản {version}, SHA-256 {sha[:12]}…")
             for name in ret.new_events:
                 year = int(ret.period_code[:4])
                 con.execute(
@@ -443,6 +450,8 @@ class Store:
                     + " where unit_code = $unit and period_code = $period and version = $old",
                     params,
                 )
+            write_audit(con, by, "khôi phục phiên bản", f"{unit_code} {period_code}",
+                        f"phiên bản {version} được khôi phục thành phiên bản {new} (chờ phê duyệt)")
         return CommitResult("accepted", unit_code, period_code, new, None)
 
 
@@ -457,6 +466,12 @@ _EVENT_TYPES = {
 }
 assert list(_ACTIVITY_TYPES) == [c.field for c in spec.ACTIVITY_COLUMNS]
 assert list(_EVENT_TYPES) == [c.field for c in spec.EVENT_COLUMNS]
+
+
+def write_audit(con: duckdb.DuckDBPyConnection, actor: str | None, action: str, target: str | None = None,
+                details: str | None = None) -> None:
+    """One row of the audit log ('nhật ký thao tác'), inside the caller's transaction."""
+    con.execute("insert into audit_log values (?, ?, ?, ?, ?)", [now_local(), actor, action, target, details])
 
 
 # ---------------------------------------------------------------- queries

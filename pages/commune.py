@@ -1,0 +1,175 @@
+"""Xã được giúp đỡ (Chiềng Xuân): what the units did there over 2022-2026, by kind, the people
+who took part and the money spent, per unit, and the list of activities.
+
+The commune is the store's setting `supported_commune`, never a constant. The timeline always
+shows the whole history with the period chosen in the sidebar in full colour; the numbers, the
+per-unit view and the list cover the chosen period by default (what a leader reviews at the
+period's meeting), or the whole plan at one click. An activity belongs to a period by its date,
+so "Năm 2022" is the whole year, first half included, each activity counted once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from vanhoa import charts, ui
+
+PLAN_YEARS = (2022, 2026)
+CHOSEN_PERIOD, WHOLE_PLAN = "period", "all"  # stable options: the sidebar's period may change
+SCOPE_KEY = "commune_scope"
+
+
+def render() -> None:
+    name = ui.busy_guard(lambda: ui.reference()).supported_commune
+    commune = ui.escape_md(name)  # a setting an administrator types: shown as text in markdown
+    st.title(f"Xã {commune}")
+    st.caption(f"Xã được giúp đỡ: hoạt động của các đơn vị thuộc Văn phòng UBND tỉnh tại xã {commune}, "
+               "giai đoạn 2022 - 2026.")
+    if ui.busy_guard(lambda: ui.query("returns")).empty:
+        st.info(f"Chưa có báo cáo nào được nộp, nên chưa có hoạt động nào tại xã {commune} để hiển thị. "
+                "Văn thư các đơn vị hãy vào mục **Nộp báo cáo** để tải biểu mẫu, điền và tải lên báo cáo "
+                "của đơn vị.")
+        return
+    history = ui.query("commune_timeline")
+    if history.empty:
+        st.info(f"Chưa đơn vị nào báo cáo hoạt động tại xã {commune}. Hoạt động tại xã được ghi ở sheet "
+                f"**Hoạt động** của biểu mẫu, cột **Xã/phường** là “{commune}”.")
+        return
+
+    period = ui.selected_period()
+    label = ui.period_label(period)
+    whole_label = f"Cả giai đoạn {PLAN_YEARS[0]} - {PLAN_YEARS[1]}"
+    scope = st.radio("Phạm vi số liệu", [CHOSEN_PERIOD, WHOLE_PLAN], horizontal=True, key=SCOPE_KEY,
+                     format_func=lambda s: whole_label if s == WHOLE_PLAN else f"{label} (kỳ đang chọn)")
+    scope_period = None if scope == WHOLE_PLAN else period
+    scope_label = whole_label if scope_period is None else label
+
+    units = ui.query("commune_units", period=scope_period)
+    _headline(units, scope_period, label)
+    if scope_period is not None and units["activities"].sum() == 0:
+        filed = ui.query("returns", period=period)["unit_code"].nunique()
+        st.info(f"Trong {_in_sentence(label)}, chưa có hoạt động nào tại xã {commune} được báo cáo "
+                f"(kỳ này {filed}/{len(units)} đơn vị đã nộp báo cáo). Biểu đồ dưới đây cho thấy các kỳ khác.")
+
+    st.subheader("Diễn biến qua từng 6 tháng")
+    _timeline(name, history, period, label)
+
+    if units["activities"].sum() == 0:
+        return
+    st.subheader(f"Theo đơn vị: {scope_label}")
+    _per_unit(name, units, scope_label)
+    st.subheader(f"Danh sách hoạt động: {scope_label}")
+    _activity_list(ui.query("commune_activities", period=scope_period), scope_period)
+
+
+def _in_sentence(label: str) -> str:
+    """'Năm 2022' in the middle of a sentence: 'năm 2022'."""
+    return label[:1].lower() + label[1:]
+
+
+def _headline(units: pd.DataFrame, scope_period: str | None, label: str) -> None:
+    helped = int((units["activities"] > 0).sum())
+    cells = [
+        ("Số hoạt động", ui.fmt_int(units["activities"].sum()), "Hoạt động các đơn vị thực hiện tại xã"),
+        ("Lượt người tham gia", ui.fmt_int(units["participants"].sum(min_count=1)),
+         "Tổng số người tham gia của các hoạt động (một người tham gia hai hoạt động tính hai lượt)"),
+        ("Kinh phí", ui.fmt_money(units["cost"].sum(min_count=1)), "Tổng kinh phí của các hoạt động tại xã"),
+        ("Đơn vị tham gia", f"{helped}/{len(units)}", "Số đơn vị có ít nhất một hoạt động tại xã"),
+    ]
+    for column, (title, value, help_text) in zip(st.columns(4), cells):
+        column.metric(title, value, help=help_text, border=True)
+    if scope_period is not None:
+        whole = ui.query("commune_units")
+        st.caption(
+            f"Cả giai đoạn {PLAN_YEARS[0]} - {PLAN_YEARS[1]}: {ui.fmt_int(whole['activities'].sum())} hoạt động · "
+            f"{ui.fmt_int(whole['participants'].sum(min_count=1))} lượt người tham gia · "
+            f"{ui.fmt_money(whole['cost'].sum(min_count=1))}."
+            + (f" {label} gồm cả 6 tháng đầu năm; mỗi hoạt động tính theo ngày thực hiện, một lần."
+               if ui.reference().periods[scope_period].kind == "Y" else "")
+        )
+
+
+def _halves(history: pd.DataFrame) -> list[tuple[int, int]]:
+    """The timeline's axis: every half-year of the plan, and any other half-year with data."""
+    years = set(range(PLAN_YEARS[0], PLAN_YEARS[1] + 1)) | set(int(y) for y in history["year"])
+    return [(year, half) for year in sorted(years) for half in (1, 2)]
+
+
+def _chosen_halves(period: str, halves: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The half-years inside the chosen period: one for a half-year period, two for a year."""
+    found = ui.reference().periods.get(period)
+    if found is None:
+        return set()
+    return {(year, half) for year, half in halves
+            if found.start <= dt.date(year, 1 if half == 1 else 7, 1) <= found.end}
+
+
+def _timeline(commune: str, history: pd.DataFrame, period: str, label: str) -> None:
+    halves = _halves(history)
+    chosen = _chosen_halves(period, halves)
+    left, right = st.columns(2)
+    with left:
+        st.altair_chart(charts.commune_timeline(
+            history, halves, chosen, "activities", [f"Số hoạt động tại xã {commune}", "theo loại hoạt động"]),
+            width="stretch")
+    with right:
+        st.altair_chart(charts.commune_timeline(
+            history, halves, chosen, "participants", ["Lượt người tham gia", f"các hoạt động tại xã {commune}"],
+            stack_by_kind=False), width="stretch")
+        st.altair_chart(charts.commune_timeline(
+            history, halves, chosen, "cost", ["Kinh phí các hoạt động", f"tại xã {commune}"], stack_by_kind=False),
+            width="stretch")
+    st.caption(f"Nền vàng, cột đậm: {_in_sentence(label)} (kỳ đang chọn ở thanh bên); cột nhạt: các kỳ khác. "
+               "Di chuột hoặc chạm vào cột để xem số liệu chính xác.")
+
+
+def _per_unit(commune: str, units: pd.DataFrame, scope_label: str) -> None:
+    st.altair_chart(charts.commune_units(units, [f"Số hoạt động tại xã {commune}", f"của từng đơn vị ({scope_label})"]),
+                    width="stretch")
+    shown = pd.DataFrame({
+        "Đơn vị": units["unit"],
+        "Số hoạt động": units["activities"].map(ui.fmt_int),
+        "Lượt người tham gia": units["participants"].map(ui.fmt_int),
+        "Kinh phí": units["cost"].map(ui.fmt_money),
+        "Hoạt động gần nhất": units["last_date"].map(ui.fmt_date),
+    })
+    st.dataframe(shown, hide_index=True, width="stretch", height=ui.table_height(len(shown)))
+    idle = units.loc[units["activities"] == 0, "unit"].tolist()
+    if idle:
+        st.caption(f"Chưa có hoạt động tại xã ({_in_sentence(scope_label)}): {', '.join(map(ui.escape_md, idle))}.")
+
+
+def _activity_list(rows: pd.DataFrame, scope_period: str | None) -> None:
+    periods = ui.reference().periods
+    shown = pd.DataFrame({
+        "Ngày": rows["date"].map(ui.fmt_date),
+        "Đơn vị": rows["unit"],
+        "Nội dung": rows["content"],
+        "Loại hoạt động": rows["kind"],
+        "Số người tham gia": rows["participants"].map(ui.fmt_int),
+        "Kinh phí": rows["cost"].map(ui.fmt_money),
+        "Địa điểm": rows["place"],
+        "Kết quả, ghi chú": rows["result"],
+        "Nội dung Kế hoạch": rows["plan_item"],
+        "Báo cáo": rows["period"].map(lambda code: periods[code].label if code in periods else code),
+    })
+    st.dataframe(shown, hide_index=True, width="stretch", height=ui.table_height(len(shown)),
+                 column_config={"Nội dung": st.column_config.TextColumn(width="large"),
+                                "Kết quả, ghi chú": st.column_config.TextColumn(width="medium")})
+    st.caption("Nội dung đầy đủ: di chuột vào ô, hoặc tải xuống bảng dưới đây.")
+    download = rows[["date", "unit", "content", "kind", "place", "participants", "cost", "result", "plan_item",
+                     "period"]]
+    # pandas' missing integers (pd.NA) become empty cells, not the text '<NA>', in the Excel file
+    download = download.astype(object).where(download.notna(), None)
+    stem = f"hoat-dong-xa-{'ca-giai-doan' if scope_period is None else scope_period}"
+    ui.download_buttons(download, stem, key="commune_download")
+
+
+if __name__ == "__main__":
+    # Run directly (Streamlit's legacy mode on a fresh server): go through the app's router.
+    import app
+
+    app.main()

@@ -1,0 +1,80 @@
+-- event_participation: for each event, each unit's staff registered and taking part, and its
+-- achievements; from the current version of each return. One row per event and unit.
+-- Parameters: $period (code or null = all; an event belongs to a period by its date, so
+-- "Năm 2022" is the whole year, first half included), $series (null = all). An event added
+-- by an upload, outside the event list, has no series: it is its own series.
+with -- $approved_only: only versions a leader approved count (the sidebar's choice)
+chosen_returns as (
+    select * from current_returns
+    where not coalesce($approved_only, false) or status = 'approved'
+),
+
+reported as (
+    select e.*, p.end_date as period_end
+    from return_events e
+    join chosen_returns r using (unit_code, period_code, version)
+    join periods p on p.code = e.period_code
+),
+
+-- an annual return may repeat an event its unit already reported for the first half: a unit
+-- takes part in an event once, so the newer return's rows are the ones that count
+distinct_rows as (
+    select *
+    from reported e
+    where not exists (
+        select 1
+        from reported later
+        where later.unit_code = e.unit_code
+          and later.event = e.event
+          and later.period_end > e.period_end
+    )
+),
+
+scope as (
+    select start_date, end_date
+    from periods
+    where code = $period
+),
+
+in_scope as (
+    select d.*,
+           coalesce(ev.series, d.event) as series,
+           coalesce(ev.year, year(d.date)) as year
+    from distinct_rows d
+    left join events ev on ev.name = d.event
+    where ($period is null
+           or d.date between (select start_date from scope) and (select end_date from scope))
+),
+
+-- a unit may list one event on several rows (one per distance of a race): one row per unit
+per_unit as (
+    select event,
+           series,
+           year,
+           unit_code,
+           min(date) as date,
+           sum(registered)::bigint as registered,
+           sum(participants)::bigint as participants,
+           string_agg(achievement, '; ' order by row_no) as achievement,
+           string_agg(note, '; ' order by row_no) as note
+    from in_scope
+    where $series is null or series = $series
+    group by event, series, year, unit_code
+)
+
+select p.event,
+       p.series,
+       p.year,
+       -- the event's date is the earliest any unit gave; events are listed in that order
+       min(p.date) over (partition by p.event) as event_date,
+       u.name as unit,
+       p.registered,
+       p.participants,
+       p.achievement,
+       p.note,
+       p.date,
+       u.short_name,
+       p.unit_code
+from per_unit p
+join units u on u.code = p.unit_code
+order by event_date, p.event, u.sort_order

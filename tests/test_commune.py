@@ -1,0 +1,294 @@
+"""Xã được giúp đỡ: the three commune queries on a small store with exact rows, and the page on
+the demonstration data (AppTest).
+
+The small store: Phòng Tổng hợp's 2022 half-year return has an activity in Chiềng Xuân, one in
+"xã Chiềng xuân" (same commune, other spelling), one elsewhere; its annual return repeats the
+first with corrected participants and adds one in the second half. Nhà khách Thanh Xuân's
+annual return has a first version with two activities there and a second version with one.
+2023-H1 has no data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+
+import math
+
+import pandas as pd
+import pytest
+from conftest import ACTIVITY_HEADER, good_sheets, workbook_bytes
+from streamlit.testing.v1 import AppTest
+
+from vanhoa.ingest import ingest
+from vanhoa.store import Store
+
+NKTX = "Nhà khách Thanh Xuân - Hà Nội"
+PROPAGANDA = "Tuyên truyền xây dựng nông thôn mới"
+
+
+def rows(frame: pd.DataFrame, columns: list[str]) -> list[list]:
+    """Rows as plain lists: missing values None, midnight timestamps dates, numbers as Python ints."""
+    out = []
+    for record in frame[columns].itertuples(index=False):
+        row = []
+        for value in record:
+            if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+                row.append(None)
+            elif isinstance(value, pd.Timestamp) and value == value.normalize():
+                row.append(value.date())
+            elif hasattr(value, "item"):
+                row.append(value.item())
+            else:
+                row.append(value)
+        out.append(row)
+    return out
+
+
+def activities(*grid: list) -> list[list]:
+    return [ACTIVITY_HEADER, *map(list, grid)]
+
+
+def th_half_year() -> dict:
+    sheets = good_sheets()
+    sheets["Hoạt động"] = activities(
+        [dt.date(2022, 3, 15), PROPAGANDA, "Giúp đỡ xã", "Chiềng Xuân", "UBND xã", 12, 1500000, "Tốt", "III.3"],
+        ["20/04/2022", "Giao lưu văn nghệ", "Văn hóa - văn nghệ", None, "Hội trường", 30, 0, None, "III.1"],
+        ["05/06/2022", "Ủng hộ quỹ khuyến học của xã", "Nhân đạo - từ thiện", "xã Chiềng xuân", None, None,
+         "2.000.000"],
+        ["06/06/2022", "Khảo sát mô hình bản văn hóa", "Giúp đỡ xã", "Chiềng Ve", None, 4, 800000],
+    )
+    return sheets
+
+
+def th_year() -> dict:
+    sheets = good_sheets(period="Năm 2022")
+    sheets["Hoạt động"] = activities(
+        # the first half again, with the participants corrected: counted once, from this return
+        [dt.date(2022, 3, 15), PROPAGANDA, "Giúp đỡ xã", "Chiềng Xuân", "UBND xã", 14, 1500000, "Tốt", "III.3"],
+        ["10/09/2022", "Tặng quà Trung thu cho học sinh", "Giúp đỡ xã", "Chiềng Xuân", "Điểm trường", 5, 3000000],
+    )
+    return sheets
+
+
+def nktx_year(first_version: bool) -> dict:
+    sheets = good_sheets(unit=NKTX, period="Năm 2022")
+    grid = [["20/11/2022", "Khảo sát nhà văn hóa bản", "Giúp đỡ xã", "Chiềng Xuân", None, 3, None]]
+    if first_version:
+        grid.append(["21/11/2022", "Hoạt động nhập nhầm", "Giúp đỡ xã", "Chiềng Xuân", None, 40, 9000000])
+    sheets["Hoạt động"] = activities(*grid)
+    return sheets
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory) -> Store:
+    store = Store(tmp_path_factory.mktemp("commune") / "small.duckdb")
+    for sheets, name, at in [
+        (th_half_year(), "th-h1.xlsx", dt.datetime(2022, 6, 10, 9, 0)),
+        (th_year(), "th-y.xlsx", dt.datetime(2022, 12, 1, 9, 0)),
+        (nktx_year(first_version=True), "nktx-y.xlsx", dt.datetime(2022, 12, 2, 9, 0)),
+        (nktx_year(first_version=False), "nktx-y-v2.xlsx", dt.datetime(2022, 12, 3, 9, 0)),
+    ]:
+        result = ingest(store, workbook_bytes(sheets), name, "Lò Thị Hoa", filed_at=at)
+        assert result.status == "accepted", result.errors
+    return store
+
+
+ACTIVITY = ["date", "year", "half", "unit", "content", "kind", "participants", "cost", "period"]
+
+
+def test_commune_activities_whole_history(small):
+    assert rows(small.query("commune_activities"), ACTIVITY) == [
+        [dt.date(2022, 3, 15), 2022, 1, "Phòng Tổng hợp", PROPAGANDA, "Giúp đỡ xã", 14, 1500000, "2022-Y"],
+        [dt.date(2022, 6, 5), 2022, 1, "Phòng Tổng hợp", "Ủng hộ quỹ khuyến học của xã", "Nhân đạo - từ thiện",
+         None, 2000000, "2022-H1"],
+        [dt.date(2022, 9, 10), 2022, 2, "Phòng Tổng hợp", "Tặng quà Trung thu cho học sinh", "Giúp đỡ xã", 5, 3000000,
+         "2022-Y"],
+        [dt.date(2022, 11, 20), 2022, 2, NKTX, "Khảo sát nhà văn hóa bản", "Giúp đỡ xã", 3, None, "2022-Y"],
+    ]
+
+
+@pytest.mark.parametrize("period, dates", [
+    ("2022-H1", [dt.date(2022, 3, 15), dt.date(2022, 6, 5)]),  # by date: the annual return's March row too
+    ("2022-Y", [dt.date(2022, 3, 15), dt.date(2022, 6, 5), dt.date(2022, 9, 10), dt.date(2022, 11, 20)]),
+    ("2023-H1", []),
+    ("2099-H1", []),  # not a period of the store
+])
+def test_commune_activities_of_a_period(small, period, dates):
+    assert rows(small.query("commune_activities", period=period), ["date"]) == [[d] for d in dates]
+
+
+def test_commune_timeline(small):
+    frame = small.query("commune_timeline")
+    assert rows(frame, ["year", "half", "kind", "activities", "participants", "cost", "units"]) == [
+        [2022, 1, "Giúp đỡ xã", 1, 14, 1500000, 1],
+        [2022, 1, "Nhân đạo - từ thiện", 1, None, 2000000, 1],
+        [2022, 2, "Giúp đỡ xã", 2, 8, 3000000, 2],
+    ]
+
+
+UNITS = ["unit", "activities", "participants", "cost", "last_date"]
+
+
+def test_commune_units_of_the_year(small):
+    frame = small.query("commune_units", period="2022-Y")
+    assert len(frame) == 11  # every unit, those that did nothing there too
+    assert rows(frame[frame["activities"] > 0], UNITS) == [
+        ["Phòng Tổng hợp", 3, 19, 6500000, dt.date(2022, 9, 10)],
+        [NKTX, 1, 3, None, dt.date(2022, 11, 20)],  # the cost was not given: unknown, not 0
+    ]
+    assert rows(frame[frame["unit"] == "Phòng Kinh tế"], UNITS) == [["Phòng Kinh tế", 0, 0, 0, None]]
+    assert frame["short_name"].tolist()[:2] == ["P. Tổng hợp", "P. Kinh tế"]
+
+
+def test_commune_units_of_the_first_half_and_of_a_period_without_data(small):
+    h1 = small.query("commune_units", period="2022-H1")
+    assert rows(h1[h1["activities"] > 0], UNITS) == [["Phòng Tổng hợp", 2, 14, 3500000, dt.date(2022, 6, 5)]]
+    empty = small.query("commune_units", period="2023-H1")
+    assert len(empty) == 11 and set(empty["activities"]) == {0} and set(empty["cost"]) == {0}
+
+
+def test_the_commune_is_the_setting(small, tmp_path):
+    """Another supported commune in the settings: the queries follow it, nothing is hard-coded."""
+    copy = Store(shutil.copy(small.path, tmp_path / "other.duckdb"))
+    with copy.transaction() as con:
+        con.execute("update settings set value = $v where key = 'supported_commune'", {"v": "Chiềng Ve"})
+    assert rows(copy.query("commune_activities"), ["date", "content", "participants", "cost"]) == [
+        [dt.date(2022, 6, 6), "Khảo sát mô hình bản văn hóa", 4, 800000]]
+    assert rows(copy.query("commune_timeline"), ["year", "half", "kind", "activities"]) == [[2022, 1, "Giúp đỡ xã", 1]]
+
+
+def test_commune_queries_agree(small):
+    """The list, the timeline and the per-unit view count the same activities."""
+    listed = small.query("commune_activities")
+    assert small.query("commune_timeline")["activities"].sum() == len(listed) \
+        == small.query("commune_units")["activities"].sum() == 4
+
+
+# ---------------------------------------------------------------- the page (AppTest)
+
+
+@pytest.fixture
+def demo_env(demo_db, tmp_path, monkeypatch):
+    copy = shutil.copy(demo_db, tmp_path / "demo.duckdb")
+    monkeypatch.setenv("VANHOA_DB", str(copy))
+    return copy
+
+
+def commune_page():
+    from pages import commune
+
+    commune.render()
+
+
+def page(period: str | None = None) -> AppTest:
+    at = AppTest.from_function(commune_page, default_timeout=30)
+    if period:
+        at.session_state["period"] = period  # the sidebar's shared period selector
+    return at.run()
+
+
+def metrics(at: AppTest) -> list[tuple[str, str]]:
+    return [(m.label, m.value) for m in at.metric]
+
+
+def chart_titles(at: AppTest) -> list[str]:
+    """Each Altair chart's title, its lines joined."""
+    titles = []
+    for chart in at.get("vega_lite_chart"):
+        title = json.loads(chart.proto.spec)["title"]
+        title = title["text"] if isinstance(title, dict) else title
+        titles.append(" ".join(title) if isinstance(title, list) else title)
+    return titles
+
+
+def table(at: AppTest, index: int) -> list[list]:
+    return at.dataframe[index].value.values.tolist()
+
+
+def test_page_on_the_demonstration_year(demo_env):
+    at = page()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Xã Chiềng Xuân"]
+    assert at.radio(key="commune_scope").value == "period"
+    assert metrics(at) == [("Số hoạt động", "8"), ("Lượt người tham gia", "38"), ("Kinh phí", "68.500.000 đ"),
+                           ("Đơn vị tham gia", "3/11")]
+    assert ("Cả giai đoạn 2022 - 2026: 8 hoạt động · 38 lượt người tham gia · 68.500.000 đ. Năm 2022 gồm cả "
+            "6 tháng đầu năm; mỗi hoạt động tính theo ngày thực hiện, một lần.") in [c.value for c in at.caption]
+    assert [s.value for s in at.subheader] == ["Diễn biến qua từng 6 tháng", "Theo đơn vị: Năm 2022",
+                                               "Danh sách hoạt động: Năm 2022"]
+    assert chart_titles(at) == [
+        "Số hoạt động tại xã Chiềng Xuân theo loại hoạt động",
+        "Lượt người tham gia các hoạt động tại xã Chiềng Xuân",
+        "Kinh phí các hoạt động tại xã Chiềng Xuân",
+        "Số hoạt động tại xã Chiềng Xuân của từng đơn vị (Năm 2022)",
+    ]
+    units = table(at, 0)
+    assert len(units) == 11
+    assert [row for row in units if row[1] != "0"] == [
+        ["Phòng Khoa giáo - Văn xã", "3", "9", "33.500.000 đ", "10/08/2022"],
+        ["Phòng Kiểm soát thủ tục hành chính", "1", "3", "2.500.000 đ", "20/09/2022"],
+        ["Phòng Tổ chức - Hành chính - Quản trị", "4", "26", "32.500.000 đ", "13/10/2022"],
+    ]
+    listed = at.dataframe[1].value
+    assert len(listed) == 8
+    assert listed[["Ngày", "Đơn vị", "Số người tham gia", "Kinh phí"]].values.tolist() == [
+        ["24/01/2022", "Phòng Tổ chức - Hành chính - Quản trị", "8", "15.000.000 đ"],
+        ["24/03/2022", "Phòng Tổ chức - Hành chính - Quản trị", "6", "3.500.000 đ"],
+        ["20/04/2022", "Phòng Khoa giáo - Văn xã", "3", "2.000.000 đ"],
+        ["18/05/2022", "Phòng Khoa giáo - Văn xã", "2", "1.500.000 đ"],
+        ["10/08/2022", "Phòng Khoa giáo - Văn xã", "4", "30.000.000 đ"],
+        ["07/09/2022", "Phòng Tổ chức - Hành chính - Quản trị", "7", "12.000.000 đ"],
+        ["20/09/2022", "Phòng Kiểm soát thủ tục hành chính", "3", "2.500.000 đ"],
+        ["13/10/2022", "Phòng Tổ chức - Hành chính - Quản trị", "5", "2.000.000 đ"],
+    ]
+    assert set(listed["Loại hoạt động"]) == {"Giúp đỡ xã"}
+
+
+def test_page_on_the_first_half_and_the_whole_plan(demo_env):
+    at = page("2022-H1")
+    assert not at.exception
+    assert metrics(at) == [("Số hoạt động", "4"), ("Lượt người tham gia", "19"), ("Kinh phí", "22.000.000 đ"),
+                           ("Đơn vị tham gia", "2/11")]
+    assert len(at.dataframe[1].value) == 4
+    at.radio(key="commune_scope").set_value("all").run()
+    assert not at.exception
+    assert metrics(at) == [("Số hoạt động", "8"), ("Lượt người tham gia", "38"), ("Kinh phí", "68.500.000 đ"),
+                           ("Đơn vị tham gia", "3/11")]
+    assert [s.value for s in at.subheader][1:] == ["Theo đơn vị: Cả giai đoạn 2022 - 2026",
+                                                   "Danh sách hoạt động: Cả giai đoạn 2022 - 2026"]
+
+
+def test_page_on_a_period_without_data(demo_env):
+    at = page("2023-H1")
+    assert not at.exception
+    assert metrics(at) == [("Số hoạt động", "0"), ("Lượt người tham gia", "0"), ("Kinh phí", "0 đ"),
+                           ("Đơn vị tham gia", "0/11")]
+    assert [i.value for i in at.info] == [
+        "Trong 6 tháng đầu năm 2023, chưa có hoạt động nào tại xã Chiềng Xuân được báo cáo (kỳ này 0/11 đơn vị "
+        "đã nộp báo cáo). Biểu đồ dưới đây cho thấy các kỳ khác."]
+    assert len(chart_titles(at)) == 3  # the history still shows, with nothing highlighted
+    assert len(at.dataframe) == 0
+
+
+def test_page_on_an_empty_store(tmp_path, monkeypatch):
+    monkeypatch.setenv("VANHOA_DB", str(tmp_path / "empty.duckdb"))
+    at = page()
+    assert not at.exception
+    assert [i.value for i in at.info] == [
+        "Chưa có báo cáo nào được nộp, nên chưa có hoạt động nào tại xã Chiềng Xuân để hiển thị. Văn thư các "
+        "đơn vị hãy vào mục **Nộp báo cáo** để tải biểu mẫu, điền và tải lên báo cáo của đơn vị."]
+    assert len(at.metric) == 0
+
+
+def test_page_when_no_unit_has_worked_in_the_commune(small, tmp_path, monkeypatch):
+    copy = Store(shutil.copy(small.path, tmp_path / "elsewhere.duckdb"))
+    with copy.transaction() as con:
+        con.execute("update settings set value = $v where key = 'supported_commune'", {"v": "Mường Do"})
+    monkeypatch.setenv("VANHOA_DB", str(copy.path))
+    at = page()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Xã Mường Do"]
+    assert [i.value for i in at.info] == [
+        "Chưa đơn vị nào báo cáo hoạt động tại xã Mường Do. Hoạt động tại xã được ghi ở sheet **Hoạt động** "
+        "của biểu mẫu, cột **Xã/phường** là “Mường Do”."]
