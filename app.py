@@ -1,4 +1,5 @@
-"""Router only: the sections, the pages, and the period selector every page shares."""
+"""Router only: the sign-in gate, the pages each role may open, and the widgets every page shares
+(the period, approved data only, the account and sign-out)."""
 
 from __future__ import annotations
 
@@ -9,40 +10,86 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pages import archive, data, overview, report, targets, upload  # noqa: E402
+from pages import (  # noqa: E402
+    accounts,
+    approval,
+    archive,
+    audit,
+    commune,
+    data,
+    events,
+    lists,
+    overview,
+    report,
+    signin,
+    targets,
+    upload,
+)
 from vanhoa import ui  # noqa: E402
+
+LEADERS = ("leader", "admin")
+
+
+def pages_for(role: str) -> dict[str, list]:
+    """The menu of a role. Each page checks the role again itself (ui.require), so a page
+    that is not in the menu cannot be opened by its URL either."""
+    # Each URL path is its file's name in pages/: on a fresh server Streamlit's legacy pages/
+    # mode runs that file first, and the file hands over to this router (see its last lines),
+    # so a bookmark opens the right page with the sidebar, never "page not found".
+    home = st.Page(overview.render, title="Tổng quan", icon=":material/dashboard:", url_path="overview", default=True)
+    sections: dict[str, list] = {"Lãnh đạo": [home]}
+    if role in LEADERS:
+        sections["Lãnh đạo"] += [
+            st.Page(targets.render, title="Chỉ tiêu", icon=":material/flag:", url_path="targets"),
+            st.Page(commune.render, title=f"Xã {ui.reference().supported_commune}",
+                    icon=":material/volunteer_activism:", url_path="commune"),
+            st.Page(events.render, title="Sự kiện", icon=":material/emoji_events:", url_path="events"),
+            st.Page(data.render, title="Dữ liệu", icon=":material/table_view:", url_path="data"),
+            st.Page(report.render, title="Báo cáo", icon=":material/description:", url_path="report"),
+            st.Page(approval.render, title="Phê duyệt", icon=":material/task_alt:", url_path="approval"),
+        ]
+    if role in ("clerk", "admin"):
+        sections["Văn thư đơn vị"] = [
+            st.Page(upload.render, title="Nộp báo cáo", icon=":material/upload_file:", url_path="upload"),
+        ]
+    if role == "admin":
+        sections["Quản trị"] = [
+            st.Page(lists.render, title="Danh mục", icon=":material/list_alt:", url_path="lists"),
+            st.Page(accounts.render, title="Tài khoản", icon=":material/group:", url_path="accounts"),
+            st.Page(audit.render, title="Nhật ký thao tác", icon=":material/history:", url_path="audit"),
+            st.Page(archive.render, title="Kho tệp đã tải lên", icon=":material/inventory_2:", url_path="archive"),
+        ]
+    return sections
 
 
 def main() -> None:
     st.set_page_config(page_title="Đời sống văn hóa - VP UBND tỉnh Sơn La", page_icon="🏛️", layout="wide")
-    # Each URL path is its file's name in pages/: on a fresh server Streamlit's legacy pages/
-    # mode runs that file first, and the file hands over to this router (see its last lines),
-    # so a bookmark opens the right page with the sidebar, never "page not found".
-    navigation = st.navigation({
-        "Lãnh đạo": [
-            st.Page(overview.render, title="Tổng quan", icon=":material/dashboard:", url_path="overview", default=True),
-            st.Page(targets.render, title="Chỉ tiêu", icon=":material/flag:", url_path="targets"),
-            st.Page(data.render, title="Dữ liệu", icon=":material/table_view:", url_path="data"),
-            st.Page(report.render, title="Báo cáo", icon=":material/description:", url_path="report"),
-        ],
-        "Văn thư đơn vị": [
-            st.Page(upload.render, title="Nộp báo cáo", icon=":material/upload_file:", url_path="upload"),
-        ],
-        "Quản trị": [
-            st.Page(archive.render, title="Kho tệp đã tải lên", icon=":material/inventory_2:", url_path="archive"),
-        ],
-    })
+    ui.apply_cookie_changes()
+    account = ui.busy_guard(ui.current_account)
+    if account is None:
+        # A signed-out visitor sees the sign-in form and nothing else, whatever the URL.
+        st.navigation([st.Page(signin.render, title="Đăng nhập", icon=":material/login:", url_path="signin")],
+                      position="hidden").run()
+        return
+    navigation = st.navigation(pages_for(account.role))
     with st.sidebar:
-        ui.busy_guard(_period_selector)
+        ui.busy_guard(_shared_widgets)
+        st.caption(f"Đăng nhập: **{ui.escape_md(account.display_name)}** ({account.role_label})")
+        if st.button("Đăng xuất", key="signout", icon=":material/logout:"):
+            ui.sign_out()
+            st.rerun()
     navigation.run()
 
 
-def _period_selector() -> None:
+def _shared_widgets() -> None:
     options = ui.period_options()
     default = ui.latest_period_with_data() or options[-1]
     if st.session_state.get(ui.PERIOD_KEY) not in options:
         st.session_state[ui.PERIOD_KEY] = default
     st.selectbox("Kỳ báo cáo", options, key=ui.PERIOD_KEY, format_func=ui.period_label)
+    st.toggle("Chỉ số liệu đã phê duyệt", key=ui.APPROVED_KEY,
+              help="Bật: chỉ tính các báo cáo đã được lãnh đạo phê duyệt. Tắt: tính mọi báo cáo đã nộp "
+                   "(một báo cáo đã phê duyệt vẫn giữ nguyên số liệu cho đến khi phiên bản mới được phê duyệt).")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ STATUS_VI = {"accepted": "đã lưu", "unchanged": "không thay đổi", "reject
 
 
 def render() -> None:
+    ui.require("admin")
     st.title("Kho tệp đã tải lên")
     st.caption("Mọi tệp được tải lên, kể cả tệp bị từ chối, đều được giữ nguyên bản cùng mã SHA-256, "
                "người nộp và thời gian.")

@@ -23,6 +23,7 @@ SCOPE_KEY = "commune_scope"
 
 
 def render() -> None:
+    ui.require("leader", "admin")
     name = ui.busy_guard(lambda: ui.reference()).supported_commune
     commune = ui.escape_md(name)  # a setting an administrator types: shown as text in markdown
     st.title(f"Xã {commune}")

@@ -50,6 +50,7 @@ _FOLLOWED = "data_period_followed"  # the sidebar period this page last followed
 
 
 def render() -> None:
+    ui.require("leader", "admin")
     st.title("Dữ liệu")
     st.caption("Xem, lọc và tải xuống các bảng dữ liệu của phong trào. Tệp tải xuống chứa đúng các dòng "
                "đang hiển thị, theo đúng thứ tự.")

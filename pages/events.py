@@ -18,6 +18,7 @@ SERIES_KEY = "events_series"
 
 
 def render() -> None:
+    ui.require("leader", "admin")
     st.title("Sự kiện")
     st.caption("Cán bộ, công chức, viên chức, người lao động của Văn phòng UBND tỉnh tham gia các sự kiện: "
                "số người đăng ký, số người tham gia và thành tích của từng đơn vị.")

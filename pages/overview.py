@@ -12,6 +12,7 @@ STATUS_BACKGROUND = {"đạt": "#E3F1E4", "chưa đạt": "#F9DEDC", "chưa nộ
 
 
 def render() -> None:
+    ui.require()
     st.title("Tổng quan phong trào")
     st.caption("Phong trào “Toàn dân đoàn kết xây dựng đời sống văn hóa” giai đoạn 2022 - 2026 "
                "tại Văn phòng UBND tỉnh Sơn La")

@@ -23,6 +23,7 @@ FIELDS = ("number", "context", "tasks", "recipients", "signer_title", "signer_na
 
 
 def render() -> None:
+    ui.require("leader", "admin")
     st.title("Báo cáo gửi Sở Văn hóa, Thể thao và Du lịch")
     if ui.busy_guard(lambda: ui.query("returns")).empty:
         st.info("Chưa có báo cáo nào của các đơn vị, nên chưa thể soạn báo cáo của Văn phòng. Văn thư các đơn vị "

@@ -14,6 +14,7 @@ CRITERIA = dict(spec.CRITERIA)
 
 
 def render() -> None:
+    ui.require("leader", "admin")
     st.title("Chỉ tiêu của Kế hoạch")
     if ui.busy_guard(lambda: ui.query("returns")).empty:
         st.info("Chưa có báo cáo nào được nộp, nên chưa có số liệu chỉ tiêu. Văn thư các đơn vị hãy vào mục "

@@ -6,9 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from vanhoa import ui
+from vanhoa.admin import STATUS_VI
 from vanhoa.compare import compare_figures, figures_of_return
 from vanhoa.form.template import build_template, template_filename
-from vanhoa.ingest import Checked, check, store_checked
+from vanhoa.ingest import Checked, check, refuse_other_unit, store_checked
 from vanhoa.store import sha256_of
 
 CHECKED = "upload_checked"  # sha256 -> Checked, so a rerun does not read the file again
@@ -18,6 +19,7 @@ PROBLEM_COLUMNS = {"severity": "Mức", "where": "Trang!Ô", "value": "Giá tr�
 
 
 def render() -> None:
+    account = ui.require("clerk", "admin")
     st.title("Nộp báo cáo của đơn vị")
     ref = ui.busy_guard(ui.reference)
     st.session_state.setdefault(CHECKED, {})
@@ -25,7 +27,10 @@ def render() -> None:
     st.session_state.setdefault(ARCHIVED, set())
 
     left, right = st.columns(2)
-    unit = left.selectbox("Đơn vị", list(ref.units), format_func=ref.unit_name, key="upload_unit")
+    # A clerk files for their own unit only; an administrator may file for any (a backfill).
+    units = [account.unit_code] if account.role == "clerk" else list(ref.units)
+    unit = left.selectbox("Đơn vị", units, format_func=ref.unit_name, key="upload_unit",
+                          disabled=account.role == "clerk")
     periods = ui.period_options()
     now = ui.current_reporting_period()
     if now not in periods:
@@ -41,14 +46,14 @@ def render() -> None:
         icon=":material/download:",
         key="template_download",
     )
-    by = st.text_input("Người nộp", key="upload_by", placeholder="Họ tên người nộp (để trống: lấy 'Người lập' trong tệp)")
+    by = account.name
 
     files = st.file_uploader(
         "Tải lên tệp báo cáo (.xlsx, .xlsm, .xls, .xlsb, .ods) — có thể chọn nhiều tệp",
         accept_multiple_files=True, key="upload_files",
     )
     if files:
-        _check_all(files, ref)
+        _check_all(files, ref, account)
         for uploaded in files:
             _verdict(uploaded.file_id, uploaded.name, uploaded.getvalue(), unit, by, ref)
 
@@ -61,8 +66,9 @@ def _template(unit: str, period: str) -> bytes:
     return build_template(unit, period, ui.reference())
 
 
-def _check_all(files, ref) -> None:
-    """Read and validate new files, with progress; results are kept for the session."""
+def _check_all(files, ref, account) -> None:
+    """Read and validate new files, with progress; results are kept for the session.
+    A clerk's file that names another unit is refused here, on the server."""
     pending = [f for f in files if sha256_of(f.getvalue()) not in st.session_state[CHECKED]]
     if not pending:
         return
@@ -70,7 +76,10 @@ def _check_all(files, ref) -> None:
     for index, uploaded in enumerate(pending):
         bar.progress(index / len(pending), text=f"Đang đọc và kiểm tra {uploaded.name} ({index + 1}/{len(pending)})…")
         raw = uploaded.getvalue()
-        st.session_state[CHECKED][sha256_of(raw)] = check(raw, uploaded.name, ref)
+        checked = check(raw, uploaded.name, ref)
+        if account.role == "clerk":
+            checked = refuse_other_unit(checked, account.unit_code, ref)
+        st.session_state[CHECKED][sha256_of(raw)] = checked
     bar.empty()
 
 
@@ -100,7 +109,7 @@ def _verdict(file_id: str, name: str, raw: bytes, unit: str, by: str, ref) -> No
                 st.dataframe(_problem_table(checked), hide_index=True, width="stretch")
             # The bytes are kept even so (nothing uploaded is ever lost), once per file and session.
             if sha not in st.session_state[ARCHIVED]:
-                ui.busy_guard(lambda: store_checked(store, checked, by or None))
+                ui.busy_guard(lambda: store_checked(store, checked, by))
                 st.session_state[ARCHIVED].add(sha)
             st.caption("Tệp bị từ chối vẫn được lưu trong kho tệp để tra cứu; báo cáo của đơn vị không thay đổi.")
             return
@@ -118,10 +127,10 @@ def _verdict(file_id: str, name: str, raw: bytes, unit: str, by: str, ref) -> No
             st.dataframe(_problem_table(checked), hide_index=True, width="stretch")
         _preview(ret, ref)
         if st.button("Xác nhận lưu", key=f"confirm-{sha}", type="primary", icon=":material/save:"):
-            who = by or ret.prepared_by or "(không ghi tên)"
-            done = ui.busy_guard(lambda: store_checked(store, checked, who))
+            done = ui.busy_guard(lambda: store_checked(store, checked, by))
             if done.status == "accepted":
-                message = f"Đã lưu: {unit_name}, {period_label}, phiên bản {done.result.version} (hiện hành)."
+                message = (f"Đã lưu: {unit_name}, {period_label}, phiên bản {done.result.version} "
+                           "(chờ lãnh đạo phê duyệt).")
             else:
                 message = f"Không thay đổi: giống hệt phiên bản {done.result.version} hiện hành."
             st.session_state[DONE][file_id] = message
@@ -170,6 +179,8 @@ def _history(unit: str, ref) -> None:
             "Người nộp": history["filed_by"],
             "Tệp": history["filename"],
             "Khôi phục từ": history["restored_from"].map(lambda v: "" if pd.isna(v) else f"phiên bản {int(v)}"),
+            "Phê duyệt": history["status"].map(STATUS_VI),
+            "Ý kiến lãnh đạo": history["review_comment"].fillna(""),
             "Cảnh báo": history["warnings"].fillna(""),
         })
         st.dataframe(shown, hide_index=True, width="stretch")
@@ -199,7 +210,8 @@ def _version_actions(unit: str, history: pd.DataFrame) -> None:
         if row["current"]:
             right.caption("Đây là phiên bản hiện hành.")
         elif right.button("Khôi phục phiên bản này", key=f"restore-{unit}-{choice}"):
-            result = ui.busy_guard(lambda: ui.get_store().restore(unit, choice[0], int(choice[1]), st.session_state.get("upload_by") or None))
+            who = st.session_state[ui.ACCOUNT_KEY].name
+            result = ui.busy_guard(lambda: ui.get_store().restore(unit, choice[0], int(choice[1]), who))
             st.session_state["restore_message"] = (
                 f"Đã khôi phục phiên bản {choice[1]} thành phiên bản {result.version} (hiện hành).")
             st.rerun()

@@ -91,10 +91,27 @@ def store(tmp_path) -> Store:
 
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> str:
-    """A store with the demonstration data loaded (23 returns of 2022), built once per session."""
+    """A store with the demonstration data (23 returns of 2022, demo accounts), built once per session."""
     from vanhoa.demo_load import load_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     lines = list(load_demo(Store(path)))
-    assert lines == [f"Đã nạp 23 báo cáo minh họa vào {path}."]
+    assert lines[:2] == [f"Đã nạp 23 báo cáo minh họa vào {path}.",
+                         "Tài khoản minh họa (mật khẩu chỉ hiện một lần, hãy ghi lại):"]
+    assert len(lines) == 2 + 2 + 11  # an administrator, a leader and a clerk per unit
     return str(path)
+
+
+def signed_in(at, role: str = "admin", unit: str | None = None):
+    """Give an AppTest session a real sign-in of `role` (an account and a session token in the
+    store that VANHOA_DB names), as the sign-in page would; returns the AppTest."""
+    from vanhoa import auth, ui
+
+    store = Store()
+    name = f"test.{role}" + (f".{unit.lower()}" if unit else "")
+    with store.connect() as con:
+        exists = con.execute("select 1 from accounts where name = ?", [name]).fetchone()
+    account = auth.Account(name, name, role, unit) if exists else auth.add_account(
+        store, name, role, "mat-khau-thu-nghiem", unit, by="test")
+    at.session_state[ui.TOKEN_KEY] = auth.create_session(store, account)
+    return at

@@ -6,12 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import signed_in
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
-PAGES = ["pages/overview.py", "pages/targets.py", "pages/data.py", "pages/report.py", "pages/upload.py",
-         "pages/archive.py"]
+PAGES = ["pages/overview.py", "pages/targets.py", "pages/commune.py", "pages/events.py", "pages/data.py",
+         "pages/report.py", "pages/upload.py", "pages/archive.py"]
 
 
 @pytest.fixture
@@ -26,7 +27,7 @@ def demo_env(demo_db, monkeypatch):
 
 
 def test_router_defaults_to_the_overview_of_the_latest_period(demo_env):
-    at = AppTest.from_file(APP, default_timeout=30).run()
+    at = signed_in(AppTest.from_file(APP, default_timeout=30)).run()
     assert not at.exception
     assert [t.value for t in at.title] == ["Tổng quan phong trào"]
     assert at.sidebar.selectbox[0].label == "Kỳ báo cáo" and at.sidebar.selectbox[0].value == "2022-Y"
@@ -40,7 +41,7 @@ def test_router_defaults_to_the_overview_of_the_latest_period(demo_env):
 
 
 def test_choosing_a_period_in_the_sidebar_changes_the_overview(demo_env):
-    at = AppTest.from_file(APP, default_timeout=30).run()
+    at = signed_in(AppTest.from_file(APP, default_timeout=30)).run()
     at.sidebar.selectbox[0].select("2022-H1").run()
     assert not at.exception
     assert [m.value for m in at.metric] == ["97,3 %", "61,9 %", "90,9 %", "95,8 %"]
@@ -49,7 +50,7 @@ def test_choosing_a_period_in_the_sidebar_changes_the_overview(demo_env):
 
 def test_reruns_keep_the_router(demo_env):
     """Streamlit's legacy pages/ mode runs a page file alone on some reruns: it must still route."""
-    at = AppTest.from_file(APP, default_timeout=30)
+    at = signed_in(AppTest.from_file(APP, default_timeout=30))
     for _ in range(4):
         at.run()
         assert not at.exception
@@ -58,14 +59,14 @@ def test_reruns_keep_the_router(demo_env):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_each_page_file_run_alone_goes_through_the_router(demo_env, page):
-    at = AppTest.from_file(str(ROOT / page), default_timeout=30).run()
+    at = signed_in(AppTest.from_file(str(ROOT / page), default_timeout=30)).run()
     assert not at.exception
     assert at.sidebar.selectbox[0].label == "Kỳ báo cáo"  # the shared sidebar is there
 
 
 def test_empty_store_invites_to_upload(tmp_path, monkeypatch):
     monkeypatch.setenv("VANHOA_DB", str(tmp_path / "empty.duckdb"))
-    at = AppTest.from_file(APP, default_timeout=30).run()
+    at = signed_in(AppTest.from_file(APP, default_timeout=30)).run()
     assert not at.exception
     assert [i.value for i in at.info] == [
         "Chưa có báo cáo nào được nộp. Văn thư các đơn vị hãy vào mục **Nộp báo cáo** để tải biểu mẫu, "
@@ -79,7 +80,7 @@ def archive_page():
 
 
 def test_archive_lists_every_upload_and_gives_the_original_back(demo_env):
-    at = AppTest.from_function(archive_page, default_timeout=30).run()
+    at = signed_in(AppTest.from_function(archive_page, default_timeout=30)).run()
     assert not at.exception
     table = at.dataframe[0].value
     assert len(table) == 23 and set(table["Tình trạng"]) == {"đã lưu"}

@@ -17,7 +17,7 @@ import math
 
 import pandas as pd
 import pytest
-from conftest import ACTIVITY_HEADER, good_sheets, workbook_bytes
+from conftest import ACTIVITY_HEADER, good_sheets, workbook_bytes, signed_in
 from streamlit.testing.v1 import AppTest
 
 from vanhoa.ingest import ingest
@@ -182,7 +182,7 @@ def commune_page():
 
 
 def page(period: str | None = None) -> AppTest:
-    at = AppTest.from_function(commune_page, default_timeout=30)
+    at = signed_in(AppTest.from_function(commune_page, default_timeout=30))
     if period:
         at.session_state["period"] = period  # the sidebar's shared period selector
     return at.run()

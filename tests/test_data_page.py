@@ -18,7 +18,7 @@ import zipfile
 
 import openpyxl
 import pytest
-from conftest import good_sheets, workbook_bytes
+from conftest import good_sheets, workbook_bytes, signed_in
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
@@ -77,7 +77,7 @@ def media(monkeypatch):
 
 
 def open_page() -> AppTest:
-    at = AppTest.from_function(data_page, default_timeout=30).run()
+    at = signed_in(AppTest.from_function(data_page, default_timeout=30)).run()
     assert not at.exception
     return at
 

@@ -16,7 +16,7 @@ import shutil
 
 import pandas as pd
 import pytest
-from conftest import EVENT_HEADER, good_sheets, workbook_bytes
+from conftest import EVENT_HEADER, good_sheets, workbook_bytes, signed_in
 from streamlit.testing.v1 import AppTest
 
 from vanhoa.ingest import ingest
@@ -168,7 +168,7 @@ def events_page():
 
 
 def page(period: str | None = None) -> AppTest:
-    at = AppTest.from_function(events_page, default_timeout=30)
+    at = signed_in(AppTest.from_function(events_page, default_timeout=30))
     if period:
         at.session_state["period"] = period  # the sidebar's shared period selector
     return at.run()

@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from docx import Document
+from conftest import signed_in
 from streamlit.testing.v1 import AppTest
 
 from vanhoa.report import build_appendix, build_report
@@ -159,7 +160,7 @@ def report_page():
 
 
 def test_report_page_shows_the_figures_and_saves_the_narrative(demo_copy):
-    at = AppTest.from_function(report_page, default_timeout=60).run()
+    at = signed_in(AppTest.from_function(report_page, default_timeout=60)).run()
     assert not at.exception
     figures = next(m.value for m in at.markdown if m.value.startswith("- Tổng số"))
     assert "58 cán bộ, công chức; 15 viên chức; 40 lao động hợp đồng" in figures.replace("\\", "")

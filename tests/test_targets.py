@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from conftest import good_sheets, workbook_bytes
+from conftest import good_sheets, workbook_bytes, signed_in
 from streamlit.testing.v1 import AppTest
 
 from vanhoa.ingest import ingest
@@ -34,7 +34,7 @@ def demo_copy(demo_db, tmp_path, monkeypatch):
 
 
 def run(period: str, target: str) -> AppTest:
-    at = AppTest.from_function(targets_page, args=(period, target), default_timeout=30).run()
+    at = signed_in(AppTest.from_function(targets_page, args=(period, target), default_timeout=30)).run()
     assert not at.exception
     return at
 

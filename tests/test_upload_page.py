@@ -4,7 +4,7 @@ what changes, the confirmation, the identical re-upload, and the history below."
 from __future__ import annotations
 
 import pytest
-from conftest import good_sheets, workbook_bytes
+from conftest import good_sheets, workbook_bytes, signed_in
 from streamlit.testing.v1 import AppTest
 
 from vanhoa.store import Store
@@ -22,7 +22,7 @@ def upload_page():
 def page(tmp_path, monkeypatch):
     """The upload page on an empty store of its own."""
     monkeypatch.setenv("VANHOA_DB", str(tmp_path / "page.duckdb"))
-    at = AppTest.from_function(upload_page, default_timeout=30)
+    at = signed_in(AppTest.from_function(upload_page, default_timeout=30))
     at.run()
     assert not at.exception
     return at, Store(tmp_path / "page.duckdb")
@@ -51,7 +51,7 @@ def test_reject_fix_preview_confirm(page):
     assert "Đơn vị chưa có báo cáo cho kỳ này: tệp sẽ được lưu thành phiên bản 1." in texts(at.markdown)
     confirm = next(b for b in at.button if b.label == "Xác nhận lưu")
     confirm.click().run()
-    assert texts(at.success) == ["Đã lưu: Phòng Tổng hợp, 6 tháng đầu năm 2022, phiên bản 1 (hiện hành)."]
+    assert texts(at.success) == ["Đã lưu: Phòng Tổng hợp, 6 tháng đầu năm 2022, phiên bản 1 (chờ lãnh đạo phê duyệt)."]
     returns = store.query("returns")
     assert returns[["period", "unit", "version", "current"]].values.tolist() == [["2022-H1", "Phòng Tổng hợp", 1, True]]
     history = next(d.value for d in at.dataframe if "Kỳ báo cáo" in d.value.columns)
@@ -74,7 +74,7 @@ def test_new_version_shows_which_numbers_change_then_identical_is_a_no_op(page):
     assert diff[["item", "figure", "current", "new"]].values.tolist() == [
         ["Cán bộ, công chức", "Tham gia hoạt động văn hóa", 6, 7]]
     next(b for b in at.button if b.label == "Xác nhận lưu").click().run()
-    assert texts(at.success) == ["Đã lưu: Phòng Tổng hợp, 6 tháng đầu năm 2022, phiên bản 2 (hiện hành)."]
+    assert texts(at.success) == ["Đã lưu: Phòng Tổng hợp, 6 tháng đầu năm 2022, phiên bản 2 (chờ lãnh đạo phê duyệt)."]
 
     at.file_uploader[0].set_value(("lai-lan-nua.xlsx", second, XLSX)).run()
     assert texts(at.info) == ["Tệp giống hệt phiên bản 2 hiện hành: không có gì thay đổi, không cần lưu lại."]

@@ -54,8 +54,18 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--period", required=True)
     report.add_argument("--out", required=True)
 
-    users = sub.add_parser("users", parents=[common], help="quản lý tài khoản")
-    users.add_argument("action", nargs="+")
+    users = sub.add_parser("users", parents=[common], help="quản lý tài khoản (mật khẩu đọc từ bàn phím)")
+    actions = users.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    add = actions.add_parser("add", parents=[common], help="tạo tài khoản")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=["admin", "leader", "clerk"])
+    add.add_argument("--unit")
+    add.add_argument("--display-name")
+    actions.add_parser("list", parents=[common], help="liệt kê tài khoản")
+    for verb, text in (("disable", "vô hiệu hóa tài khoản"), ("enable", "mở lại tài khoản"),
+                       ("reset", "đặt lại mật khẩu")):
+        action = actions.add_parser(verb, parents=[common], help=text)
+        action.add_argument("name")
     synth = sub.add_parser("synth", parents=[common], help="sinh dữ liệu giả lập quy mô tỉnh")
     synth.add_argument("rest", nargs="*")
 
@@ -183,13 +193,50 @@ def cmd_demo(store, args) -> int:
     return EXIT_OK
 
 
+def _read_password(prompt: str) -> str:
+    """From the keyboard without echo, or one line of standard input (never an argument)."""
+    if sys.stdin.isatty():
+        first = getpass.getpass(prompt)
+        if getpass.getpass("Nhập lại mật khẩu: ") != first:
+            raise UsageError("hai lần nhập mật khẩu không khớp.")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def cmd_users(store, args) -> int:
+    from vanhoa import auth
+
+    actor = f"{getpass.getuser()} (dòng lệnh)"
+    try:
+        if args.action == "add":
+            account = auth.add_account(store, args.name, args.role, _read_password("Mật khẩu: "), args.unit,
+                                       args.display_name, actor)
+            unit = f", đơn vị {store.reference().unit_name(account.unit_code)}" if account.unit_code else ""
+            print(f"Đã tạo tài khoản {account.name} ({account.role_label}{unit}).")
+        elif args.action == "list":
+            accounts = auth.list_accounts(store)
+            for row in accounts.itertuples(index=False):
+                state = "đang dùng" if row.active else "đã vô hiệu hóa"
+                unit = f"\t{row.unit}" if isinstance(row.unit, str) else "\t-"
+                print(f"{row.name}\t{auth.ROLES[row.role]}{unit}\t{state}")
+        elif args.action in ("disable", "enable"):
+            auth.set_active(store, args.name, args.action == "enable", actor)
+            print(f"Đã {'mở lại' if args.action == 'enable' else 'vô hiệu hóa'} tài khoản {args.name}.")
+        else:
+            auth.reset_password(store, args.name, _read_password("Mật khẩu mới: "), actor)
+            print(f"Đã đặt lại mật khẩu của {args.name}.")
+    except auth.AccountError as exc:
+        raise UsageError(str(exc)) from exc
+    return EXIT_OK
+
+
 def cmd_not_yet(store, args) -> int:
     print(f"Lệnh '{args.command}' chưa có trong phiên bản này của ứng dụng.", file=sys.stderr)
     return EXIT_USAGE
 
 
 COMMANDS = {"ingest": cmd_ingest, "export": cmd_export, "template": cmd_template, "demo": cmd_demo,
-            "report": cmd_report, "users": cmd_not_yet, "synth": cmd_not_yet}
+            "report": cmd_report, "users": cmd_users, "synth": cmd_not_yet}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import secrets
 from pathlib import Path
 from typing import Iterator
 
@@ -35,3 +36,21 @@ def load_demo(store: Store, folder: Path = DEMO_DIR) -> Iterator[str]:
             raise RuntimeError(f"demo file {path.name} was not accepted: {done.status} {problems}")
         accepted += 1
     yield f"Đã nạp {accepted} báo cáo minh họa vào {store.path}."
+    yield from demo_accounts(store)
+
+
+def demo_accounts(store: Store) -> Iterator[str]:
+    """One account per role (a clerk per unit), each with a fresh random password printed once:
+    nothing in the app has a default password."""
+    from vanhoa import auth
+
+    if auth.has_accounts(store):
+        return
+    ref = store.reference()
+    people = [("quantri", "admin", None, "Quản trị hệ thống"), ("lanhdao", "leader", None, "Lãnh đạo Văn phòng")]
+    people += [(f"vanthu.{code.lower()}", "clerk", code, f"Văn thư {name}") for code, name in ref.units.items()]
+    yield "Tài khoản minh họa (mật khẩu chỉ hiện một lần, hãy ghi lại):"
+    for name, role, unit, display in people:
+        password = secrets.token_urlsafe(9)
+        auth.add_account(store, name, role, password, unit, display, by="demo")
+        yield f"  {name:<16} {password:<14} {auth.ROLES[role]}" + (f" — {ref.unit_name(unit)}" if unit else "")

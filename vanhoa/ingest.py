@@ -60,6 +60,19 @@ def check(raw: bytes, filename: str, ref: Reference) -> Checked:
     return Checked(filename, raw, outcome=validate(workbook, ref))
 
 
+def refuse_other_unit(checked: Checked, unit_code: str, ref: Reference) -> Checked:
+    """A clerk may file only for their own unit: a file naming another unit gets an error at
+    the cell that names it, so it is refused (and kept in the archive) like any broken file."""
+    draft = checked.outcome.draft if checked.outcome else None
+    if draft is None or not draft.unit_code or draft.unit_code == unit_code:
+        return checked
+    problem = Problem("Thông tin", draft.unit_cell, ref.unit_name(draft.unit_code),
+                      f"tệp ghi đơn vị “{ref.unit_name(draft.unit_code)}”; tài khoản của bạn chỉ được nộp báo cáo "
+                      f"cho “{ref.unit_name(unit_code)}”.", ERROR)
+    outcome = Outcome(None, [problem, *checked.outcome.problems], draft=draft)
+    return Checked(checked.filename, checked.raw, outcome=outcome)
+
+
 def store_checked(store: Store, checked: Checked, by: str | None, filed_at: dt.datetime | None = None) -> Ingested:
     """Commit a valid file as a new version; keep a rejected one's bytes and problems."""
     if not checked.ok:

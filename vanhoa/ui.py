@@ -15,6 +15,11 @@ from vanhoa.reference import Reference
 from vanhoa.store import Store, StoreBusy, resolve_target
 
 PERIOD_KEY = "period"  # the shared period selector's session key
+APPROVED_KEY = "approved_only"  # the shared "approved data only" toggle
+ACCOUNT_KEY = "account"
+TOKEN_KEY = "session_token"
+COOKIE_NAME = "vanhoa_session"
+COOKIE_PENDING = "cookie_pending"  # ("set", token) or ("delete", None), done at the next run
 
 
 # ---------------------------------------------------------------- formats
@@ -102,9 +107,77 @@ def _cached_query(target: str, data_version: str, name: str, params: tuple) -> p
 
 
 def query(name: str, **params) -> pd.DataFrame:
-    """A query's result, cached until the store's data changes."""
+    """A query's result, cached until the store's data changes. Queries that can show approved
+    data only get the sidebar's choice."""
+    from vanhoa.store import load_sql
+
     store = get_store()
+    if "$approved_only" in load_sql(name):
+        params.setdefault("approved_only", bool(st.session_state.get(APPROVED_KEY, False)))
     return _cached_query(store.target, store.data_version(), name, tuple(sorted(params.items())))
+
+
+# ---------------------------------------------------------------- accounts
+
+
+def current_account():
+    """The signed-in account, checked against the store on every run (a disabled account or an
+    ended session is signed out at once); restored from the browser's cookie after a reload."""
+    from vanhoa import auth
+
+    store = get_store()
+    token = st.session_state.get(TOKEN_KEY) or st.context.cookies.get(COOKIE_NAME)
+    account = auth.session_account(store, token) if isinstance(token, str) and token else None
+    if account is None:
+        st.session_state.pop(ACCOUNT_KEY, None)
+        st.session_state.pop(TOKEN_KEY, None)
+        return None
+    st.session_state[ACCOUNT_KEY], st.session_state[TOKEN_KEY] = account, token
+    return account
+
+
+def require(*roles: str):
+    """Stop the page unless the signed-in account has one of `roles` (none given: any account).
+    Enforced in every page's render(), not only by the menu."""
+    account = current_account()
+    if account is None:
+        st.warning("Hãy đăng nhập để xem trang này.")
+        st.stop()
+    if roles and account.role not in roles:
+        st.error(f"Tài khoản của bạn ({account.role_label}) không có quyền dùng trang này.")
+        st.stop()
+    return account
+
+
+def apply_cookie_changes() -> None:
+    """Set or delete the sign-in cookie asked for by the previous run (a component must render
+    for the browser to receive it, so it cannot happen in the run that reruns)."""
+    pending = st.session_state.pop(COOKIE_PENDING, None)
+    if not pending:
+        return
+    import extra_streamlit_components as stx
+
+    from vanhoa import auth
+
+    cookies = stx.CookieManager(key="cookie_manager")
+    action, token = pending
+    if action == "set":
+        cookies.set(COOKIE_NAME, token, key="cookie_set", same_site="strict",
+                    expires_at=dt.datetime.now() + dt.timedelta(hours=auth.session_hours()))
+    elif COOKIE_NAME in (cookies.cookies or {}) or st.context.cookies.get(COOKIE_NAME):
+        try:
+            cookies.delete(COOKIE_NAME, key="cookie_delete")
+        except KeyError:
+            pass
+
+
+def sign_out() -> None:
+    from vanhoa import auth
+
+    auth.end_session(get_store(), st.session_state.get(TOKEN_KEY), st.session_state.get(ACCOUNT_KEY))
+    st.session_state.pop(ACCOUNT_KEY, None)
+    st.session_state.pop(TOKEN_KEY, None)
+    st.session_state[COOKIE_PENDING] = ("delete", None)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -73,6 +73,7 @@ class Return:
     phone: str | None = None
     email: str | None = None
     form_version: int = spec.FORM_VERSION
+    unit_cell: str = ""  # where the file names its unit ("B7"), for messages about it
     staff: list[StaffRow] = field(default_factory=list)
     criteria: dict[str, tuple[bool, str | None]] = field(default_factory=dict)
     # Column-wise lists: 50,000 activity rows go to the store as one DataFrame.
@@ -242,6 +243,7 @@ def _read_info(name: str, grid: list[list], ref: Reference, out: _Collector) -> 
     info: dict = {}
 
     unit_value, unit_cell = found.get("unit", (None, "B1"))
+    info["unit_cell"] = unit_cell
     if is_empty(unit_value):
         out.error(name, unit_cell, unit_value, "thiếu 'Đơn vị': ghi tên đơn vị báo cáo.")
     else:
@@ -565,7 +567,7 @@ def validate(workbook: Workbook, ref: Reference) -> Outcome:
     info = _read_info(*sheets[spec.SHEET_INFO], ref, out) if sheets[spec.SHEET_INFO] else {}
     ret = Return(unit_code=info.get("unit_code") or "", period_code=info.get("period_code") or "",
                  prepared_by=info.get("prepared_by"), prepared_on=info.get("prepared_on"),
-                 phone=info.get("phone"), email=info.get("email"),
+                 phone=info.get("phone"), email=info.get("email"), unit_cell=info.get("unit_cell", ""),
                  form_version=info.get("form_version", spec.FORM_VERSION))
     if sheets[spec.SHEET_STAFF]:
         ret.staff = _read_staff(*sheets[spec.SHEET_STAFF], out)

@@ -1,0 +1,270 @@
+"""Accounts, roles, approval and audit: what each role may do is enforced on the server, for
+every page and action; passwords never stored in clear; lockout; every action audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pandas as pd
+import pytest
+from conftest import good_sheets, signed_in, workbook_bytes
+from streamlit.testing.v1 import AppTest
+
+from vanhoa import admin, auth, ui
+from vanhoa.ingest import ingest
+from vanhoa.store import Store, now_local
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DENIED = "Tài khoản của bạn (văn thư đơn vị) không có quyền dùng trang này."
+PAGES = ["overview", "targets", "commune", "events", "data", "report", "approval", "upload", "lists", "accounts",
+         "audit", "archive"]
+CLERK_MAY = {"overview", "upload"}
+LEADER_MAY = {"overview", "targets", "commune", "events", "data", "report", "approval"}
+
+
+@pytest.fixture
+def demo_copy(demo_db, tmp_path, monkeypatch) -> Store:
+    """A writable copy of the demonstration store, named by VANHOA_DB."""
+    path = tmp_path / "security.duckdb"
+    shutil.copy(demo_db, path)
+    monkeypatch.setenv("VANHOA_DB", str(path))
+    return Store(path)
+
+
+def page_script(name: str):
+    import importlib
+
+    importlib.import_module(f"pages.{name}").render()
+
+
+def run_page(name: str, role: str | None, unit: str | None = None) -> AppTest:
+    at = AppTest.from_function(page_script, args=(name,), default_timeout=60)
+    if role:
+        signed_in(at, role, unit)
+    return at.run()
+
+
+def audit_rows(store: Store) -> list[tuple]:
+    return store.query("audit_log")[["actor", "action", "target"]].values.tolist()
+
+
+# ------------------------------------------------------------------ pages by role
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_signed_out_session_sees_no_data_on_any_page(demo_copy, name):
+    at = run_page(name, None)
+    assert not at.exception
+    assert [w.value for w in at.warning] == ["Hãy đăng nhập để xem trang này."]
+    assert not at.dataframe and not at.metric and not at.get("arrow_vega_lite_chart")
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_clerk_opens_only_the_overview_and_the_upload_page(demo_copy, name):
+    at = run_page(name, "clerk", "TH")
+    assert not at.exception
+    if name in CLERK_MAY:
+        assert DENIED not in [e.value for e in at.error]
+    else:
+        assert [e.value for e in at.error] == [DENIED]
+        assert not at.dataframe and not at.metric and not at.file_uploader
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_leader_opens_the_dashboard_and_approval_not_administration(demo_copy, name):
+    at = run_page(name, "leader")
+    assert not at.exception
+    denied = "Tài khoản của bạn (lãnh đạo) không có quyền dùng trang này."
+    assert (denied in [e.value for e in at.error]) == (name not in LEADER_MAY)
+
+
+def test_signed_out_app_shows_only_the_sign_in_form(demo_copy):
+    at = AppTest.from_file("../app.py", default_timeout=30).run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Đăng nhập"]
+    assert not at.dataframe and not at.metric and not at.sidebar.selectbox
+
+
+def test_sign_in_through_the_form_then_sign_out(demo_copy):
+    auth.add_account(demo_copy, "hoa.lt", "clerk", "mat-khau-cua-hoa", "TH", "Lò Thị Hoa", by="test")
+    at = AppTest.from_file("../app.py", default_timeout=30).run()
+    at.text_input(key="signin_name").input("hoa.lt")
+    at.text_input(key="signin_password").input("mat-khau-cua-hoa")
+    at.button[0].click().run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Tổng quan phong trào"]
+    assert "Đăng nhập: **Lò Thị Hoa** (văn thư đơn vị)" in [c.value for c in at.sidebar.caption]
+    at.sidebar.button(key="signout").click().run()
+    assert [t.value for t in at.title] == ["Đăng nhập"]
+    with demo_copy.connect() as con:
+        assert con.execute("select count(*) from sessions where account = 'hoa.lt'").fetchone()[0] == 0
+    assert [r[1] for r in audit_rows(demo_copy)][:2] == ["đăng xuất", "đăng nhập"]
+
+
+# ------------------------------------------------------------------ uploads and approval
+
+
+def test_clerk_cannot_upload_for_another_unit(demo_copy):
+    at = AppTest.from_function(page_script, args=("upload",), default_timeout=60)
+    signed_in(at, "clerk", "TH").run()
+    assert at.selectbox(key="upload_unit").value == "TH" and at.selectbox(key="upload_unit").disabled
+    other = workbook_bytes(good_sheets(unit="Phòng Kinh tế"))
+    at.file_uploader[0].set_value(("kt.xlsx", other, XLSX)).run()
+    assert [e.value for e in at.error] == ["Tệp bị từ chối: 1 lỗi. Sửa các ô dưới đây rồi tải lên lại; báo cáo có "
+                                           "lỗi không được lưu."]
+    assert at.dataframe[0].value.to_dict("records")[0] == {
+        "Mức": "lỗi", "Trang!Ô": "Thông tin!B1", "Giá trị": "Phòng Kinh tế",
+        "Nội dung": "tệp ghi đơn vị “Phòng Kinh tế”; tài khoản của bạn chỉ được nộp báo cáo cho “Phòng Tổng hợp”."}
+    assert not [b for b in at.button if b.label == "Xác nhận lưu"]
+    assert len(demo_copy.query("returns", unit="KT")) == 2  # the demo's two, nothing new
+    uploads = demo_copy.query("uploads", status="rejected")
+    assert uploads[["filename", "uploaded_by"]].values.tolist() == [["kt.xlsx", "test.clerk.th"]]
+
+
+def test_approved_version_is_locked_until_a_newer_one_is_approved(demo_copy):
+    def t2(approved_only: bool = False) -> list:
+        rows = demo_copy.query("progress", period="2022-H1", unit="TH", approved_only=approved_only)
+        row = rows[rows["target"] == "T2"].iloc[0]
+        return [None if pd.isna(row["numerator"]) else int(row["numerator"]),
+                None if pd.isna(row["denominator"]) else int(row["denominator"]), row["status"]]
+
+    assert t2() == [7, 9, "đạt"]
+    assert t2(approved_only=True) == [None, None, "chưa nộp"]  # nothing approved yet
+    admin.review(demo_copy, "TH", "2022-H1", 1, True, "lanhdao")
+    assert t2(approved_only=True) == [7, 9, "đạt"]
+
+    lower = good_sheets()
+    lower["Chỉ tiêu"][1:] = [["Cán bộ, công chức", 9, 9, 3, 8, 8]]
+    assert ingest(demo_copy, workbook_bytes(lower), "th-v2.xlsx", "vanthu.th").result.version == 2
+    assert t2() == [7, 9, "đạt"]  # the approved numbers stay until v2 is approved
+
+    with pytest.raises(admin.ChangeRefused, match="hãy ghi rõ lý do"):
+        admin.review(demo_copy, "TH", "2022-H1", 2, False, "lanhdao", "")
+    admin.review(demo_copy, "TH", "2022-H1", 2, False, "lanhdao", "Số người tham gia hoạt động văn hóa chưa đúng")
+    assert t2() == [7, 9, "đạt"]
+    history = demo_copy.query("returns", unit="TH", period="2022-H1")
+    assert history[["version", "status", "review_comment"]].values.tolist()[1] == [
+        2, "returned", "Số người tham gia hoạt động văn hóa chưa đúng"]
+
+    filing = demo_copy.query("completeness", period="2022-H1")
+    assert filing[filing["unit_code"] == "TH"][["status", "approval"]].values.tolist() == [["đúng hạn", "trả lại"]]
+
+
+def test_leader_approves_on_the_page(demo_copy):
+    at = AppTest.from_function(page_script, args=("approval",), default_timeout=60)
+    signed_in(at, "leader").run()
+    assert "Có **23** phiên bản chờ phê duyệt." in [m.value for m in at.markdown]
+    at.button(key="approve-TH-2022-H1-1").click().run()
+    assert [s.value for s in at.success] == [
+        "Đã phê duyệt Phòng Tổng hợp — 6 tháng đầu năm 2022 — phiên bản 1."]
+    returns = demo_copy.query("returns", unit="TH", period="2022-H1")
+    assert returns[["status", "reviewed_by"]].values.tolist() == [["approved", "test.leader"]]
+
+
+# ------------------------------------------------------------------ passwords and lockout
+
+
+def test_passwords_are_never_stored_or_logged_in_clear(demo_copy):
+    secret = "Rat-Bi-Mat-2026"
+    auth.add_account(demo_copy, "nam.vv", "leader", secret, by="test")
+    auth.sign_in(demo_copy, "nam.vv", secret)
+    auth.sign_in(demo_copy, "nam.vv", secret + "x")
+    auth.reset_password(demo_copy, "nam.vv", secret[::-1], "test")
+    with demo_copy.connect() as con:
+        tables = [r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()]
+        for table in tables:
+            text = con.execute("select string_agg(cast(columns(*) as varchar), '|') from " + table).fetchall()
+            assert secret not in str(text) and secret[::-1] not in str(text), table
+        stored = con.execute("select password_hash from accounts where name = 'nam.vv'").fetchone()[0]
+    assert stored.startswith("$argon2id$")
+
+
+def test_five_failures_lock_the_account_for_fifteen_minutes(demo_copy):
+    auth.add_account(demo_copy, "tu.lv", "clerk", "dung-mat-khau", "KT", by="test")
+    messages = [auth.sign_in(demo_copy, "tu.lv", "sai")[1] for _ in range(5)]
+    assert messages[0] == "Tên đăng nhập hoặc mật khẩu không đúng. Còn 4 lần thử trước khi bị khóa."
+    assert messages[3] == "Tên đăng nhập hoặc mật khẩu không đúng. Còn 1 lần thử trước khi bị khóa."
+    assert messages[4].startswith("Sai mật khẩu 5 lần: tài khoản bị khóa 15 phút, đến ")
+    account, message = auth.sign_in(demo_copy, "tu.lv", "dung-mat-khau")  # right password, still locked
+    assert account is None and message.startswith("Tài khoản đang bị khóa đến ")
+    with demo_copy.connect() as con:
+        until = con.execute("select locked_until from accounts where name = 'tu.lv'").fetchone()[0]
+        assert dt.timedelta(minutes=14) < until - now_local() <= dt.timedelta(minutes=15)
+        con.execute("update accounts set locked_until = ? where name = 'tu.lv'",
+                    [dt.datetime(2020, 1, 1)])  # fifteen minutes have passed
+    account, message = auth.sign_in(demo_copy, "tu.lv", "dung-mat-khau")
+    assert (account.name, message) == ("tu.lv", "")
+
+
+def test_disabling_an_account_ends_its_sessions(demo_copy):
+    account = auth.add_account(demo_copy, "an.nv", "leader", "mat-khau-an-nv", by="test")
+    token = auth.create_session(demo_copy, account)
+    assert auth.session_account(demo_copy, token) == account
+    auth.set_active(demo_copy, "an.nv", False, "quantri")
+    assert auth.session_account(demo_copy, token) is None
+    assert auth.sign_in(demo_copy, "an.nv", "mat-khau-an-nv") == (None, "Tên đăng nhập hoặc mật khẩu không đúng.")
+
+
+def test_expired_session_is_not_accepted(demo_copy, monkeypatch):
+    account = auth.add_account(demo_copy, "binh.tt", "leader", "mat-khau-binh", by="test")
+    monkeypatch.setenv("VANHOA_SESSION_HOURS", "0.05")  # three minutes
+    token = auth.create_session(demo_copy, account)
+    with demo_copy.connect() as con:
+        con.execute("update sessions set expires_at = ? ", [dt.datetime(2020, 1, 1)])
+    assert auth.session_account(demo_copy, token) is None
+
+
+# ------------------------------------------------------------------ text stays text
+
+
+def test_unit_names_and_activity_text_with_html_or_markdown_are_shown_as_text(demo_copy):
+    admin.rename_unit(demo_copy, "NKUB", "<b>Nhà khách</b> **đậm** [bấm](http://x)", "quantri")
+    at = run_page("overview", "leader")
+    attention = next(m.value for m in at.markdown if m.value.startswith("**Cần chú ý trong kỳ**"))
+    shown = ui.escape_md("<b>Nhà khách</b> **đậm** [bấm](http://x)")
+    assert f"- **T1 chưa đạt:** {shown} (94,7 %)" in attention.splitlines()
+    assert shown.startswith(r"\<b\>Nhà khách\</b\> \*\*đậm\*\* \[bấm\]\(http\:")
+
+
+# ------------------------------------------------------------------ audit
+
+
+def test_every_action_leaves_an_audit_row(demo_copy):
+    store = demo_copy
+    auth.add_account(store, "kiem.tra", "admin", "mat-khau-kiem-tra", by="quantri")
+    auth.sign_in(store, "kiem.tra", "sai-mat-khau")
+    auth.sign_in(store, "kiem.tra", "mat-khau-kiem-tra")
+    broken = good_sheets()
+    broken["Chỉ tiêu"][1][1] = "abc"
+    ingest(store, workbook_bytes(broken), "loi.xlsx", "vanthu.th")
+    ingest(store, workbook_bytes(good_sheets()), "th.xlsx", "vanthu.th")
+    admin.review(store, "TH", "2022-H1", 2, True, "lanhdao")
+    admin.review(store, "KT", "2022-H1", 1, False, "lanhdao", "Thiếu hoạt động")
+    store.restore("TH", "2022-H1", 1, "quantri")
+    admin.rename_unit(store, "KT", "Phòng Kinh tế - Ngành", "kiem.tra")
+    admin.set_deadline(store, "2026-Y", dt.date(2026, 12, 10), "kiem.tra")
+    admin.set_goal(store, "T2", 0.75, "kiem.tra")
+    admin.add_event(store, "Giải bóng chuyền hơi công chức 2026", "Bóng chuyền hơi", 2026, None, "kiem.tra")
+    admin.set_setting(store, "supported_commune", "Chiềng Xuân", "kiem.tra")
+    admin.retire_unit(store, "NKTX", "2026-Y", "kiem.tra")
+    auth.set_active(store, "vanthu.kt", False, "kiem.tra")
+    auth.reset_password(store, "vanthu.kt", "mat-khau-moi-kt", "kiem.tra")
+    actions = [r[1] for r in audit_rows(store)][::-1]  # oldest first
+    assert actions[-16:] == [
+        "tạo tài khoản", "đăng nhập thất bại", "đăng nhập", "tải lên (bị từ chối)", "tải lên (đã lưu)", "phê duyệt",
+        "trả lại", "khôi phục phiên bản", "đổi tên đơn vị", "đổi hạn nộp", "đổi mục tiêu", "thêm sự kiện",
+        "đổi cài đặt", "ngừng theo dõi đơn vị", "vô hiệu hóa tài khoản", "đặt lại mật khẩu"]
+    log = store.query("audit_log", search="T2")
+    assert log[["actor", "action", "details"]].values.tolist() == [["kiem.tra", "đổi mục tiêu", "70% → 75%"]]
+
+
+def test_audit_page_filters_and_downloads(demo_copy):
+    admin.set_goal(demo_copy, "T2", 0.75, "quantri")
+    at = AppTest.from_function(page_script, args=("audit",), default_timeout=60)
+    signed_in(at, "admin").run()
+    assert not at.exception
+    at.selectbox(key="audit_action").select("đổi mục tiêu").run()
+    table = at.dataframe[0].value
+    assert table[["Người thực hiện", "Thao tác", "Đối tượng", "Chi tiết"]].values.tolist() == [
+        ["quantri", "đổi mục tiêu", "T2", "70% → 75%"]]
