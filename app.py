@@ -67,9 +67,9 @@ def main() -> None:
     ui.apply_cookie_changes()
     account = ui.busy_guard(ui.current_account)
     if account is None:
-        # A signed-out visitor sees the sign-in form and nothing else, whatever the URL.
-        st.navigation([st.Page(signin.render, title="Đăng nhập", icon=":material/login:", url_path="signin")],
-                      position="hidden").run()
+        # A signed-out visitor sees the sign-in form and nothing else, whatever the URL; every
+        # page's URL shows the form, so after signing in a bookmark opens its own page.
+        st.navigation(_sign_in_everywhere(), position="hidden").run()
         return
     navigation = st.navigation(pages_for(account.role))
     with st.sidebar:
@@ -79,6 +79,19 @@ def main() -> None:
             ui.sign_out()
             st.rerun()
     navigation.run()
+
+
+def _sign_in_everywhere() -> list:
+    def form_at(path: str):
+        def sign_in_form() -> None:
+            signin.render()
+
+        sign_in_form.__name__ = f"sign_in_{path.replace('-', '_')}"
+        return sign_in_form
+
+    paths = [page.url_path for pages in pages_for("admin").values() for page in pages if page.url_path]
+    return [st.Page(signin.render, title="Đăng nhập", icon=":material/login:", url_path="signin", default=True)] + [
+        st.Page(form_at(path), title="Đăng nhập", icon=":material/login:", url_path=path) for path in paths]
 
 
 def _shared_widgets() -> None:

@@ -64,12 +64,35 @@ class Server:
             self.process.kill()
 
 
+USERS = {"admin": ("tester.admin", "mat-khau-admin-01"), "clerk": ("tester.clerk", "mat-khau-clerk-01"),
+         "leader": ("tester.leader", "mat-khau-leader-01")}
+
+
+def demo_copy_with_accounts(demo_db: str, path: Path) -> str:
+    """A copy of the demonstration store with one known account per role (clerk of Phòng Tổng hợp)."""
+    from vanhoa import auth
+    from vanhoa.store import Store
+
+    shutil.copy(demo_db, path)
+    store = Store(path)
+    for role, (name, password) in USERS.items():
+        auth.add_account(store, name, role, password, "TH" if role == "clerk" else None, by="test")
+    return str(path)
+
+
+def sign_in(page, role: str) -> None:
+    """Fill the sign-in form as a person would."""
+    name, password = USERS[role]
+    page.get_by_label("Tên đăng nhập").fill(name)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_role("heading", name="Đăng nhập").wait_for(state="detached", timeout=30000)
+
+
 @pytest.fixture
 def fresh_server(demo_db, tmp_path):
     """A just-started server on a copy of the demonstration store."""
-    db = str(tmp_path / "browser.duckdb")
-    shutil.copy(demo_db, db)
-    server = Server(db)
+    server = Server(demo_copy_with_accounts(demo_db, tmp_path / "browser.duckdb"))
     yield server
     server.stop()
 
@@ -77,9 +100,7 @@ def fresh_server(demo_db, tmp_path):
 @pytest.fixture(scope="module")
 def shared_server(demo_db, tmp_path_factory):
     """One server for the read-only screenshots."""
-    db = str(tmp_path_factory.mktemp("shots") / "shots.duckdb")
-    shutil.copy(demo_db, db)
-    server = Server(db)
+    server = Server(demo_copy_with_accounts(demo_db, tmp_path_factory.mktemp("shots") / "shots.duckdb"))
     yield server
     server.stop()
 
@@ -112,12 +133,31 @@ def no_exception(page) -> None:
     ("archive", "Kho tệp đã tải lên"),
 ])
 def test_first_request_on_a_fresh_server_is_a_bookmark(fresh_server, browser, path, heading):
+    """Signed out, a bookmark shows only the sign-in form; once signed in, the bookmarked page."""
     page = open_page(browser, f"{fresh_server.url}/{path}")
+    page.get_by_role("heading", name="Đăng nhập").wait_for(timeout=30000)
+    no_exception(page)
+    assert page.locator('[data-testid="stDataFrame"]').count() == 0
+    assert page.get_by_text("Page not found").count() == 0
+    sign_in(page, "admin")
     page.get_by_role("heading", name=heading).wait_for(timeout=30000)
     no_exception(page)
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.get_by_text("Kỳ báo cáo").wait_for()  # the shared sidebar is there
-    assert page.get_by_text("Page not found").count() == 0
+    page.close()
+
+
+def test_sign_in_survives_a_reload_and_sign_out_ends_it(fresh_server, browser):
+    page = open_page(browser, f"{fresh_server.url}/")
+    sign_in(page, "leader")
+    page.get_by_role("heading", name="Tổng quan phong trào").wait_for(timeout=30000)
+    page.wait_for_timeout(1500)  # the cookie component runs in the browser
+    page.reload()
+    page.get_by_role("heading", name="Tổng quan phong trào").wait_for(timeout=30000)
+    page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Đăng xuất").click()
+    page.get_by_role("heading", name="Đăng nhập").first.wait_for(timeout=30000)
+    page.reload()
+    page.get_by_role("heading", name="Đăng nhập").first.wait_for(timeout=30000)
     page.close()
 
 
@@ -131,6 +171,8 @@ def test_clerk_uploads_a_mistake_then_the_fix_and_confirms(fresh_server, browser
     good_file.write_bytes(workbook_bytes(fixed))
 
     page = open_page(browser, f"{fresh_server.url}/upload")
+    sign_in(page, "clerk")
+    page.get_by_role("heading", name="Nộp báo cáo của đơn vị").wait_for(timeout=30000)
     page.locator('input[type="file"]').set_input_files(str(bad_file))
     page.get_by_text("Tệp bị từ chối: 1 lỗi.").wait_for(timeout=30000)
     page.get_by_text("Chỉ tiêu!B2").wait_for(state="attached")  # a cell of the canvas grid
@@ -142,7 +184,8 @@ def test_clerk_uploads_a_mistake_then_the_fix_and_confirms(fresh_server, browser
     page.get_by_role("button", name="Xác nhận lưu").wait_for(timeout=30000)
     page.screenshot(path=str(ARTIFACTS / "upload-preview.png"), full_page=True)
     page.get_by_role("button", name="Xác nhận lưu").click()
-    page.get_by_text("Đã lưu: Phòng Tổng hợp, 6 tháng đầu năm 2022, phiên bản 2 (hiện hành).").wait_for(timeout=30000)
+    page.get_by_text("Đã lưu: Phòng Tổng hợp, 6 tháng đầu năm 2022, phiên bản 2 (chờ lãnh đạo phê duyệt).").wait_for(
+        timeout=30000)
     no_exception(page)
     page.close()
 
@@ -153,11 +196,16 @@ def test_clerk_uploads_a_mistake_then_the_fix_and_confirms(fresh_server, browser
     assert store.query("uploads", status="rejected")["filename"].tolist() == ["bao-cao-loi.xlsx"]
 
 
-@pytest.mark.parametrize("path", ["", "upload", "archive"])
-@pytest.mark.parametrize("width, height, label", [(1400, 1000, "desktop"), (390, 844, "phone")])
+SCREENS = [(path, 1400, 2400, "desktop") for path in ["", "targets", "commune", "events", "data", "report",
+                                                        "approval", "upload", "lists", "accounts", "audit", "archive"]]
+SCREENS += [(path, 390, 3600, "phone") for path in ["", "targets", "commune", "events", "data", "upload"]]
+
+
+@pytest.mark.parametrize("path, width, height, label", SCREENS)
 def test_screenshots_for_review(shared_server, browser, path, width, height, label):
     page = open_page(browser, f"{shared_server.url}/{path}", width, height)
-    page.wait_for_timeout(1500)
+    sign_in(page, "admin")
+    page.wait_for_timeout(2500)
     no_exception(page)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{path or 'overview'}-{label}.png"), full_page=True)
