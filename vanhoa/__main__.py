@@ -66,8 +66,8 @@ def _parser() -> argparse.ArgumentParser:
                        ("reset", "đặt lại mật khẩu")):
         action = actions.add_parser(verb, parents=[common], help=text)
         action.add_argument("name")
-    synth = sub.add_parser("synth", parents=[common], help="sinh dữ liệu giả lập quy mô tỉnh")
-    synth.add_argument("rest", nargs="*")
+    # synth parses its own options (vanhoa/synth.py); they pass through untouched.
+    sub.add_parser("synth", parents=[common], add_help=False, help="sinh dữ liệu giả lập quy mô tỉnh")
 
     sub.add_parser("demo", parents=[common], help="nạp dữ liệu minh họa vào kho trống")
     return parser
@@ -230,19 +230,24 @@ def cmd_users(store, args) -> int:
     return EXIT_OK
 
 
-def cmd_not_yet(store, args) -> int:
-    print(f"Lệnh '{args.command}' chưa có trong phiên bản này của ứng dụng.", file=sys.stderr)
-    return EXIT_USAGE
+def cmd_synth(store, args) -> int:
+    from vanhoa.synth import main as synth_main
+
+    return synth_main(args.synth_args, store=store)
 
 
 COMMANDS = {"ingest": cmd_ingest, "export": cmd_export, "template": cmd_template, "demo": cmd_demo,
-            "report": cmd_report, "users": cmd_users, "synth": cmd_not_yet}
+            "report": cmd_report, "users": cmd_users, "synth": cmd_synth}
 
 
 def main(argv: list[str] | None = None) -> int:
     from vanhoa.store import Store
 
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "synth":
+        parser.error("không nhận ra tham số: " + " ".join(extra))
+    args.synth_args = extra
     try:
         store = Store(args.db)
         return COMMANDS[args.command](store, args)

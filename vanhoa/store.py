@@ -145,6 +145,9 @@ def resolve_target(db: str | os.PathLike | None = None) -> str:
 
 
 _process_lock = threading.Lock()
+# DuckDB refuses two threads attaching the same file at the same instant ("Unique file handle
+# conflict"): every Streamlit session is a thread, so opening is serialised (it takes microseconds).
+_connect_lock = threading.Lock()
 _write_locks: dict[str, threading.RLock] = {}
 _migrated: set[str] = set()
 _local_versions: dict[str, int] = {}
@@ -166,7 +169,8 @@ class Store:
         pause = 0.02
         while True:
             try:
-                return duckdb.connect(str(self.path))
+                with _connect_lock:
+                    return duckdb.connect(str(self.path))
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower():
                     raise
@@ -315,10 +319,15 @@ class Store:
             )
 
     def _keep_file(self, con: duckdb.DuckDBPyConnection, raw: bytes, sha: str) -> None:
-        con.execute(
-            "insert into files select ?, ?, ? where not exists (select 1 from files where sha256 = ?)",
-            [sha, len(raw), raw, sha],
-        )
+        # Through Arrow, not a query parameter: a 20 MB file is not copied into a SQL value.
+        incoming = pa.table({"sha256": [sha], "size": pa.array([len(raw)], pa.int64()),
+                             "content": pa.array([raw], pa.binary())})
+        con.register("_incoming_file", incoming)
+        try:
+            con.execute("insert into files select * from _incoming_file i "
+                        "where not exists (select 1 from files f where f.sha256 = i.sha256)")
+        finally:
+            con.unregister("_incoming_file")
 
     def record_upload(self, raw: bytes, filename: str, by: str | None, status: str,
                       problems: list[Problem] = (), unit_code: str | None = None,

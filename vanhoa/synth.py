@@ -745,10 +745,12 @@ def main(argv: list[str] | None = None, store: Store | None = None) -> int:
     try:
         options = _parse(argv)
     except _Usage as exc:
-        if str(exc):
-            print(f"Lỗi: {exc}", file=sys.stderr)
+        if not str(exc):  # --help
+            print(USAGE)
+            return 0
+        print(f"Lỗi: {exc}", file=sys.stderr)
         print(USAGE, file=sys.stderr)
-        return 0 if not str(exc) else 2
+        return 2
     if options.get("db") or store is None:
         store = Store(options.get("db"))
     units, periods, activities = options["units"], options["periods"], options["activities"]
