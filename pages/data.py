@@ -152,22 +152,24 @@ def _period_filter() -> str | None:
 
 
 def _kinds() -> list[str]:
-    """The form's kinds, then any other kind found in the stored rows."""
-    found = ui.query("activities")["kind"].dropna().unique()
-    return [*ACTIVITY_KINDS, *sorted(set(found) - set(ACTIVITY_KINDS))]
+    """The form's kinds: validation lets no other kind into the store."""
+    return list(ACTIVITY_KINDS)
+
+
+def _found(field: str) -> set[str]:
+    values = ui.query("filter_values")
+    return set(values[values["field"] == field]["value"])
 
 
 def _communes(supported: str) -> list[str]:
     """The supported commune first, then the other communes found in the stored rows."""
-    found = set(ui.query("activities")["commune"].dropna().unique()) - {supported}
-    return [supported, *sorted(found)]
+    return [supported, *sorted(_found("commune") - {supported})]
 
 
 def _events(reference_events: list[str]) -> list[str]:
     """Events someone took part in (all periods), in the reference list's order."""
-    found = set(ui.query("events")["event"].dropna().unique())
     order = {name: index for index, name in enumerate(reference_events)}
-    return sorted(found, key=lambda e: (order.get(e, len(order)), e))
+    return sorted(_found("event"), key=lambda e: (order.get(e, len(order)), e))
 
 
 # ---------------------------------------------------------------- display

@@ -201,3 +201,11 @@ def test_standard_criteria(small):
         ["Phòng Kinh tế", "C4", "chưa nộp"],
         [NKTX, "C1", "đạt"], [NKTX, "C2", "chưa đạt"], [NKTX, "C3", "đạt"], [NKTX, "C4", "đạt"],
     ]
+
+
+def test_filter_values(small):
+    frame = small.query("filter_values")
+    assert frame.values.tolist() == [
+        ["commune", "Chiềng Xuân"],
+        ["event", "Giải chạy VTM Mộc Châu 2022 (Marathon Mộc Châu)"],
+    ]
