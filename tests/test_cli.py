@@ -33,7 +33,6 @@ SPEC_COLUMNS = {
     "events": ["period", "unit", "event", "date", "place", "registered", "participants", "achievement"],
     "returns": ["period", "unit", "version", "current", "filed_at", "filed_by", "sha256", "warnings"],
 }
-NOT_YET = "Lệnh '{}' chưa có trong phiên bản này của ứng dụng."
 
 
 @dataclass
@@ -229,10 +228,9 @@ def test_by_is_recorded_as_filed_by(tmp_path, files):
     assert [(r["unit"], r["filed_by"], r["filename"]) for r in listed] == [("Phòng Tổng hợp", "Lò Thị Hoa", "good.xlsx")]
 
 
-@pytest.mark.xfail(strict=True, reason="bug 2: a count that passes validation but does not fit the store's "
-                   "INTEGER column crashes `ingest` with a traceback (duckdb ConversionException) instead of "
-                   "a rejection; the upload is not recorded either")
 def test_count_too_large_for_the_store_is_rejected_not_a_crash(tmp_path):
+    """Bug 2: a count that passed validation but did not fit the store's INTEGER column crashed
+    `ingest` with a traceback (duckdb ConversionException), and the upload was not recorded."""
     db = tmp_path / "store.duckdb"
     sheets = good_sheets()
     sheets["Chỉ tiêu"][1][1] = 10_000_000_000  # Tổng số of CBCC: a whole number >= 0, but 10 billion people
@@ -240,21 +238,23 @@ def test_count_too_large_for_the_store_is_rejected_not_a_crash(tmp_path):
     path.write_bytes(workbook_bytes(sheets))
     run = cli("ingest", path, db=db)
     assert "Traceback" not in run.err
-    assert run.code == 1 and run.lines[0] == "Bị từ chối: lon.xlsx — 1 lỗi"
-    assert run.lines[1].startswith("  Lỗi Chỉ tiêu!B2 (giá trị: 10000000000): ")
+    assert (run.code, run.lines) == (1, [
+        "Bị từ chối: lon.xlsx — 1 lỗi",
+        "  Lỗi Chỉ tiêu!B2 (giá trị: 10000000000): 'Tổng số' phải là số nguyên không âm, không quá 1.000.000."])
     assert upload_statuses(db) == [("lon.xlsx", "rejected")]
 
 
-@pytest.mark.xfail(strict=True, reason="bug 6: a cell value with a line break (Alt+Enter) is quoted as is, so "
-                   "one error spans two lines of `ingest` output (cli.md: every error one per line)")
 def test_each_error_is_one_line_even_when_the_value_has_a_line_break(tmp_path):
+    """Bug 6: a cell value with a line break (Alt+Enter) was quoted as is, so one error spanned two
+    lines of `ingest` output (cli.md: every error one per line); the break is shown as ⏎."""
     sheets = good_sheets()
     sheets["Chỉ tiêu"][2][1] = "5\n8"
     path = tmp_path / "xuong-dong.xlsx"
     path.write_bytes(workbook_bytes(sheets))
     run = cli("ingest", path, db=tmp_path / "store.duckdb")
-    assert run.code == 1
-    assert len(run.lines) == 2, run.lines
+    assert (run.code, run.lines) == (1, [
+        "Bị từ chối: xuong-dong.xlsx — 1 lỗi",
+        "  Lỗi Chỉ tiêu!B3 (giá trị: 5 ⏎ 8): 'Tổng số' phải là số nguyên không âm, viết như 58 hoặc 1.200."])
 
 
 # ------------------------------------------------------------------ export
@@ -355,10 +355,16 @@ def test_template_usage_errors(tmp_path, args, message):
     assert (run.code, run.out, run.err, out.exists()) == (2, "", message + "\n", False)
 
 
-@pytest.mark.parametrize("args", [["users", "list"], ["synth"]])
-def test_commands_not_yet_available_exit_2(tmp_path, args):
-    run = cli(*args, db=tmp_path / "store.duckdb")
-    assert (run.code, run.out, run.err) == (2, "", NOT_YET.format(args[0]) + "\n")
+def test_users_list_of_an_empty_store_prints_nothing(tmp_path):
+    run = cli("users", "list", db=tmp_path / "store.duckdb")
+    assert (run.code, run.out, run.err) == (0, "", "")
+
+
+def test_synth_without_options_is_a_usage_error(tmp_path):
+    run = cli("synth", db=tmp_path / "store.duckdb")
+    assert run.code == 2 and run.out == ""
+    assert run.err.splitlines()[-1] == ("Cách dùng: python -m vanhoa synth --units N --periods P --activities A "
+                                        "[--events E] [--seed S] [--xlsx THƯ_MỤC] [--db KHO]")
 
 
 def test_report_without_returns_exits_2_with_one_vietnamese_line(tmp_path):
@@ -368,19 +374,27 @@ def test_report_without_returns_exits_2_with_one_vietnamese_line(tmp_path):
     assert len(run.err.splitlines()) == 1 and run.err.startswith(("Lỗi: ", "Lệnh 'report' ")), run.err
 
 
-@pytest.mark.xfail(strict=True, reason="bug 7 (minor): `synth` and `users add` called with the options cli.md "
-                   "documents stop at argparse: usage text and the English 'unrecognized arguments', not a "
-                   "Vietnamese message")
-@pytest.mark.parametrize("args", [["synth", "--units", "2", "--periods", "1", "--activities", "3"],
-                                  ["users", "add", "lan", "--role", "clerk"]])
-def test_documented_options_of_missing_commands_get_the_vietnamese_message(tmp_path, args):
-    run = cli(*args, db=tmp_path / "store.duckdb")
-    assert (run.code, run.err) == (2, NOT_YET.format(args[0]) + "\n")
+def test_users_add_a_clerk_without_a_unit_is_refused(tmp_path):
+    run = cli("users", "add", "lan", "--role", "clerk", db=tmp_path / "store.duckdb")
+    assert (run.code, run.out, run.err) == (2, "", "Lỗi: Tài khoản văn thư phải gắn với một đơn vị (--unit).\n")
+
+
+def test_synth_with_the_documented_options(tmp_path):
+    run = cli("synth", "--units", "2", "--periods", "1", "--activities", "3", db=tmp_path / "store.duckdb")
+    assert run.code == 0, run.err
+    assert run.out.startswith("Đã sinh ")
+    assert len(table(cli("export", "returns", db=tmp_path / "store.duckdb"))) >= 1
+
 
 
 def test_demo_loads_23_returns_and_then_refuses_a_non_empty_store(demo, demo_csv):
     demo_db, first = demo
-    assert (first.code, first.lines, first.err) == (0, [f"Đã nạp 23 báo cáo minh họa vào {demo_db}."], "")
+    assert (first.code, first.err) == (0, "")
+    assert first.lines[:2] == [f"Đã nạp 23 báo cáo minh họa vào {demo_db}.",
+                               "Tài khoản minh họa (mật khẩu chỉ hiện một lần, hãy ghi lại):"]
+    assert [line.split()[0] for line in first.lines[2:]] == ["quantri", "lanhdao"] + [
+        f"vanthu.{code}" for code in ("th", "kt", "nc", "kgvx", "kstt", "tchcqt", "btcd", "pvhcc", "tttt", "nkub",
+                                      "nktx")]
     returns = demo_csv("returns")
     listed = table(returns)
     assert len(listed) == 23

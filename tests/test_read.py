@@ -4,6 +4,7 @@ before any parser inflates it; .xls, .xlsm and .ods returns read like .xlsx."""
 from __future__ import annotations
 
 import io
+import re
 import tracemalloc
 import zipfile
 
@@ -103,8 +104,8 @@ def test_sheet_reaching_the_last_excel_row_is_refused():
                     sheet.write(r, c, value)
     book.get_worksheet_by_name("Hoạt động").write(1_048_575, 0, "x")
     book.close()
-    assert rejection(buffer.getvalue()) == ("Tệp bị từ chối: một trang tính kéo tới dòng 1.048.576 (cột thứ 26 "
-                                            "trở lên), vượt giới hạn 200.000 dòng và 5.000.000 ô của biểu mẫu.")
+    assert rejection(buffer.getvalue()) == ("Tệp bị từ chối: một trang tính kéo tới dòng 1.048.576, vượt giới hạn "
+                                            "200.000 dòng của biểu mẫu.")
 
 
 def test_sheet_with_a_far_corner_cell_is_refused():
@@ -121,8 +122,8 @@ def test_sheet_with_a_far_corner_cell_is_refused():
                     sheet.write(r, c, value)
     book.get_worksheet_by_name("Sự kiện").write(99_999, 701, "x")
     book.close()
-    assert rejection(buffer.getvalue()) == ("Tệp bị từ chối: một trang tính kéo tới dòng 100.000 (cột thứ 702 "
-                                            "trở lên), vượt giới hạn 200.000 dòng và 5.000.000 ô của biểu mẫu.")
+    assert rejection(buffer.getvalue()) == ("Tệp bị từ chối: một trang tính kéo tới dòng 100.000 và cột thứ 702, tức "
+                                            "70.200.000 ô, vượt giới hạn 5.000.000 ô của biểu mẫu.")
 
 
 def _as_xls(sheets) -> bytes:
@@ -165,3 +166,149 @@ def test_other_formats_read_like_xlsx(ref, fmt, name):
     assert outcome.ok, [p.line() for p in outcome.problems]
     assert [s.total for s in outcome.ret.staff] == [9, 2, 0]
     assert outcome.ret.activities["cost"] == [1500000, 0]
+
+
+# ------------------------------------------------------------------ size guard: repeats, counters, the check after calamine
+
+
+def _rezip(raw: bytes, change) -> bytes:
+    """The archive with each part's bytes passed through change(name, data); order and methods kept."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw)) as source, zipfile.ZipFile(buffer, "w") as target:
+        for info in source.infolist():
+            target.writestr(info, change(info.filename, source.read(info)))
+    return buffer.getvalue()
+
+
+def _like_libreoffice(raw: bytes) -> bytes:
+    """An .ods as LibreOffice saves it: every table declares its 16,384 columns, every row ends with
+    empty cells repeated to the last column, every table ends with empty rows repeated to the last row."""
+    def change(name: str, data: bytes) -> bytes:
+        if name != "content.xml":
+            return data
+        data = re.sub(rb"(<table:table [^>]*>)", rb'\1<table:table-column table:style-name="co1" '
+                      rb'table:number-columns-repeated="16384" table:default-cell-style-name="Default"/>', data)
+        data = data.replace(b"</table:table-row>", b'<table:table-cell table:style-name="ce1" '
+                            b'table:number-columns-repeated="16370"/></table:table-row>')
+        return data.replace(b"</table:table>", b'<table:table-row table:style-name="ro1" table:number-rows-repeated='
+                            b'"1048560"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>'
+                            b"</table:table>")
+    return _rezip(raw, change)
+
+
+def test_ods_with_empty_rows_and_columns_repeated_to_the_sheet_end_reads(ref):
+    raw = _like_libreoffice(_as_ods(good_sheets()))
+    assert zipfile.ZipFile(io.BytesIO(raw)).read("content.xml").count(b'number-rows-repeated="1048560"') == 5
+    workbook = read_workbook(raw, "bao-cao.ods")
+    assert [len(grid) for grid in workbook.sheets.values()] == [4, 4, 5, 3, 2]
+    assert validate(workbook, ref).ok
+
+
+@pytest.mark.parametrize("before, after, message", [
+    # a row of values repeated past the form's last row
+    (b"<table:table-row>", b'<table:table-row table:number-rows-repeated="300000">',
+     "Tệp bị từ chối: trang 'Thông tin' có dữ liệu kéo tới dòng 300.000 (kể cả các dòng lặp lại), vượt giới hạn "
+     "200.000 dòng của biểu mẫu."),
+    # a value repeated across columns: refused at the third row, 3 x 2,000,001 cells
+    (b'<table:table-cell office:value-type="string" office:string-value="\xc4\x90\xc6\xa1n v\xe1\xbb\x8b">',
+     b'<table:table-cell table:number-columns-repeated="2000000" office:value-type="string" '
+     b'office:string-value="\xc4\x90\xc6\xa1n v\xe1\xbb\x8b">',
+     "Tệp bị từ chối: trang 'Thông tin' có dữ liệu trải trên 3 dòng × 2.000.001 cột = 6.000.003 ô (kể cả các ô "
+     "lặp lại), vượt giới hạn 5.000.000 ô của biểu mẫu."),
+])
+def test_ods_values_repeated_past_the_limits_are_refused(before, after, message):
+    def change(name: str, data: bytes) -> bytes:
+        assert name != "content.xml" or before in data
+        return data.replace(before, after, 1) if name == "content.xml" else data
+    assert rejection(_rezip(_as_ods(good_sheets()), change), "bao-cao.ods") == message
+
+
+def test_ods_empty_rows_between_values_count():
+    """calamine materialises empty rows that lie between rows with values."""
+    def change(name: str, data: bytes) -> bytes:
+        return data.replace(b"</table:table-row>", b'</table:table-row><table:table-row table:number-rows-repeated='
+                            b'"250000"><table:table-cell/></table:table-row>', 1) if name == "content.xml" else data
+    assert rejection(_rezip(_as_ods(good_sheets()), change), "bao-cao.ods") == (
+        "Tệp bị từ chối: trang 'Thông tin' có dữ liệu kéo tới dòng 250.002 (kể cả các dòng lặp lại), vượt giới hạn "
+        "200.000 dòng của biểu mẫu.")
+
+
+def _strip_cell_references(raw: bytes, prefix: bytes = b"") -> bytes:
+    """The same workbook without the r="..." that calamine's counters make redundant (a row right
+    after the previous one, a cell right after the previous one), and with the worksheet's elements
+    under a namespace prefix if asked."""
+    def strip_row(found: re.Match) -> bytes:
+        expected = 0
+
+        def strip_cell(cell: re.Match) -> bytes:
+            nonlocal expected
+            col = sum((char - 64) * 26**i for i, char in enumerate(reversed(cell.group(1)))) - 1
+            redundant, expected = col == expected, col + 1
+            return b"<c" if redundant else cell.group(0)
+        return re.sub(rb'<c r="([A-Z]+)[0-9]+"', strip_cell, found.group(0))
+
+    expected_row = 1
+
+    def strip_row_number(found: re.Match) -> bytes:
+        nonlocal expected_row
+        row = int(found.group(1))
+        redundant, expected_row = row == expected_row, row + 1
+        return b"<row" if redundant else found.group(0)
+
+    def change(name: str, data: bytes) -> bytes:
+        nonlocal expected_row
+        if not name.startswith("xl/worksheets/"):
+            return data
+        data = re.sub(rb"<row .*?</row>", strip_row, data, flags=re.S)
+        expected_row = 1
+        data = re.sub(rb'<row r="([0-9]+)"', strip_row_number, data)
+        if prefix:
+            data = re.sub(rb"<(/?)(worksheet|sheetData|row|c|v|dimension|sheetViews|sheetView|sheetFormatPr|"
+                          rb"pageMargins|is|t)\b", rb"<\1" + prefix + rb":\2", data)
+            data = data.replace(b"<" + prefix + b':worksheet xmlns="', b"<" + prefix + b":worksheet xmlns:" + prefix
+                                + b'="', 1)
+        return data
+    return _rezip(raw, change)
+
+
+@pytest.mark.parametrize("prefix", [b"", b"x"])
+def test_cells_without_references_or_with_a_prefix_read_like_the_form(ref, prefix):
+    """Not every writer puts r="A1" on each cell, or writes no namespace prefix: the slow path of
+    the size guard follows calamine's counters and accepts them."""
+    sheets = good_sheets()
+    raw = _strip_cell_references(workbook_bytes(sheets), prefix)
+    assert re.search(rb'<(c|row) r="', zipfile.ZipFile(io.BytesIO(raw)).read("xl/worksheets/sheet2.xml")) is None
+    assert read_workbook(raw, "bao-cao.xlsx").sheets == read_workbook(workbook_bytes(sheets), "bao-cao.xlsx").sheets
+    assert validate(read_workbook(raw, "bao-cao.xlsx"), ref).ok
+
+
+def test_slow_path_refuses_a_sheet_that_is_not_xml():
+    def change(name: str, data: bytes) -> bytes:
+        return data.replace(b'<c r="B2">', b"<c <B2>", 1) if name == "xl/worksheets/sheet2.xml" else data
+    assert rejection(_rezip(workbook_bytes(good_sheets()), change)) == (
+        "Tệp bị hỏng: phần xl/worksheets/sheet2.xml không đọc được (XML không hợp lệ).")
+
+
+def test_unsupported_compression_of_a_part_is_a_corrupt_file():
+    """zipfile raises NotImplementedError for a compression method it does not know (bug 3's kin)."""
+    raw = bytearray(_as_ods(good_sheets()))
+    central = raw.index(b"PK\x01\x02")  # the first entry: mimetype
+    raw[central + 10:central + 12] = (99).to_bytes(2, "little")
+    assert rejection(bytes(raw), "bao-cao.ods") == "Tệp bị hỏng: không mở được gói nén của tệp Excel."
+
+
+def test_the_check_after_calamine_names_rows_or_cells(monkeypatch):
+    """Behind the size guard, the sheet calamine read is measured again; the message says whether
+    rows or cells are too many (a wide sheet used to be refused with a message about rows)."""
+    from vanhoa.form import read
+
+    monkeypatch.setattr(read, "_inflate_and_measure", lambda archive, kind: None)
+    monkeypatch.setattr(read, "MAX_SHEET_ROWS", 100)
+    monkeypatch.setattr(read, "MAX_SHEET_CELLS", 1_000)
+    wide = good_sheets()
+    wide["Chỉ tiêu"][3] += [None] * 60 + ["x"]  # column 67 (BO) on row 4
+    wide["Chỉ tiêu"] += [[None]] * 20 + [["x"]]  # row 25
+    assert rejection(workbook_bytes(wide)) == "Trang 'Chỉ tiêu' có 25 dòng × 67 cột = 1.675 ô, vượt giới hạn 1.000 ô."
+    tall = good_sheets()
+    tall["Hoạt động"] += [[None]] * 200 + [["x"]]
+    assert rejection(workbook_bytes(tall)) == "Trang 'Hoạt động' có 204 dòng, vượt giới hạn 100 dòng."

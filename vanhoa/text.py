@@ -21,17 +21,21 @@ for _base, _marks in (("o", "òóỏõọ"), ("u", "ùúủũụ")):
             _OLD_TONES[_base + _plain_mark] = _new_mark + _second
 _OLD_TONE_RE = re.compile("|".join(sorted(_OLD_TONES, key=len, reverse=True)))
 
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# C0 and C1 controls (but the tab and line breaks, which are white space), DEL, zero-width and
+# bidi marks, BOM.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _PUNCT_RE = re.compile(r"[,.;:\-\u2010-\u2015_/]+")
 
 
 def clean_text(value: str) -> str:
     """NFC, no control or bidi characters, single spaces, trimmed. What we store.
 
-    Called for every text cell (hundreds of thousands in a large return): cheap checks first."""
-    text = value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
-    if not text.isprintable():
-        text = _CONTROL_RE.sub("", text)
+    Control and bidi characters go first, then NFC: a mark stripped from between a letter and its
+    combining accent ("e\u0302\u200b\u0300") lets the two join. Called for every text cell
+    (hundreds of thousands in a large return): cheap checks first."""
+    text = value if value.isprintable() else _CONTROL_RE.sub("", value)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
     if "\u00d0" in text or "\u00f0" in text:
         text = text.replace("\u00d0", "\u0110").replace("\u00f0", "\u0111")  # Ð/ð typed for Đ/đ
     if "\n" not in text and "\r" not in text:

@@ -13,6 +13,11 @@ import re
 from vanhoa.form import spec
 from vanhoa.text import clean_text, match_key
 
+MAX_COUNT = 1_000_000  # people or families in one unit, one activity or one event
+MAX_MONEY = 10**15  # đồng
+LINE_BREAK = " ⏎ "  # how a line break inside a cell is shown in a one-line message
+_BY_WHAT = object()  # parse_whole's default maximum: chosen by `what`
+
 _WHOLE_RE = re.compile(r"^\d+$")
 _GROUPED_RE = re.compile(r"^\d{1,3}(?:([. \u00a0\u202f])\d{3})(?:\1\d{3})*$")
 _DATE_PATTERNS = (
@@ -22,6 +27,10 @@ _DATE_PATTERNS = (
     (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$"), "ymd"),
 )
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def _vn(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
 
 
 def is_empty(value: object) -> bool:
@@ -51,15 +60,25 @@ def show(value: object) -> str:
     text = clean_text(str(value)) if isinstance(value, str) else str(value)
     if isinstance(value, str) and not text:
         return "(trống)"
+    if "\n" in text:  # a cell typed with Alt+Enter: one message stays one line
+        text = text.replace("\n", LINE_BREAK)
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def parse_whole(value: object, what: str = "số nguyên") -> tuple[int | None, str | None]:
-    """A whole number >= 0, typed as a number or as text with Vietnamese thousand separators."""
+def parse_whole(value: object, what: str = "số nguyên",
+                maximum: int | None | object = _BY_WHAT) -> tuple[int | None, str | None]:
+    """A whole number from 0 to `maximum`, typed as a number or as text with Vietnamese thousand
+    separators.
+
+    By default `maximum` follows `what`: MAX_MONEY for a sum of money ("số tiền ..."), MAX_COUNT for
+    anything else (people, families), so that every accepted number fits the store's columns
+    (INTEGER for counts, BIGINT for money). None means no upper limit."""
+    if maximum is _BY_WHAT:
+        maximum = MAX_MONEY if what.startswith("số tiền") else MAX_COUNT
     kind = type(value)
-    if kind is float and value.is_integer() and value >= 0:  # the common case, first
-        return int(value), None
-    if kind is int and value >= 0:
+    if kind is float and value.is_integer() and 0 <= value <= (maximum if maximum is not None else math.inf):
+        return int(value), None  # the common case, first
+    if kind is int and 0 <= value and (maximum is None or value <= maximum):
         return value, None
     rule = f"phải là {what} không âm, viết như 58 hoặc 1.200"
     if is_empty(value):
@@ -70,13 +89,30 @@ def parse_whole(value: object, what: str = "số nguyên") -> tuple[int | None, 
         if isinstance(value, float) and (math.isnan(value) or math.isinf(value) or not value.is_integer()):
             return None, rule
         number = int(value)
-        return (number, None) if number >= 0 else (None, rule)
-    text = clean_text(str(value))
-    if _WHOLE_RE.match(text):
-        return int(text), None
-    if _GROUPED_RE.match(text):
-        return int(re.sub(r"\D", "", text)), None
-    return None, rule
+    else:
+        text = clean_text(str(value))
+        if _WHOLE_RE.match(text):
+            digits = text
+        elif _GROUPED_RE.match(text):
+            digits = re.sub(r"\D", "", text)
+        else:
+            return None, rule
+        digits = digits.lstrip("0") or "0"
+        # Checked before int(), which refuses more than 4,300 digits (ValueError).
+        if maximum is not None and len(digits) > len(str(maximum)):
+            return None, _too_big(what, maximum)
+        if len(digits) > 4000:
+            return None, rule
+        number = int(digits)
+    if number < 0:
+        return None, rule
+    if maximum is not None and number > maximum:
+        return None, _too_big(what, maximum)
+    return number, None
+
+
+def _too_big(what: str, maximum: int) -> str:
+    return f"phải là {what} không âm, không quá {_vn(maximum)}"
 
 
 def parse_date(value: object) -> tuple[dt.date | None, str | None]:

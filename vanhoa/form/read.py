@@ -1,8 +1,22 @@
 """Workbook bytes -> grids of cell values, with the guards that run before any parser.
 
 A clerk's file is untrusted: it may be a renamed PDF, a password-protected workbook, a corrupt
-download or a zip bomb. Each is refused here with one Vietnamese line, before python-calamine
-(the fast Rust reader) sees it, and without inflating more than a bounded number of bytes.
+download, a zip bomb, or a small file whose cell references or repeat counts make a reader
+allocate gigabytes. Each is refused here with one Vietnamese line, before python-calamine (the
+fast Rust reader) sees it, and without inflating more than a bounded number of bytes.
+
+Size guard (`_inflate_and_measure`), for every part that calamine may read:
+
+- xlsx worksheets (any part under xl/worksheets/, chartsheets/, dialogsheets/, names compared as
+  calamine does: case-insensitive, `\\` as `/`): the far corner of the cells. Fast path on the
+  bytes: every `r` attribute whose value is not a small reference (one letter, at most five
+  digits) is read; every cell tag that does not begin `<c r="` (no reference, another attribute
+  first, a prefix, a single quote) sends the part to the slow path, an expat simulation of
+  calamine's row and column counters. Both run in bounded memory, chunk by chunk.
+- xl/sharedStrings.xml: `uniqueCount`, which calamine reserves up front.
+- content.xml (.ods): rows x columns of the cells that hold a value or a formula, repeats
+  included (LibreOffice repeats *empty* trailing rows and columns up to the sheet's end in
+  every file; those are not data and are not counted), streamed through expat.
 """
 
 from __future__ import annotations
@@ -12,6 +26,7 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from xml.parsers import expat
 
 import python_calamine as calamine
 
@@ -23,11 +38,32 @@ MAX_INFLATED_BYTES = 300 * 1024 * 1024  # all parts of an .xlsx/.ods together, o
 MAX_RATIO = 200  # a real sheet compresses 5-30x; a bomb thousands of times
 MAX_SHEET_ROWS = 200_000
 MAX_SHEET_CELLS = 5_000_000
+MAX_SHARED_STRINGS = MAX_SHEET_CELLS  # calamine reserves room for `uniqueCount` strings before reading one
+EXCEL_MAX_COLUMN = 16_384  # XFD
 
+_CHUNK = 1 << 20
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
-_ROW_REF_RE = re.compile(rb'<row r="([0-9]{1,7})"')
-_WIDE_COL_RE = re.compile(rb'<c r="([A-Z]{2,3})[0-9]')  # columns past Z are rare: few matches
+# What zipfile raises for a damaged archive or member (NotImplementedError is a RuntimeError:
+# "zip file version 8.4", an unknown compression method).
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError)
+
+# An `r` attribute as quick-xml reads it (after white space or right after the previous value's
+# quote, spaces allowed around `=`), on any element, whose value is not a small reference: small is
+# double-quoted, at most one letter and one to five digits (row < 100,000, column <= Z). The groups
+# are the value's letters and digits.
+_BIG_REF_RE = re.compile(rb"""r(?<=[\s"']r)\s*=\s*(?!"[A-Za-z]?[0-9]{1,5}")["']?([A-Za-z]*)([0-9]*)""")
+_REF_RE = re.compile(rb"([A-Za-z]*)([0-9]*)")
+# A cell start tag (`<c`, or `<x:c` with a prefix) that does not begin with r="...": its position may
+# come from calamine's counters, which only the slow path follows.
+_ODD_CELL_RE = re.compile(rb"""c(?<=[<:]c)(?=[\s/>])(?! r=")""")
+_UNIQUE_COUNT_RE = re.compile(rb"""uniqueCount\s*=\s*["']\s*\+?0*([0-9]*)""")
+_OVERLAP = 64  # bytes a match may need past its start: matches that start later are taken in the next chunk
+_SMALL_ROWS, _SMALL_COLUMNS = 99_999, 26  # the far corner of a small reference
+_SHEET_DIRS = ("xl/worksheets/", "xl/chartsheets/", "xl/dialogsheets/")
+# Attributes that make an .ods cell hold something calamine stores (value, text or formula).
+_ODS_FILLED = frozenset({"value", "string-value", "date-value", "time-value", "boolean-value", "formula",
+                         "value-type"})
 
 
 class WorkbookRejected(Exception):
@@ -55,22 +91,324 @@ def _vn(number: int) -> str:
 
 def _column_number(letters: bytes) -> int:
     number = 0
-    for char in letters:
+    for char in letters.upper():
         number = number * 26 + (char - 64)
     return number
+
+
+_HUGE = 10**10  # stands for any row or column number this large or larger
+
+
+def _reference(letters: bytes, digits: bytes) -> tuple[int, int]:
+    """(row, column), 1-based, of a cell reference; absurd lengths count as _HUGE."""
+    digits = digits.lstrip(b"0")
+    row = min(int(digits or b"0"), _HUGE) if len(digits) <= 10 else _HUGE
+    return row, _column_number(letters) if len(letters) <= 7 else _HUGE
+
+
+def _vn_capped(number: int) -> str:
+    return _vn(number) if number < _HUGE else f"hơn {_vn(_HUGE - 1)}"
+
+
+def _corrupt_part(name: str) -> WorkbookRejected:
+    return WorkbookRejected(f"Tệp bị hỏng: phần {name} không giải nén được.")
+
+
+def _unreadable_part(name: str) -> WorkbookRejected:
+    return WorkbookRejected(f"Tệp bị hỏng: phần {name} không đọc được (XML không hợp lệ).")
+
+
+def _too_far(row: int, column: int) -> WorkbookRejected | None:
+    """The refusal for a sheet whose cells reach (row, column), 1-based; None within the limits."""
+    if row > MAX_SHEET_ROWS:
+        return WorkbookRejected(f"Tệp bị từ chối: một trang tính kéo tới dòng {_vn_capped(row)}, vượt giới hạn "
+                                f"{_vn(MAX_SHEET_ROWS)} dòng của biểu mẫu.")
+    if column > EXCEL_MAX_COLUMN:
+        return WorkbookRejected(f"Tệp bị từ chối: một trang tính có ô ở cột thứ {_vn_capped(column)}, vượt quá cột cuối "
+                                f"cùng của Excel (XFD, cột thứ {_vn(EXCEL_MAX_COLUMN)}): tệp bị hỏng hoặc bị sửa "
+                                "ngoài Excel.")
+    if row * column > MAX_SHEET_CELLS:
+        return WorkbookRejected(f"Tệp bị từ chối: một trang tính kéo tới dòng {_vn(row)} và cột thứ {_vn(column)}, "
+                                f"tức {_vn(row * column)} ô, vượt giới hạn {_vn(MAX_SHEET_CELLS)} ô của biểu mẫu.")
+    return None
+
+
+def _xml_parser() -> expat.XMLParserType:
+    """An expat parser that refuses entity declarations (nothing to expand, no billion laughs)."""
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+
+    def refuse(*_args) -> None:
+        raise expat.ExpatError("entity declarations are not allowed")
+
+    parser.EntityDeclHandler = refuse
+    return parser
+
+
+class _Windowed:
+    """Feeds chunks to `scan(window, start, limit)` so that every match starts in exactly one window
+    and has `_OVERLAP` bytes after its start (and 8 before it, for look-behinds) in that window."""
+
+    def __init__(self) -> None:
+        self._tail = b""
+        self._start = 0
+
+    def feed(self, chunk: bytes, final: bool = False) -> None:
+        window = self._tail + chunk if self._tail else chunk
+        limit = len(window) if final else max(self._start, len(window) - _OVERLAP)
+        self.scan(window, self._start, limit, final)
+        keep = max(limit - 8, 0)
+        self._tail, self._start = window[keep:], limit - keep
+
+    def close(self) -> None:
+        self.feed(b"", final=True)
+
+    def scan(self, window: bytes, start: int, limit: int, final: bool) -> None:
+        raise NotImplementedError
+
+
+class _SheetScan(_Windowed):
+    """Fast path for one worksheet part: the far corner of the cells with a big reference.
+
+    Cells whose reference is small (not captured) lie within A1:Z99999. `odd` means the fast path
+    cannot decide: a cell tag without a leading r="..." (its position comes from counters), or
+    big references whose corner, together with that small region, might pass the limit."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.max_row = self.max_col = 0
+        self.odd = False
+
+    def feed(self, chunk: bytes, final: bool = False) -> None:
+        if not self.odd:
+            super().feed(chunk, final)
+
+    def scan(self, window: bytes, start: int, limit: int, final: bool) -> None:
+        odd = _ODD_CELL_RE.search(window, start)
+        if odd and odd.start() < limit:
+            self.odd = True
+            return
+        end = len(window)
+        for found in _BIG_REF_RE.finditer(window, start):
+            if found.start() >= limit:
+                break
+            if found.end() == end and not final:
+                self.odd = True  # a value longer than the overlap: let the slow path read it
+                return
+            row, col = _reference(*found.groups())
+            if row > self.max_row or col > self.max_col:
+                self.max_row, self.max_col = max(self.max_row, row), max(self.max_col, col)
+                refusal = _too_far(self.max_row, self.max_col)  # both are reached by some cell: a lower bound
+                if refusal:
+                    raise refusal
+
+    def close(self) -> None:
+        super().close()
+        if not self.odd:
+            # Upper bound with the uncaptured cells of A1:Z99999; if it passes the limit while the
+            # lower bound does not, only the slow path can tell.
+            if _too_far(max(self.max_row, _SMALL_ROWS), max(self.max_col, _SMALL_COLUMNS)):
+                self.odd = True
+
+
+class _SheetSimulation:
+    """Slow path for one worksheet part: calamine's placement of cells, followed through expat.
+
+    A row with r="n" moves the row counter to n; each end of a row adds one and resets the column;
+    a cell with r="A1" is placed there (and moves the column counter), one without r at the counters."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.row = self.col = 0  # 0-based counters
+        self.max_row = self.max_col = 0  # 1-based far corner
+        self.parser = _xml_parser()
+        self.parser.StartElementHandler = self._start
+        self.parser.EndElementHandler = self._end
+
+    def _start(self, tag: str, attrs: dict[str, str]) -> None:
+        local = tag[tag.rfind(":") + 1:]
+        if local == "c":
+            ref = attrs.get("r")
+            found = _REF_RE.match(ref.encode("ascii", "replace")) if ref is not None else None
+            if found and found.group(2):
+                row, col = _reference(found.group(1), found.group(2))
+                row, col = max(row, 1), max(col, 1)
+                self.col = col - 1
+            else:
+                row, col = self.row + 1, self.col + 1
+            self.col += 1
+            if row > self.max_row or col > self.max_col:
+                self.max_row, self.max_col = max(self.max_row, row), max(self.max_col, col)
+                refusal = _too_far(self.max_row, self.max_col)
+                if refusal:
+                    raise refusal
+        elif local == "row":
+            ref = attrs.get("r")
+            found = _REF_RE.match(ref.encode("ascii", "replace")) if ref is not None else None
+            if found and found.group(2):
+                self.row = max(_reference(b"", found.group(2))[0], 1) - 1
+
+    def _end(self, tag: str) -> None:
+        if tag[tag.rfind(":") + 1:] == "row":
+            self.row += 1
+            self.col = 0
+
+    def feed(self, chunk: bytes, final: bool = False) -> None:
+        try:
+            self.parser.Parse(chunk, final)
+        except expat.ExpatError as exc:
+            raise _unreadable_part(self.name) from exc
+
+    def close(self) -> None:
+        self.feed(b"", final=True)
+
+
+class _SharedStringsScan(_Windowed):
+    def scan(self, window: bytes, start: int, limit: int, final: bool) -> None:
+        for found in _UNIQUE_COUNT_RE.finditer(window, start):
+            if found.start() >= limit:
+                break
+            digits = found.group(1)
+            if len(digits) > 12 or int(digits or b"0") > MAX_SHARED_STRINGS:
+                count = "hơn " + _vn(10**12) if len(digits) > 12 else _vn(int(digits))
+                raise WorkbookRejected(
+                    f"Tệp bị từ chối: tệp khai báo {count} chuỗi văn bản dùng chung (xl/sharedStrings.xml), vượt "
+                    f"giới hạn {_vn(MAX_SHARED_STRINGS)} (tệp bị hỏng hoặc bị sửa ngoài Excel).")
+
+
+class _OdsTable:
+    __slots__ = ("name", "row_pos", "row_repeat", "col", "row_width", "last_row", "width")
+
+    def __init__(self, name: str) -> None:
+        self.name = " ".join(name.split()) or "?"
+        self.row_pos = 0  # rows before the current one, repeats included
+        self.row_repeat = 1
+        self.col = 0  # columns of the current row so far, repeats included
+        self.row_width = 0  # columns up to the last cell that holds something
+        self.last_row = 0  # 1-based: the last row that holds something, repeats included
+        self.width = 0
+
+
+_ODS_LOCAL_ROLES = {"table-cell": "cell", "covered-table-cell": "cell", "table-row": "row", "table": "table",
+                    "number-columns-repeated": "repeat", "number-rows-repeated": "repeat", "name": "name",
+                    **{local: "filled" for local in _ODS_FILLED}}
+_ods_roles: dict[str, str] = {}  # element or attribute name as written (any prefix) -> role, by its local part
+
+
+def _ods_role(name: str) -> str:
+    role = _ods_roles.get(name)
+    if role is None:
+        role = _ODS_LOCAL_ROLES.get(name[name.rfind(":") + 1:], "")
+        if len(_ods_roles) < 10_000:
+            _ods_roles[name] = role
+    return role
+
+
+def _repeat(value: str) -> int:
+    """The repeat count calamine reads (Rust's usize parse: optional '+', digits); 1 otherwise."""
+    digits = value[1:] if value[:1] == "+" else value
+    if not (digits.isascii() and digits.isdigit()):
+        return 1
+    digits = digits.lstrip("0")
+    return int(digits or "1") if len(digits) <= 12 else 10**12
+
+
+class _OdsScan:
+    """content.xml of an .ods: per table, rows x columns of the cells calamine materialises.
+
+    calamine expands a cell's `number-columns-repeated` and a row's `number-rows-repeated` only up
+    to the last cell (row) that holds a value or a formula; trailing empty repeats cost nothing.
+    Elements and attributes are recognised by their local name, whatever their prefix."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.tables: list[_OdsTable] = [_OdsTable("?")]  # rows outside any table count too
+        self.parser = _xml_parser()
+        self.parser.StartElementHandler = self._start
+        self.parser.EndElementHandler = self._end
+
+    def _start(self, tag: str, attrs: dict[str, str]) -> None:
+        role = _ods_roles.get(tag)
+        if role is None:
+            role = _ods_role(tag)
+        if not role:
+            return
+        table = self.tables[-1]
+        if role == "cell":
+            repeat, filled = 1, False
+            for key, value in attrs.items():
+                kind = _ods_roles.get(key)
+                if kind is None:
+                    kind = _ods_role(key)
+                if kind == "filled":
+                    filled = True
+                elif kind == "repeat":
+                    repeat = max(repeat, _repeat(value))
+            table.col += repeat
+            if filled:
+                table.row_width = table.col
+        elif role == "row":
+            table.row_repeat = max([_repeat(value) for key, value in attrs.items() if _ods_role(key) == "repeat"],
+                                   default=1)
+            table.col = table.row_width = 0
+        elif role == "table":
+            names = [value for key, value in attrs.items() if _ods_role(key) == "name"]
+            self.tables.append(_OdsTable(names[0] if names else "?"))
+
+    def _end(self, tag: str) -> None:
+        role = _ods_roles.get(tag)
+        if role is None:
+            role = _ods_role(tag)
+        if role == "row":
+            table = self.tables[-1]
+            if table.row_width:
+                table.last_row = table.row_pos + table.row_repeat
+                table.width = max(table.width, table.row_width)
+                self._check(table)
+            table.row_pos += table.row_repeat
+            table.col = table.row_width = 0
+            table.row_repeat = 1
+        elif role == "table" and len(self.tables) > 1:
+            self.tables.pop()
+
+    @staticmethod
+    def _check(table: _OdsTable) -> None:
+        rows, cols = table.last_row, table.width
+        if rows > MAX_SHEET_ROWS:
+            raise WorkbookRejected(
+                f"Tệp bị từ chối: trang '{table.name}' có dữ liệu kéo tới dòng {_vn(rows)} (kể cả các dòng lặp lại), "
+                f"vượt giới hạn {_vn(MAX_SHEET_ROWS)} dòng của biểu mẫu.")
+        if rows * cols > MAX_SHEET_CELLS:
+            raise WorkbookRejected(
+                f"Tệp bị từ chối: trang '{table.name}' có dữ liệu trải trên {_vn(rows)} dòng × {_vn(cols)} cột = "
+                f"{_vn(rows * cols)} ô (kể cả các ô lặp lại), vượt giới hạn {_vn(MAX_SHEET_CELLS)} ô của biểu mẫu.")
+
+    def feed(self, chunk: bytes, final: bool = False) -> None:
+        try:
+            self.parser.Parse(chunk, final)
+        except expat.ExpatError as exc:
+            raise _unreadable_part(self.name) from exc
+
+    def close(self) -> None:
+        self.feed(b"", final=True)
 
 
 def _check_zip(raw: bytes) -> tuple[str, zipfile.ZipFile]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
         names = set(archive.namelist())
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+        mimetype = b""
+        if "mimetype" in names:
+            with archive.open("mimetype") as part:
+                mimetype = part.read(100)  # not all of it: its declared size is not checked yet
+    except _ZIP_ERRORS as exc:
         raise WorkbookRejected("Tệp bị hỏng: không mở được gói nén của tệp Excel.") from exc
-    if "xl/workbook.xml" in names:
+    keys = {_part_key(name) for name in names}  # calamine finds "XL\\Workbook.xml" too
+    if "xl/workbook.xml" in keys:
         kind = "xlsx"
-    elif "xl/workbook.bin" in names:
+    elif "xl/workbook.bin" in keys:
         kind = "xlsb"
-    elif "mimetype" in names and b"spreadsheet" in archive.read("mimetype")[:100]:
+    elif b"spreadsheet" in mimetype:
         kind = "ods"
     elif "word/document.xml" in names:
         raise WorkbookRejected("Tệp là văn bản Word, không phải bảng tính Excel.")
@@ -91,44 +429,58 @@ def _check_zip(raw: bytes) -> tuple[str, zipfile.ZipFile]:
     return kind, archive
 
 
-def _inflate_and_measure(archive: zipfile.ZipFile) -> None:
-    """Inflate each part once, in chunks, never trusting the sizes the archive declares.
+def _part_key(name: str) -> str:
+    """A part's name as calamine compares it: case-insensitive, `\\` for `/`."""
+    return name.replace("\\", "/").lstrip("/").lower()
 
-    Also finds the largest cell reference of each sheet, so a sheet that reaches row 1,048,576
-    is refused before a reader allocates its grid."""
+
+def _scanner(name: str, kind: str):
+    """The size guard for one part, by its name as calamine looks it up; None for other parts.
+
+    An .xlsb's sheets are binary records, not XML: only an .xlsx's are measured. content.xml is
+    measured whatever the kind, since calamine falls back to reading an .ods."""
+    key = _part_key(name)
+    if kind == "xlsx" and key.startswith(_SHEET_DIRS):
+        return _SheetScan()
+    if kind == "xlsx" and key == "xl/sharedstrings.xml":
+        return _SharedStringsScan()
+    if key == "content.xml":
+        return _OdsScan(name)
+    return None
+
+
+def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo):
+    """The inflated bytes of one part, 1 MB at a time; a damaged part is refused by name."""
+    try:
+        with archive.open(info) as part:
+            while chunk := part.read(_CHUNK):
+                yield chunk
+    except _ZIP_ERRORS as exc:
+        raise _corrupt_part(info.filename) from exc
+
+
+def _inflate_and_measure(archive: zipfile.ZipFile, kind: str) -> None:
+    """Inflate each part once, in chunks, never trusting the sizes the archive declares, and run
+    the size guard of the parts calamine reads (see the module's docstring)."""
     total = 0
     for info in archive.infolist():
-        is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
-        max_row = max_col = 0
-        tail = b""
-        try:
-            with archive.open(info) as part:
-                while chunk := part.read(1 << 20):
-                    total += len(chunk)
-                    if total > MAX_INFLATED_BYTES:
-                        raise WorkbookRejected(
-                            f"Tệp bị từ chối: khi giải nén vượt {MAX_INFLATED_BYTES // 2**20} MB "
-                            "(nghi là tệp nén độc hại - zip bomb)."
-                        )
-                    if is_sheet:
-                        window = tail + chunk
-                        rows = _ROW_REF_RE.findall(window)
-                        if rows:
-                            max_row = max(max_row, max(map(int, rows)))
-                        wide = _WIDE_COL_RE.findall(window)
-                        max_col = max(max_col, 26 if b"<c " in window else 0,
-                                      max(map(_column_number, wide), default=0))
-                        tail = window[-32:]
-        except WorkbookRejected:
-            raise
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError) as exc:
-            raise WorkbookRejected(f"Tệp bị hỏng: phần {info.filename} không giải nén được.") from exc
-        # max_col is 26 whenever any cell sits in A..Z: an upper bound for the common case, exact beyond
-        if is_sheet and (max_row > MAX_SHEET_ROWS or max_row * max_col > MAX_SHEET_CELLS):
-            raise WorkbookRejected(
-                f"Tệp bị từ chối: một trang tính kéo tới dòng {_vn(max_row)} (cột thứ {max_col} trở lên), "
-                f"vượt giới hạn {_vn(MAX_SHEET_ROWS)} dòng và {_vn(MAX_SHEET_CELLS)} ô của biểu mẫu."
-            )
+        scanner = _scanner(info.filename, kind)
+        for chunk in _chunks(archive, info):
+            total += len(chunk)
+            if total > MAX_INFLATED_BYTES:
+                raise WorkbookRejected(
+                    f"Tệp bị từ chối: khi giải nén vượt {MAX_INFLATED_BYTES // 2**20} MB "
+                    "(nghi là tệp nén độc hại - zip bomb)."
+                )
+            if scanner is not None:
+                scanner.feed(chunk)
+        if scanner is not None:
+            scanner.close()
+        if isinstance(scanner, _SheetScan) and scanner.odd:
+            simulation = _SheetSimulation(info.filename)
+            for chunk in _chunks(archive, info):  # inflated once already: within the limits above
+                simulation.feed(chunk)
+            simulation.close()
 
 
 def detect_format(raw: bytes, filename: str = "") -> str:
@@ -141,7 +493,7 @@ def detect_format(raw: bytes, filename: str = "") -> str:
         )
     if raw[:4] == b"PK\x03\x04":
         kind, archive = _check_zip(raw)
-        _inflate_and_measure(archive)
+        _inflate_and_measure(archive, kind)
         return kind
     if raw[:8] == _CFB_MAGIC:
         if _ENCRYPTED_PACKAGE in raw:
@@ -156,6 +508,16 @@ def detect_format(raw: bytes, filename: str = "") -> str:
 
 
 _WANTED_SHEETS = {match_key(name) for name in spec.REQUIRED_SHEETS + spec.OPTIONAL_SHEETS}
+
+
+def _sheet_too_big(name: str, height: int, width: int) -> WorkbookRejected | None:
+    """The refusal for a sheet calamine read as height x width cells; None within the limits."""
+    if height > MAX_SHEET_ROWS:
+        return WorkbookRejected(f"Trang '{name}' có {_vn(height)} dòng, vượt giới hạn {_vn(MAX_SHEET_ROWS)} dòng.")
+    if height * width > MAX_SHEET_CELLS:
+        return WorkbookRejected(f"Trang '{name}' có {_vn(height)} dòng × {_vn(width)} cột = {_vn(height * width)} ô, "
+                                f"vượt giới hạn {_vn(MAX_SHEET_CELLS)} ô.")
+    return None
 
 
 def read_workbook(raw: bytes, filename: str = "") -> Workbook:
@@ -173,10 +535,11 @@ def read_workbook(raw: bytes, filename: str = "") -> Workbook:
             if match_key(name) not in _WANTED_SHEETS:
                 continue
             sheet = book.get_sheet_by_name(name)
-            if sheet.height > MAX_SHEET_ROWS or sheet.height * max(sheet.width, 1) > MAX_SHEET_CELLS:
-                raise WorkbookRejected(
-                    f"Trang '{name}' có {_vn(sheet.height)} dòng, vượt giới hạn {_vn(MAX_SHEET_ROWS)} dòng."
-                )
+            # Anchored at A1, the grid reaches the sheet's last row and column, not only its used range.
+            last_row, last_col = sheet.end or (-1, -1)
+            refusal = _sheet_too_big(name, last_row + 1, last_col + 1)
+            if refusal:
+                raise refusal
             workbook.sheets[name] = sheet.to_python(skip_empty_area=False)
     except WorkbookRejected:
         raise

@@ -177,7 +177,7 @@ def _is_total_row(row: list, cols: list[int]) -> bool:
     because with shuffled columns a total row may begin with its sums). `cols` is sorted."""
     for col in cols:
         value = row[col] if col < len(row) else None
-        if type(value) is not str or is_empty(value) or parse_whole(value)[0] is not None:
+        if type(value) is not str or is_empty(value) or parse_whole(value, maximum=None)[0] is not None:
             continue
         head = value.lstrip()[:1]
         if head not in "TtCc" or len(value) > 40:  # cheap test first: most rows are data
@@ -213,7 +213,7 @@ def _check_total(sheet: str, table: _Table, total_rows: list[tuple[int, list]], 
         for column in columns:
             if column.kind not in ("count", "money") or column.field not in table.columns:
                 continue
-            value, problem = parse_whole(_cell(row, table, column.field))
+            value, problem = parse_whole(_cell(row, table, column.field), maximum=None)
             if value is not None and problem is None and value != sums.get(column.field, 0):
                 out.warning(sheet, cell_ref(row_index, table.columns[column.field]), value,
                             f"dòng tổng ghi {_vn(value)} nhưng cộng các dòng '{column.header}' được "
