@@ -84,7 +84,7 @@ def counts(db: Path) -> dict[str, int]:
     if not db.exists():
         return {"returns": 0, "uploads": 0}
     with Store(db).connect() as con:
-        return {name: con.execute(f"select count(*) from {name}").fetchone()[0] for name in ("returns", "uploads")}
+        return {name: con.execute("select count(*) from " + name).fetchone()[0] for name in ("returns", "uploads")}
 
 
 def upload_statuses(db: Path) -> list[tuple[str, str]]:

