@@ -22,6 +22,8 @@ def render() -> None:
         return
     period = ui.selected_period()
     st.subheader(f"Kỳ báo cáo: {ui.period_label(period)}")
+    st.caption("Số liệu: chỉ các báo cáo đã được lãnh đạo phê duyệt." if st.session_state.get(ui.APPROVED_KEY)
+               else "Số liệu: mọi báo cáo đã nộp (bản đã phê duyệt được giữ cho đến khi bản mới được phê duyệt).")
     progress = ui.query("progress", period=period)
     filing = ui.query("completeness", period=period, today=ui.today())
 
@@ -124,6 +126,7 @@ def _filing(filing: pd.DataFrame) -> None:
         "Hạn nộp": filing["deadline"].map(ui.fmt_date),
         "So với hạn": [ui.deadline_text(status, days) for status, days in zip(filing["status"],
                                                                                filing["days_after_deadline"])],
+        "Phê duyệt": filing["approval"].fillna("—"),
     })
     st.dataframe(shown, hide_index=True, width="stretch", height=ui.table_height(len(shown)),
                  column_config={"Phiên bản": st.column_config.NumberColumn(format="%d")})

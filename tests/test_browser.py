@@ -196,6 +196,38 @@ def test_clerk_uploads_a_mistake_then_the_fix_and_confirms(fresh_server, browser
     assert store.query("uploads", status="rejected")["filename"].tolist() == ["bao-cao-loi.xlsx"]
 
 
+def test_leader_downloads_exactly_the_filtered_rows(fresh_server, browser, tmp_path):
+    """Dữ liệu: activities containing "tết", downloaded as CSV: exactly the rows shown."""
+    import csv
+    import re
+
+    page = open_page(browser, f"{fresh_server.url}/data")
+    sign_in(page, "leader")
+    page.get_by_role("heading", name="Dữ liệu").first.wait_for(timeout=30000)
+    page.get_by_label("Bảng dữ liệu").click()
+    page.get_by_role("option", name="Hoạt động").click()
+    search = page.get_by_label("Tìm kiếm")
+    search.wait_for(timeout=30000)
+    search.fill("tết")
+    search.press("Enter")
+    count_line = page.get_by_text(re.compile(r"^\d+ dòng$"))
+    page.wait_for_timeout(2000)
+    shown = int(count_line.first.inner_text().split()[0])
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Tải xuống CSV").click()
+    path = tmp_path / "hoat-dong.csv"
+    download.value.save_as(path)
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel shows Vietnamese correctly
+    rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+    assert list(rows[0])[:9] == ["period", "unit", "date", "content", "kind", "commune", "place", "participants",
+                                 "cost"]
+    assert 0 < shown == len(rows)
+    assert all("tết" in " ".join([r["content"], r["place"], r["result"], r["commune"]]).lower() for r in rows)
+    no_exception(page)
+    page.close()
+
+
 SCREENS = [(path, 1400, 2400, "desktop") for path in ["", "targets", "commune", "events", "data", "report",
                                                         "approval", "upload", "lists", "accounts", "audit", "archive"]]
 SCREENS += [(path, 390, 3600, "phone") for path in ["", "targets", "commune", "events", "data", "upload"]]

@@ -82,8 +82,10 @@ def test_filing_table_counts_days(demo_copy):
     assert "Đúng hạn: **10** · Trễ hạn: **1** · Chưa nộp: **0** (trên 11 đơn vị)" in [m.value for m in at.markdown]
     filing = at.dataframe[1].value
     late = filing[filing["Đơn vị"] == "Nhà khách Thanh Xuân - Hà Nội"].iloc[0]
-    assert (late["Tình trạng"], late["Thời gian nộp"], late["Hạn nộp"], late["So với hạn"]) == (
-        "trễ hạn", "15:30 22/06/2022", "15/06/2022", "trễ 7 ngày")
+    assert (late["Tình trạng"], late["Thời gian nộp"], late["Hạn nộp"], late["So với hạn"], late["Phê duyệt"]) == (
+        "trễ hạn", "15:30 22/06/2022", "15/06/2022", "trễ 7 ngày", "chờ phê duyệt")
+    assert "Số liệu: mọi báo cáo đã nộp (bản đã phê duyệt được giữ cho đến khi bản mới được phê duyệt)." in [
+        c.value for c in at.caption]
 
 
 def test_change_from_the_same_period_a_year_before_and_units_not_filed(demo_copy):
