@@ -102,6 +102,39 @@ def demo_db(tmp_path_factory) -> str:
     return str(path)
 
 
+@pytest.fixture
+def demo_copy(demo_db, tmp_path, monkeypatch) -> Store:
+    """A writable copy of the demonstration store, named by VANHOA_DB."""
+    import shutil
+
+    path = tmp_path / "demo-copy.duckdb"
+    shutil.copy(demo_db, path)
+    monkeypatch.setenv("VANHOA_DB", str(path))
+    return Store(path)
+
+
+def rows_of(frame, columns: list[str]) -> list[list]:
+    """Rows as plain lists: missing values None, midnight timestamps dates, numbers as Python ints."""
+    import math
+
+    import pandas as pd
+
+    out = []
+    for record in frame[columns].itertuples(index=False):
+        row = []
+        for value in record:
+            if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+                row.append(None)
+            elif isinstance(value, pd.Timestamp) and value == value.normalize():
+                row.append(value.date())
+            elif hasattr(value, "item"):
+                row.append(value.item())
+            else:
+                row.append(value)
+        out.append(row)
+    return out
+
+
 def signed_in(at, role: str = "admin", unit: str | None = None):
     """Give an AppTest session a real sign-in of `role` (an account and a session token in the
     store that VANHOA_DB names), as the sign-in page would; returns the AppTest."""

@@ -13,11 +13,9 @@ import datetime as dt
 import json
 import shutil
 
-import math
 
-import pandas as pd
 import pytest
-from conftest import ACTIVITY_HEADER, good_sheets, workbook_bytes, signed_in
+from conftest import ACTIVITY_HEADER, good_sheets, workbook_bytes, signed_in, rows_of
 from streamlit.testing.v1 import AppTest
 
 from vanhoa.ingest import ingest
@@ -27,22 +25,7 @@ NKTX = "Nhà khách Thanh Xuân - Hà Nội"
 PROPAGANDA = "Tuyên truyền xây dựng nông thôn mới"
 
 
-def rows(frame: pd.DataFrame, columns: list[str]) -> list[list]:
-    """Rows as plain lists: missing values None, midnight timestamps dates, numbers as Python ints."""
-    out = []
-    for record in frame[columns].itertuples(index=False):
-        row = []
-        for value in record:
-            if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
-                row.append(None)
-            elif isinstance(value, pd.Timestamp) and value == value.normalize():
-                row.append(value.date())
-            elif hasattr(value, "item"):
-                row.append(value.item())
-            else:
-                row.append(value)
-        out.append(row)
-    return out
+rows = rows_of
 
 
 def activities(*grid: list) -> list[list]:

@@ -16,7 +16,6 @@ import threading
 from collections import Counter
 from pathlib import Path
 
-import pytest
 
 from conftest import good_sheets, workbook_bytes
 from vanhoa import ROOT

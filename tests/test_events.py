@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import shutil
 
-import pandas as pd
 import pytest
-from conftest import EVENT_HEADER, good_sheets, workbook_bytes, signed_in
+from conftest import EVENT_HEADER, good_sheets, workbook_bytes, signed_in, rows_of
 from streamlit.testing.v1 import AppTest
 
 from vanhoa.ingest import ingest
@@ -30,22 +28,7 @@ NGAY_HOI_2022 = "Ngày hội Đại đoàn kết toàn dân tộc 2022"
 FOOTBALL = "Giải bóng đá công đoàn Văn phòng 2022"
 
 
-def rows(frame: pd.DataFrame, columns: list[str]) -> list[list]:
-    """Rows as plain lists: missing values None, midnight timestamps dates, numbers as Python ints."""
-    out = []
-    for record in frame[columns].itertuples(index=False):
-        row = []
-        for value in record:
-            if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
-                row.append(None)
-            elif isinstance(value, pd.Timestamp) and value == value.normalize():
-                row.append(value.date())
-            elif hasattr(value, "item"):
-                row.append(value.item())
-            else:
-                row.append(value)
-        out.append(row)
-    return out
+rows = rows_of
 
 
 def with_events(sheets: dict, *grid: list) -> dict:

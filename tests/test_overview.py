@@ -3,14 +3,11 @@ filed, the unit x target table, and the change from the same period a year befor
 
 from __future__ import annotations
 
-import shutil
 
-import pytest
 from conftest import good_sheets, workbook_bytes, signed_in
 from streamlit.testing.v1 import AppTest
 
 from vanhoa.ingest import ingest
-from vanhoa.store import Store
 
 
 def overview_page(period: str):
@@ -21,15 +18,6 @@ def overview_page(period: str):
 
     st.session_state[ui.PERIOD_KEY] = period
     overview.render()
-
-
-@pytest.fixture
-def demo_copy(demo_db, tmp_path, monkeypatch):
-    """A writable copy of the demonstration store, named by VANHOA_DB."""
-    path = tmp_path / "overview.duckdb"
-    shutil.copy(demo_db, path)
-    monkeypatch.setenv("VANHOA_DB", str(path))
-    return Store(path)
 
 
 def run(period: str) -> AppTest:

@@ -16,19 +16,9 @@ from conftest import signed_in
 from streamlit.testing.v1 import AppTest
 
 from vanhoa.report import build_appendix, build_report
-from vanhoa.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
-
-
-@pytest.fixture
-def demo_copy(demo_db, tmp_path, monkeypatch) -> Store:
-    """A writable copy of the demonstration store, named by VANHOA_DB."""
-    path = tmp_path / "report.duckdb"
-    shutil.copy(demo_db, path)
-    monkeypatch.setenv("VANHOA_DB", str(path))
-    return Store(path)
 
 
 @pytest.fixture

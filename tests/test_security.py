@@ -4,7 +4,6 @@ every page and action; passwords never stored in clear; lockout; every action au
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pandas as pd
 import pytest
@@ -21,15 +20,6 @@ PAGES = ["overview", "targets", "commune", "events", "data", "report", "approval
          "audit", "archive"]
 CLERK_MAY = {"overview", "upload"}
 LEADER_MAY = {"overview", "targets", "commune", "events", "data", "report", "approval"}
-
-
-@pytest.fixture
-def demo_copy(demo_db, tmp_path, monkeypatch) -> Store:
-    """A writable copy of the demonstration store, named by VANHOA_DB."""
-    path = tmp_path / "security.duckdb"
-    shutil.copy(demo_db, path)
-    monkeypatch.setenv("VANHOA_DB", str(path))
-    return Store(path)
 
 
 def page_script(name: str):

@@ -3,14 +3,11 @@ by staff group, the standard's criteria for T3, and units that have not filed sh
 
 from __future__ import annotations
 
-import shutil
 
-import pytest
 from conftest import good_sheets, workbook_bytes, signed_in
 from streamlit.testing.v1 import AppTest
 
 from vanhoa.ingest import ingest
-from vanhoa.store import Store
 
 
 def targets_page(period: str, target: str):
@@ -22,15 +19,6 @@ def targets_page(period: str, target: str):
     st.session_state[ui.PERIOD_KEY] = period
     st.session_state.setdefault("targets_pick", target)
     targets.render()
-
-
-@pytest.fixture
-def demo_copy(demo_db, tmp_path, monkeypatch):
-    """A writable copy of the demonstration store, named by VANHOA_DB."""
-    path = tmp_path / "targets.duckdb"
-    shutil.copy(demo_db, path)
-    monkeypatch.setenv("VANHOA_DB", str(path))
-    return Store(path)
 
 
 def run(period: str, target: str) -> AppTest:
