@@ -60,15 +60,6 @@ def _account(row) -> Account:
     return Account(name=row[0], display_name=row[1] or row[0], role=row[2], unit_code=row[3])
 
 
-def audit(store_or_con, actor: str | None, action: str, target: str | None = None, details: str | None = None) -> None:
-    """One row of the audit log; inside the caller's transaction when given a connection."""
-    if isinstance(store_or_con, Store):
-        with store_or_con.transaction() as con:
-            write_audit(con, actor, action, target, details)
-        return
-    write_audit(store_or_con, actor, action, target, details)
-
-
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự.")
@@ -99,7 +90,7 @@ def add_account(store: Store, name: str, role: str, password: str, unit: str | N
             "insert into accounts values (?, ?, ?, ?, ?, true, 0, null, ?, ?)",
             [name, display_name or name, role, unit_code, hashed, now_local(), now_local()],
         )
-        audit(con, by, "tạo tài khoản", name, f"vai trò {ROLES[role]}" + (f", đơn vị {unit_code}" if unit_code else ""))
+        write_audit(con, by, "tạo tài khoản", name, f"vai trò {ROLES[role]}" + (f", đơn vị {unit_code}" if unit_code else ""))
     return Account(name, display_name or name, role, unit_code)
 
 
@@ -119,7 +110,7 @@ def set_active(store: Store, name: str, active: bool, by: str | None) -> None:
         con.execute("update accounts set active = ? where name = ?", [active, name])
         if not active:
             con.execute("delete from sessions where account = ?", [name])  # signed out everywhere
-        audit(con, by, "mở lại tài khoản" if active else "vô hiệu hóa tài khoản", name)
+        write_audit(con, by, "mở lại tài khoản" if active else "vô hiệu hóa tài khoản", name)
 
 
 def reset_password(store: Store, name: str, password: str, by: str | None) -> None:
@@ -130,7 +121,7 @@ def reset_password(store: Store, name: str, password: str, by: str | None) -> No
         con.execute("update accounts set password_hash = ?, failed_attempts = 0, locked_until = null, "
                     "password_changed_at = ? where name = ?", [hashed, now_local(), name])
         con.execute("delete from sessions where account = ?", [name])
-        audit(con, by, "đặt lại mật khẩu", name)
+        write_audit(con, by, "đặt lại mật khẩu", name)
 
 
 def sign_in(store: Store, name: str, password: str) -> tuple[Account | None, str]:
@@ -142,11 +133,11 @@ def sign_in(store: Store, name: str, password: str) -> tuple[Account | None, str
                           "locked_until from accounts where name = ?", [name]).fetchone()
         if row is None or not row[5]:
             _verify(_DUMMY_HASH, password)
-            audit(con, name or None, "đăng nhập thất bại", name or None,
+            write_audit(con, name or None, "đăng nhập thất bại", name or None,
                   "tài khoản không tồn tại" if row is None else "tài khoản đã bị vô hiệu hóa")
             return None, "Tên đăng nhập hoặc mật khẩu không đúng."
         if row[7] is not None and row[7] > now:
-            audit(con, name, "đăng nhập thất bại", name, "tài khoản đang bị khóa")
+            write_audit(con, name, "đăng nhập thất bại", name, "tài khoản đang bị khóa")
             return None, (f"Tài khoản đang bị khóa đến {row[7]:%H:%M %d/%m/%Y} vì nhập sai mật khẩu "
                           f"{MAX_FAILED} lần. Hãy thử lại sau hoặc nhờ quản trị đặt lại mật khẩu.")
         if not _verify(row[4], password):
@@ -154,16 +145,16 @@ def sign_in(store: Store, name: str, password: str) -> tuple[Account | None, str
             if failed >= MAX_FAILED:
                 until = now + dt.timedelta(minutes=LOCK_MINUTES)
                 con.execute("update accounts set failed_attempts = 0, locked_until = ? where name = ?", [until, name])
-                audit(con, name, "khóa tài khoản", name, f"sai mật khẩu {MAX_FAILED} lần liên tiếp")
+                write_audit(con, name, "khóa tài khoản", name, f"sai mật khẩu {MAX_FAILED} lần liên tiếp")
                 return None, (f"Sai mật khẩu {MAX_FAILED} lần: tài khoản bị khóa {LOCK_MINUTES} phút, "
                               f"đến {until:%H:%M %d/%m/%Y}.")
             con.execute("update accounts set failed_attempts = ? where name = ?", [failed, name])
-            audit(con, name, "đăng nhập thất bại", name, f"sai mật khẩu (lần {failed})")
+            write_audit(con, name, "đăng nhập thất bại", name, f"sai mật khẩu (lần {failed})")
             return None, f"Tên đăng nhập hoặc mật khẩu không đúng. Còn {MAX_FAILED - failed} lần thử trước khi bị khóa."
         if _hasher.check_needs_rehash(row[4]):
             con.execute("update accounts set password_hash = ? where name = ?", [_hasher.hash(password), name])
         con.execute("update accounts set failed_attempts = 0, locked_until = null where name = ?", [name])
-        audit(con, name, "đăng nhập", name)
+        write_audit(con, name, "đăng nhập", name)
     return _account(row), ""
 
 
@@ -206,7 +197,7 @@ def end_session(store: Store, token: str | None, account: Account | None) -> Non
     with store.transaction() as con:
         if token:
             con.execute("delete from sessions where token_hash = ?", [_token_hash(token)])
-        audit(con, account.name if account else None, "đăng xuất", account.name if account else None)
+        write_audit(con, account.name if account else None, "đăng xuất", account.name if account else None)
 
 
 def has_accounts(store: Store) -> bool:

@@ -57,7 +57,7 @@ def next_period_words(period: Period) -> str:
 def default_narrative(period: Period) -> dict[str, str]:
     """What no return holds, pre-filled for the period's kind (the seed report's wording)."""
     plan = ("Kế hoạch số 41/KH-UBND ngày 10/02/2022 của UBND tỉnh" if period.year == 2022
-            else f"Kế hoạch của UBND tỉnh")
+            else "Kế hoạch của UBND tỉnh")
     done = "6 tháng đầu năm" if period.kind == "H1" else "năm"
     context = (
         f"Thực hiện {plan} thực hiện Phong trào “Toàn dân đoàn kết xây dựng đời sống văn hóa” năm {period.year}. "
