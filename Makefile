@@ -23,12 +23,14 @@ install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev
 
 # Browser tests drive Debian's Chromium (Playwright's own browser download is not used);
-# the report test renders the .docx with LibreOffice and pdftoppm.
+# the report test renders the .docx with LibreOffice and pdftoppm; the DuckLake tests start a
+# throwaway PostgreSQL server from Debian's package (vanhoa/pgserver.py).
 system-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		echo "Installing Debian packages:$$missing"; \

@@ -90,6 +90,26 @@ def store(tmp_path) -> Store:
 
 
 @pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server (Debian's packages) on a loopback port, for the DuckLake back end."""
+    from vanhoa.pgserver import PostgresServer
+
+    with PostgresServer() as server:
+        yield server
+
+
+@pytest.fixture
+def lake_store(postgres, tmp_path, monkeypatch) -> Store:
+    """An empty DuckLake store: its own catalog database in PostgreSQL, data files under tmp_path."""
+    import uuid
+
+    database = "lake_" + uuid.uuid4().hex[:12]
+    postgres.create_database(database)
+    monkeypatch.setenv("VANHOA_DATA_PATH", str(tmp_path / "lake-files"))
+    return Store(postgres.lake_target(database))
+
+
+@pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> str:
     """A store with the demonstration data (23 returns of 2022, demo accounts), built once per session."""
     from vanhoa.demo_load import load_demo

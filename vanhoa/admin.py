@@ -30,7 +30,7 @@ def review(store: Store, unit: str, period: str, version: int, approve: bool, by
     comment = (comment or "").strip()
     if not approve and not comment:
         raise ChangeRefused("Khi trả lại báo cáo, hãy ghi rõ lý do để văn thư đơn vị sửa.")
-    with store.transaction() as con:
+    def change(con):
         status = _version_row(con, unit, period, version)[0]
         if status != "pending":
             raise ChangeRefused(f"Phiên bản {version} đã được xử lý ({STATUS_VI[status]}).")
@@ -40,6 +40,8 @@ def review(store: Store, unit: str, period: str, version: int, approve: bool, by
         write_audit(con, by, "phê duyệt" if approve else "trả lại", f"{unit} {period} phiên bản {version}",
                     comment or None)
 
+    store.write(change, by, "phê duyệt" if approve else "trả lại")
+
 
 # ---------------------------------------------------------------- reference lists
 
@@ -48,7 +50,7 @@ def add_unit(store: Store, code: str, name: str, by: str, active_from: str) -> N
     code, name = code.strip().upper(), name.strip()
     if not code or not name:
         raise ChangeRefused("Cần mã và tên đơn vị.")
-    with store.transaction() as con:
+    def change(con):
         if con.execute("select 1 from units where code = ? or lower(name) = lower(?)", [code, name]).fetchone():
             raise ChangeRefused(f"Đã có đơn vị mã {code} hoặc tên '{name}'.")
         order = con.execute("select coalesce(max(sort_order), 0) + 1 from units").fetchone()[0]
@@ -56,65 +58,79 @@ def add_unit(store: Store, code: str, name: str, by: str, active_from: str) -> N
                     "values (?, ?, ?, null, ?, true, ?)", [code, name, name, order, active_from])
         write_audit(con, by, "thêm đơn vị", code, f"{name}, báo cáo từ kỳ {active_from}")
 
+    store.write(change, by, "thêm đơn vị " + code)
+
 
 def rename_unit(store: Store, code: str, name: str, by: str) -> None:
     name = name.strip()
     if not name:
         raise ChangeRefused("Tên đơn vị không được để trống.")
-    with store.transaction() as con:
+    def change(con):
         old = con.execute("select name from units where code = ?", [code]).fetchone()
         if old is None:
             raise ChangeRefused(f"Không có đơn vị mã {code}.")
         con.execute("update units set name = ? where code = ?", [name, code])
         write_audit(con, by, "đổi tên đơn vị", code, f"{old[0]} → {name}")
 
+    store.write(change, by, "đổi tên đơn vị " + code)
+
 
 def retire_unit(store: Store, code: str, from_period: str, by: str) -> None:
     """The unit no longer reports from `from_period` on; its returns and past periods stay."""
-    with store.transaction() as con:
+    def change(con):
         if con.execute("select 1 from units where code = ?", [code]).fetchone() is None:
             raise ChangeRefused(f"Không có đơn vị mã {code}.")
         con.execute("update units set retired_from = ?, active = false where code = ?", [from_period, code])
         write_audit(con, by, "ngừng theo dõi đơn vị", code, f"từ kỳ {from_period}")
 
+    store.write(change, by, "ngừng theo dõi đơn vị " + code)
+
 
 def set_deadline(store: Store, period: str, deadline: dt.date, by: str) -> None:
-    with store.transaction() as con:
+    def change(con):
         old = con.execute("select deadline from periods where code = ?", [period]).fetchone()
         if old is None:
             raise ChangeRefused(f"Không có kỳ {period}.")
         con.execute("update periods set deadline = ? where code = ?", [deadline, period])
         write_audit(con, by, "đổi hạn nộp", period, f"{old[0]:%d/%m/%Y} → {deadline:%d/%m/%Y}")
 
+    store.write(change, by, "đổi hạn nộp " + period)
+
 
 def set_goal(store: Store, target: str, goal: float, by: str) -> None:
     if not 0 < goal <= 1:
         raise ChangeRefused("Mục tiêu phải lớn hơn 0 % và không quá 100 %.")
-    with store.transaction() as con:
+    def change(con):
         old = con.execute("select goal from targets where code = ?", [target]).fetchone()
         if old is None:
             raise ChangeRefused(f"Không có chỉ tiêu {target}.")
         con.execute("update targets set goal = ? where code = ?", [round(goal, 4), target])
         write_audit(con, by, "đổi mục tiêu", target, f"{float(old[0]):.0%} → {goal:.0%}")
 
+    store.write(change, by, "đổi mục tiêu " + target)
+
 
 def add_event(store: Store, name: str, series: str | None, year: int, kind: str | None, by: str) -> None:
     name = " ".join(name.split())
     if not name:
         raise ChangeRefused("Tên sự kiện không được để trống.")
-    with store.transaction() as con:
+    def change(con):
         if con.execute("select 1 from events where name = ?", [name]).fetchone():
             raise ChangeRefused(f"Sự kiện '{name}' đã có trong danh mục.")
         con.execute("insert into events values (?, ?, ?, ?, null)", [name, series or None, year, kind or None])
         write_audit(con, by, "thêm sự kiện", name, f"năm {year}")
+
+    store.write(change, by, "thêm sự kiện")
 
 
 def set_setting(store: Store, key: str, value: str, by: str) -> None:
     value = " ".join(value.split())
     if not value:
         raise ChangeRefused("Giá trị không được để trống.")
-    with store.transaction() as con:
+    def change(con):
         old = con.execute("select value from settings where key = ?", [key]).fetchone()
         con.execute("delete from settings where key = ?", [key])
         con.execute("insert into settings values (?, ?)", [key, value])
         write_audit(con, by, "đổi cài đặt", key, f"{old[0] if old else '(trống)'} → {value}")
+
+    store.write(change, by, "đổi cài đặt " + key)

@@ -83,7 +83,7 @@ def add_account(store: Store, name: str, role: str, password: str, unit: str | N
     elif unit:
         raise AccountError("Chỉ tài khoản văn thư mới gắn với đơn vị.")
     hashed = hash_password(password)
-    with store.transaction() as con:
+    def change(con):
         if con.execute("select 1 from accounts where name = ?", [name]).fetchone():
             raise AccountError(f"Tài khoản '{name}' đã có.")
         con.execute(
@@ -91,6 +91,8 @@ def add_account(store: Store, name: str, role: str, password: str, unit: str | N
             [name, display_name or name, role, unit_code, hashed, now_local(), now_local()],
         )
         write_audit(con, by, "tạo tài khoản", name, f"vai trò {ROLES[role]}" + (f", đơn vị {unit_code}" if unit_code else ""))
+
+    store.write(change, by, "tạo tài khoản " + name)
     return Account(name, display_name or name, role, unit_code)
 
 
@@ -104,7 +106,7 @@ def list_accounts(store: Store) -> pd.DataFrame:
 
 
 def set_active(store: Store, name: str, active: bool, by: str | None) -> None:
-    with store.transaction() as con:
+    def change(con):
         if not con.execute("select 1 from accounts where name = ?", [name]).fetchone():
             raise AccountError(f"Không có tài khoản '{name}'.")
         con.execute("update accounts set active = ? where name = ?", [active, name])
@@ -112,10 +114,12 @@ def set_active(store: Store, name: str, active: bool, by: str | None) -> None:
             con.execute("delete from sessions where account = ?", [name])  # signed out everywhere
         write_audit(con, by, "mở lại tài khoản" if active else "vô hiệu hóa tài khoản", name)
 
+    store.write(change, by, "đổi trạng thái tài khoản " + name)
+
 
 def reset_password(store: Store, name: str, password: str, by: str | None) -> None:
     hashed = hash_password(password)
-    with store.transaction() as con:
+    def change(con):
         if not con.execute("select 1 from accounts where name = ?", [name]).fetchone():
             raise AccountError(f"Không có tài khoản '{name}'.")
         con.execute("update accounts set password_hash = ?, failed_attempts = 0, locked_until = null, "
@@ -123,12 +127,14 @@ def reset_password(store: Store, name: str, password: str, by: str | None) -> No
         con.execute("delete from sessions where account = ?", [name])
         write_audit(con, by, "đặt lại mật khẩu", name)
 
+    store.write(change, by, "đặt lại mật khẩu " + name)
+
 
 def sign_in(store: Store, name: str, password: str) -> tuple[Account | None, str]:
     """(account, '') on success; (None, Vietnamese reason) otherwise. Failures are counted."""
     name = (name or "").strip().lower()
     now = now_local()
-    with store.transaction() as con:
+    def change(con):
         row = con.execute("select name, display_name, role, unit_code, password_hash, active, failed_attempts, "
                           "locked_until from accounts where name = ?", [name]).fetchone()
         if row is None or not row[5]:
@@ -155,7 +161,9 @@ def sign_in(store: Store, name: str, password: str) -> tuple[Account | None, str
             con.execute("update accounts set password_hash = ? where name = ?", [_hasher.hash(password), name])
         con.execute("update accounts set failed_attempts = 0, locked_until = null where name = ?", [name])
         write_audit(con, name, "đăng nhập", name)
-    return _account(row), ""
+        return _account(row), ""
+
+    return store.write(change, name, "đăng nhập")
 
 
 def _verify(hashed: str, password: str) -> bool:
@@ -173,10 +181,12 @@ def _token_hash(token: str) -> str:
 def create_session(store: Store, account: Account) -> str:
     token = secrets.token_urlsafe(32)
     now = now_local()
-    with store.transaction() as con:
+    def change(con):
         con.execute("delete from sessions where expires_at < ?", [now])
         con.execute("insert into sessions values (?, ?, ?, ?)",
                     [_token_hash(token), account.name, now, now + dt.timedelta(hours=session_hours())])
+
+    store.write(change, account.name, "mở phiên")
     return token
 
 
@@ -194,10 +204,12 @@ def session_account(store: Store, token: str | None) -> Account | None:
 
 
 def end_session(store: Store, token: str | None, account: Account | None) -> None:
-    with store.transaction() as con:
+    def change(con):
         if token:
             con.execute("delete from sessions where token_hash = ?", [_token_hash(token)])
         write_audit(con, account.name if account else None, "đăng xuất", account.name if account else None)
+
+    store.write(change, account.name if account else None, "đăng xuất")
 
 
 def has_accounts(store: Store) -> bool:

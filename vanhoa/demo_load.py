@@ -35,7 +35,7 @@ def load_demo(store: Store, folder: Path = DEMO_DIR) -> Iterator[str]:
             problems = "; ".join(p.line() for p in done.checked.errors)
             raise RuntimeError(f"demo file {path.name} was not accepted: {done.status} {problems}")
         accepted += 1
-    yield f"Đã nạp {accepted} báo cáo minh họa vào {store.path}."
+    yield f"Đã nạp {accepted} báo cáo minh họa vào {store.name}."
     yield from demo_accounts(store)
 
 

@@ -1,5 +1,10 @@
 """The store: one DuckDB database, one writer path for the app and the command line.
 
+Two back ends behind one class, chosen by the target string (`--db`, `VANHOA_DB`):
+- a file path (the default): an embedded DuckDB file, for one office on one machine;
+- `ducklake:postgres:dbname=… host=…`: DuckLake with its catalog in PostgreSQL and its data files
+  under `VANHOA_DATA_PATH`, for several app servers sharing one store. The same SQL runs on both.
+
 - Connections are short-lived, one per operation and thread, so that the app never holds the
   file's lock while idle and `python -m vanhoa ingest` can write while the app runs. When
   another process holds the lock, we wait and retry, then give a clear Vietnamese message.
@@ -18,6 +23,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import random
 import re
 import threading
 import time
@@ -39,7 +45,9 @@ from vanhoa.reference import Reference, period_from_row, read_reference_csv
 
 DEFAULT_DB = DATA_DIR / "vanhoa.duckdb"
 LOCAL_TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+LAKE_PREFIX = "ducklake:"
+LAKE_ALIAS = "lake"
 
 _MIGRATIONS: dict[int, list[str]] = {
     1: [
@@ -111,6 +119,13 @@ _MIGRATIONS: dict[int, list[str]] = {
         """create table audit_log (logged_at timestamp not null, actor varchar, action varchar not null,
                target varchar, details varchar)""",
     ],
+    # One row every version-giving write updates. Two writers on DuckLake (several servers) that
+    # both update it conflict, so the one that loses is retried and recomputes its version number;
+    # on the embedded file the file lock already serialises writers and the update costs nothing.
+    4: [
+        "create table store_writes (n bigint not null)",
+        "insert into store_writes values (0)",
+    ],
 }
 
 
@@ -144,6 +159,30 @@ def resolve_target(db: str | os.PathLike | None = None) -> str:
     return str(db or os.environ.get("VANHOA_DB") or DEFAULT_DB)
 
 
+def is_lake(target: str) -> bool:
+    return str(target).startswith(LAKE_PREFIX)
+
+
+def lake_data_path() -> str:
+    """Where DuckLake writes its Parquet files: VANHOA_DATA_PATH, shared by every app server."""
+    path = os.environ.get("VANHOA_DATA_PATH")
+    if not path:
+        raise StoreBusy("Kho DuckLake cần biến môi trường VANHOA_DATA_PATH: thư mục dữ liệu dùng chung "
+                        "của mọi máy chủ ứng dụng (xem README, mục Triển khai nhiều máy chủ).")
+    return path if path.endswith("/") else path + "/"
+
+
+def describe_target(target: str) -> str:
+    """The store's name for messages: the file name, or the catalog without its password."""
+    if is_lake(target):
+        return re.sub(r"password=\S+", "password=***", target)
+    return str(target)
+
+
+class StoreConflict(Exception):
+    """A write kept losing to other app servers' writes; nothing of it was stored."""
+
+
 _process_lock = threading.Lock()
 # DuckDB refuses two threads attaching the same file at the same instant ("Unique file handle
 # conflict"): every Streamlit session is a thread, so opening is serialised (it takes microseconds).
@@ -151,19 +190,79 @@ _connect_lock = threading.Lock()
 _write_locks: dict[str, threading.RLock] = {}
 _migrated: set[str] = set()
 _local_versions: dict[str, int] = {}
+# DuckLake: one in-memory DuckDB per process and (target, snapshot) with the lake attached once
+# (attaching costs ~0,5 s: extensions, catalog); each operation takes its own cursor from it,
+# which is DuckDB's way for threads to share one database.
+_lake_roots: dict[tuple, duckdb.DuckDBPyConnection] = {}
+
+
+def _sql_text(value: str) -> str:
+    """A SQL string literal, for ATTACH, which takes no bound parameters. The values are the
+    operator's configuration (attach string, data path) or a timestamp we format, never user text."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _extension_file(module_name: str, extension: str) -> str:
+    """The .duckdb_extension shipped in a PyPI package: nothing is downloaded at run time."""
+    import importlib
+
+    module = importlib.import_module(module_name)
+    found = sorted(Path(module.__file__).parent.glob(f"extensions/*/{extension}.duckdb_extension"))
+    if not found:
+        raise RuntimeError(f"{module_name} has no {extension}.duckdb_extension")
+    return str(found[-1])
+
+
+def _open_lake_root(target: str, data_path: str, as_of: dt.datetime | None) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
+                                             "autoload_known_extensions": False})
+    con.execute("load " + _sql_text(_extension_file("duckdb_extension_postgres_scanner", "postgres_scanner")))
+    con.execute("load " + _sql_text(_extension_file("duckdb_extension_ducklake", "ducklake")))
+    options = "DATA_PATH " + _sql_text(data_path)
+    if as_of is not None:
+        # The lake as it stood then: every query, view and page reads that snapshot, unchanged.
+        options += ", SNAPSHOT_TIME " + _sql_text(as_of.isoformat()) + ", READ_ONLY"
+    con.execute("attach " + _sql_text(target) + " as " + LAKE_ALIAS + " (" + options + ")")
+    # DuckLake retries a commit that lost a race without a logical conflict; be patient with
+    # several servers committing at once.
+    con.execute("set ducklake_max_retry_count = 100")
+    return con
 
 
 class Store:
-    def __init__(self, db: str | os.PathLike | None = None, busy_timeout: float = 20.0) -> None:
+    def __init__(self, db: str | os.PathLike | None = None, busy_timeout: float = 20.0,
+                 as_of: dt.datetime | None = None) -> None:
         self.target = resolve_target(db)
-        self.path = Path(self.target)
+        self.lake = is_lake(self.target)
         self.busy_timeout = busy_timeout
+        if as_of is not None and not self.lake:
+            raise ValueError("as_of needs a DuckLake store (snapshots)")
+        # as_of: a timezone-aware moment; the store is then read-only, as it stood at that moment
+        self.as_of = as_of
+        if self.lake:
+            self.path = None
+            self.data_path = lake_data_path()
+            self._key = self.target
+        else:
+            self.path = Path(self.target)
+            self.data_path = None
+            self._key = str(self.path.resolve())
         with _process_lock:
-            self._write_lock = _write_locks.setdefault(str(self.path.resolve()), threading.RLock())
+            self._write_lock = _write_locks.setdefault(self._key, threading.RLock())
+
+    @property
+    def name(self) -> str:
+        return describe_target(self.target)
+
+    def at(self, moment: dt.datetime) -> "Store":
+        """The same DuckLake store, read-only, as it stood at `moment` (timezone-aware)."""
+        return Store(self.target, self.busy_timeout, as_of=moment)
 
     # ------------------------------------------------------------ connections
 
     def _open(self) -> duckdb.DuckDBPyConnection:
+        if self.lake:
+            return self._open_lake()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         deadline = time.monotonic() + self.busy_timeout
         pause = 0.02
@@ -184,36 +283,89 @@ class Store:
                 time.sleep(pause)
                 pause = min(pause * 2, 0.5)
 
+    def _open_lake(self) -> duckdb.DuckDBPyConnection:
+        key = (self.target, self.data_path, self.as_of)
+        with _connect_lock:
+            root = _lake_roots.get(key)
+            if root is None:
+                try:
+                    root = _open_lake_root(self.target, self.data_path, self.as_of)
+                except duckdb.Error as exc:
+                    if self.as_of is not None and "snapshot" in str(exc).lower():
+                        raise StoreBusy(f"Kho chưa có dữ liệu vào thời điểm {self.as_of:%d/%m/%Y %H:%M}.") from exc
+                    raise StoreBusy(
+                        f"Không kết nối được kho dữ liệu DuckLake ({self.name}): {str(exc).splitlines()[0]} "
+                        "Vui lòng báo quản trị viên kiểm tra máy chủ PostgreSQL.") from exc
+                _lake_roots[key] = root
+        cursor = root.cursor()
+        cursor.execute("use " + LAKE_ALIAS)
+        return cursor
+
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection for one operation, schema ensured; closed (and the file unlocked) after."""
         con = self._open()
         try:
-            key = str(self.path.resolve())
-            if key not in _migrated:
+            if self._key not in _migrated and self.as_of is None:
                 with self._write_lock:
                     self._migrate(con)
-                _migrated.add(key)
+                _migrated.add(self._key)
             yield con
         finally:
             con.close()
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """The single writer path: one lock in this process, one transaction, all or nothing."""
+        """One lock in this process, one transaction, all or nothing."""
+        if self.as_of is not None:
+            raise StoreBusy("Đang xem kho như tại một ngày trong quá khứ: không thể ghi.")
         with self._write_lock, self.connect() as con:
             con.begin()
             try:
                 yield con
                 con.commit()
             except BaseException:
-                con.rollback()
+                try:
+                    con.rollback()
+                except duckdb.Error:
+                    pass  # a failed commit has already ended the transaction
                 raise
             finally:
                 _local_versions[self.target] = _local_versions.get(self.target, 0) + 1
 
+    def write(self, action, actor: str | None = None, message: str | None = None):
+        """The single writer path for versioned writes: `action(con)` in one transaction, after
+        updating `store_writes`. On DuckLake a transaction that lost to another server's write is
+        retried from the start (it rereads the latest version), so nothing is lost or given twice;
+        the message becomes the snapshot's commit message (who did what, for the history)."""
+        deadline = time.monotonic() + max(self.busy_timeout, 30.0)
+        pause = 0.05
+        while True:
+            try:
+                with self.transaction() as con:
+                    con.execute("update store_writes set n = n + 1")
+                    if self.lake and message:
+                        con.execute("call " + LAKE_ALIAS + ".set_commit_message($actor, $message)",
+                                    {"actor": actor or "", "message": message})
+                    return action(con)
+            except duckdb.TransactionException as exc:
+                if not self.lake or "conflict" not in str(exc).lower():
+                    raise
+                if time.monotonic() > deadline:
+                    raise StoreConflict("Nhiều người đang ghi vào kho cùng lúc; chưa lưu được. "
+                                        "Vui lòng bấm lưu lại.") from exc
+                time.sleep(pause * (0.5 + random.random()))
+                pause = min(pause * 1.5, 1.0)
+
     def data_version(self) -> str:
         """Changes whenever the database changes: the key of every cached query result."""
+        if self.lake:
+            if self.as_of is not None:
+                return "as-of " + self.as_of.isoformat()
+            # Another server's commit is a new snapshot: the newest snapshot id is the version.
+            with self.connect() as con:
+                snapshot = con.execute("select id from " + LAKE_ALIAS + ".current_snapshot()").fetchone()[0]
+            return f"{_local_versions.get(self.target, 0)}/{snapshot}"
         parts = [str(_local_versions.get(self.target, 0))]
         for path in (self.path, Path(str(self.path) + ".wal")):
             try:
@@ -225,8 +377,27 @@ class Store:
 
     # ------------------------------------------------------------ schema
 
+    def _ddl(self, statement: str) -> str:
+        """DuckLake has no PRIMARY KEY/UNIQUE constraints: the writer path keeps keys unique."""
+        if not self.lake:
+            return statement
+        statement = re.sub(r",\s*primary key\s*\([^)]*\)", "", statement)
+        return re.sub(r"\s+primary key\b", "", statement)
+
     def _migrate(self, con: duckdb.DuckDBPyConnection) -> None:
-        con.execute("create table if not exists schema_migrations (version integer primary key, applied_at timestamp)")
+        # Two servers starting on an empty lake both try to create the schema; the loser retries
+        # and finds it done.
+        for attempt in range(20):
+            try:
+                self._migrate_once(con)
+                return
+            except duckdb.TransactionException as exc:
+                if not self.lake or "conflict" not in str(exc).lower() or attempt == 19:
+                    raise
+                time.sleep(0.1 + random.random() * 0.3)
+
+    def _migrate_once(self, con: duckdb.DuckDBPyConnection) -> None:
+        con.execute(self._ddl("create table if not exists schema_migrations (version integer primary key, applied_at timestamp)"))
         done = {row[0] for row in con.execute("select version from schema_migrations").fetchall()}
         for version in sorted(_MIGRATIONS):
             if version in done:
@@ -234,13 +405,16 @@ class Store:
             con.begin()
             try:
                 for statement in _MIGRATIONS[version]:
-                    con.execute(statement)
+                    con.execute(self._ddl(statement))
                 if version == 1:
                     self._seed_reference(con)
                 con.execute("insert into schema_migrations values (?, ?)", [version, now_local()])
                 con.commit()
             except BaseException:
-                con.rollback()
+                try:
+                    con.rollback()
+                except duckdb.Error:
+                    pass
                 raise
 
     @staticmethod
@@ -335,7 +509,8 @@ class Store:
         """Keep a file that was not stored as a return (rejected, unreadable): nothing is lost."""
         sha = sha256_of(raw)
         upload_id = uuid.uuid4().hex
-        with self.transaction() as con:
+
+        def keep(con) -> None:
             self._keep_file(con, raw, sha)
             con.execute(
                 "insert into uploads values (?, ?, ?, ?, ?, ?, ?, ?, null, ?)",
@@ -345,6 +520,8 @@ class Store:
             errors = sum(1 for p in problems if p.severity == "lỗi")
             write_audit(con, by, "tải lên (bị từ chối)", filename,
                         f"{unit_code or '?'} {period_code or '?'}, {errors} lỗi, SHA-256 {sha[:12]}…")
+
+        self.write(keep, by, f"tải lên bị từ chối: {filename}")
         return upload_id
 
     def commit(self, ret: Return, raw: bytes, filename: str, by: str | None,
@@ -353,7 +530,8 @@ class Store:
         sha = sha256_of(raw)
         at = filed_at or now_local()
         upload_id = uuid.uuid4().hex
-        with self.transaction() as con:
+
+        def store_version(con):
             self._keep_file(con, raw, sha)
             latest = con.execute(
                 "select max(version), arg_max(sha256, version) from returns where unit_code = ? and period_code = ?",
@@ -401,7 +579,9 @@ class Store:
                     "insert into events select ?, null, ?, null, ? where not exists (select 1 from events where name = ?)",
                     [name, year, upload_id, name],
                 )
-        return CommitResult("accepted", ret.unit_code, ret.period_code, version, upload_id)
+            return CommitResult("accepted", ret.unit_code, ret.period_code, version, upload_id)
+
+        return self.write(store_version, by, f"tải lên {ret.unit_code} {ret.period_code}: {filename}")
 
     @staticmethod
     def _insert_rows(con, table: str, key: list, columns: dict[str, list], types: dict[str, pa.DataType]) -> None:
@@ -425,7 +605,7 @@ class Store:
 
     def restore(self, unit_code: str, period_code: str, version: int, by: str | None) -> CommitResult:
         """Make an older version current again, as a new version that copies it."""
-        with self.transaction() as con:
+        def copy_version(con):
             old = con.execute(
                 "select sha256 from returns where unit_code = ? and period_code = ? and version = ?",
                 [unit_code, period_code, version],
@@ -451,7 +631,8 @@ class Store:
             )
             for table in ("return_staff", "return_criteria", "return_activities", "return_events"):
                 columns = [row[0] for row in con.execute(
-                    "select column_name from information_schema.columns where table_name = ? order by ordinal_position",
+                    "select column_name from information_schema.columns "
+                    "where table_catalog = current_database() and table_name = ? order by ordinal_position",
                     [table]).fetchall()]
                 rest = ", ".join(columns[3:])
                 con.execute(
@@ -461,7 +642,9 @@ class Store:
                 )
             write_audit(con, by, "khôi phục phiên bản", f"{unit_code} {period_code}",
                         f"phiên bản {version} được khôi phục thành phiên bản {new} (chờ phê duyệt)")
-        return CommitResult("accepted", unit_code, period_code, new, None)
+            return CommitResult("accepted", unit_code, period_code, new, None)
+
+        return self.write(copy_version, by, f"khôi phục {unit_code} {period_code} phiên bản {version}")
 
 
 _ACTIVITY_TYPES = {

@@ -765,12 +765,12 @@ def main(argv: list[str] | None = None, store: Store | None = None) -> int:
             print(f"Đã ghi {_vn(len(files))} tệp báo cáo giả lập ({_vn(units)} đơn vị × {periods} kỳ, "
                   f"{_vn(activities)} hoạt động, {_vn(events)} sự kiện mỗi tệp) vào {options['xlsx']} "
                   f"trong {_seconds(time.perf_counter() - started)} giây; {_vn(units)} đơn vị giả lập đã có trong "
-                  f"kho {store.path} để lệnh ingest nhận các tệp.")
+                  f"kho {store.name} để lệnh ingest nhận các tệp.")
         else:
             done = synthesize(store, units, periods, activities, events, seed)
             print(f"Đã sinh {_vn(done.returns)} báo cáo giả lập ({_vn(units)} đơn vị × {periods} kỳ; "
                   f"{_vn(len(done.missing))} chưa nộp, {_vn(len(done.corrected))} nộp lại), "
-                  f"{_vn(done.activities)} dòng hoạt động, {_vn(done.events)} dòng sự kiện vào kho {store.path} "
+                  f"{_vn(done.activities)} dòng hoạt động, {_vn(done.events)} dòng sự kiện vào kho {store.name} "
                   f"trong {_seconds(done.seconds)} giây.")
     except ValueError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
