@@ -511,7 +511,7 @@ ROW4 = PARTS[SHEET2][PARTS[SHEET2].index(b'<row r="4"'):PARTS[SHEET2].index(b"</
      "5.000.000 ô của biểu mẫu."),
     ("xl/sharedStrings.xml", b'uniqueCount="52"', b'uniqueCount="4000000000"',
      "Tệp bị từ chối: tệp khai báo 4.000.000.000 chuỗi văn bản dùng chung (xl/sharedStrings.xml), vượt giới hạn "
-     "5.000.000 (tệp bị hỏng hoặc bị sửa ngoài Excel)."),
+     "2.000.000 (tệp bị hỏng hoặc bị sửa ngoài Excel)."),
 ])
 def test_size_hints_in_a_small_xlsx_are_refused_not_a_crash(tmp_path, part, old, new, message):
     """Bug 1: size hints that read.py's pre-scan missed made calamine allocate gigabytes; the

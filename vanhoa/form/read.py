@@ -13,14 +13,22 @@ Size guard (`_inflate_and_measure`), for every part that calamine may read:
   digits) is read; every cell tag that does not begin `<c r="` (no reference, another attribute
   first, a prefix, a single quote) sends the part to the slow path, an expat simulation of
   calamine's row and column counters. Both run in bounded memory, chunk by chunk.
-- xl/sharedStrings.xml: `uniqueCount`, which calamine reserves up front.
+- xl/sharedStrings.xml: `uniqueCount`, which calamine reserves up front, and the `<si>` strings present.
 - content.xml (.ods): rows x columns of the cells that hold a value or a formula, repeats
   included (LibreOffice repeats *empty* trailing rows and columns up to the sheet's end in
   every file; those are not data and are not counted), streamed through expat.
+
+Error cells (`_ErrorCells`): python-calamine gives an Excel error (#REF!, #DIV/0!, #N/A...) and a
+formula saved without its result (openpyxl, scripts) as an empty string, like a blank cell, so a
+count computed by a broken formula would read as blank (0). In an .xlsx the size guard notes the
+worksheets whose bytes hint at a formula or an error type; only those are searched again, and each
+such cell that calamine left empty becomes a `CellError` in the grid: text ("#REF!", "=SUM(B2:B4)")
+that every number, date and yes/no parser refuses at its cell, naming the value.
 """
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import zipfile
@@ -38,7 +46,10 @@ MAX_INFLATED_BYTES = 300 * 1024 * 1024  # all parts of an .xlsx/.ods together, o
 MAX_RATIO = 200  # a real sheet compresses 5-30x; a bomb thousands of times
 MAX_SHEET_ROWS = 200_000
 MAX_SHEET_CELLS = 5_000_000
-MAX_SHARED_STRINGS = MAX_SHEET_CELLS  # calamine reserves room for `uniqueCount` strings before reading one
+# calamine reserves room for `uniqueCount` strings before reading one, and keeps every string of the
+# table (about 60 MB per million): both the count declared and the strings present are bounded. A form
+# at its limits (200,000 rows of 9 columns) has fewer than 2 million distinct texts.
+MAX_SHARED_STRINGS = 2_000_000
 EXCEL_MAX_COLUMN = 16_384  # XFD
 
 _CHUNK = 1 << 20
@@ -58,12 +69,33 @@ _REF_RE = re.compile(rb"([A-Za-z]*)([0-9]*)")
 # come from calamine's counters, which only the slow path follows.
 _ODD_CELL_RE = re.compile(rb"""c(?<=[<:]c)(?=[\s/>])(?! r=")""")
 _UNIQUE_COUNT_RE = re.compile(rb"""uniqueCount\s*=\s*["']\s*\+?0*([0-9]*)""")
+# Bytes that may begin a formula element (<f>, <x:f ...>) or close an error type's value (t="e"): a
+# worksheet without any of them has neither, and is not searched for error cells. A hint is at most
+# 3 bytes long, so 8 bytes of the previous chunk are enough to find one split between two chunks.
+_FORMULA_HINTS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ", b":f/", b'"e"', b"'e'")
+_HINT_RE = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?f[\s/>]|["']e["']""")
+_ATTR_RE = re.compile(rb"""([A-Za-z_][\w:.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_CELL_TAG_RE = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?c[\s/>]")
+_CELL_REF_RE = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
+_V_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v(?:\s[^>]*)?(?:/>|>([^<]*)<)")
+_F_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f(?:\s[^>]*)?(?:/>|>([^<]*)<)")
+MAX_FORMULA_CELLS = 500_000  # formula or error cells in the form's sheets together
+_SI_TAGS = (b"<si>", b"<si ", b"<si/", b":si>", b":si ", b":si/")  # a shared string, any prefix
 _OVERLAP = 64  # bytes a match may need past its start: matches that start later are taken in the next chunk
 _SMALL_ROWS, _SMALL_COLUMNS = 99_999, 26  # the far corner of a small reference
 _SHEET_DIRS = ("xl/worksheets/", "xl/chartsheets/", "xl/dialogsheets/")
 # Attributes that make an .ods cell hold something calamine stores (value, text or formula).
 _ODS_FILLED = frozenset({"value", "string-value", "date-value", "time-value", "boolean-value", "formula",
                          "value-type"})
+
+
+class CellError(str):
+    """A cell that calamine reads as empty but is not: an Excel error value ("#REF!", "#DIV/0!",
+    "#N/A"...) or a formula saved without its result ("=SUM(B7:B9)"). Its text is what the clerk sees
+    in Excel (or the formula), so the parsers' messages show it as the value found; rules may test
+    `isinstance(value, CellError)` to say more."""
+
+    __slots__ = ()
 
 
 class WorkbookRejected(Exception):
@@ -264,7 +296,18 @@ class _SheetSimulation:
 
 
 class _SharedStringsScan(_Windowed):
+    def __init__(self) -> None:
+        super().__init__()
+        self.strings = 0
+
     def scan(self, window: bytes, start: int, limit: int, final: bool) -> None:
+        # Every tag that starts in [start, limit) and ends within 3 bytes of the limit: each once.
+        part = window[start:limit + 3]
+        self.strings += sum(part.count(tag) for tag in _SI_TAGS)
+        if self.strings > MAX_SHARED_STRINGS:
+            raise WorkbookRejected(
+                f"Tệp bị từ chối: bảng chuỗi văn bản dùng chung (xl/sharedStrings.xml) có hơn "
+                f"{_vn(MAX_SHARED_STRINGS)} chuỗi, vượt giới hạn của biểu mẫu (tệp bị hỏng hoặc bị sửa ngoài Excel).")
         for found in _UNIQUE_COUNT_RE.finditer(window, start):
             if found.start() >= limit:
                 break
@@ -459,12 +502,16 @@ def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo):
         raise _corrupt_part(info.filename) from exc
 
 
-def _inflate_and_measure(archive: zipfile.ZipFile, kind: str) -> None:
+def _inflate_and_measure(archive: zipfile.ZipFile, kind: str) -> set[str]:
     """Inflate each part once, in chunks, never trusting the sizes the archive declares, and run
-    the size guard of the parts calamine reads (see the module's docstring)."""
+    the size guard of the parts calamine reads (see the module's docstring). Returns the names of
+    the worksheet parts whose bytes hint at a formula or an error cell."""
     total = 0
+    hinted: set[str] = set()
     for info in archive.infolist():
         scanner = _scanner(info.filename, kind)
+        sheet = isinstance(scanner, _SheetScan)
+        tail = b""
         for chunk in _chunks(archive, info):
             total += len(chunk)
             if total > MAX_INFLATED_BYTES:
@@ -474,6 +521,11 @@ def _inflate_and_measure(archive: zipfile.ZipFile, kind: str) -> None:
                 )
             if scanner is not None:
                 scanner.feed(chunk)
+            if sheet and info.filename not in hinted:
+                if any(hint in chunk for hint in _FORMULA_HINTS) or any(
+                        hint in tail + chunk[:8] for hint in _FORMULA_HINTS):
+                    hinted.add(info.filename)
+                tail = chunk[-8:]
         if scanner is not None:
             scanner.close()
         if isinstance(scanner, _SheetScan) and scanner.odd:
@@ -481,10 +533,16 @@ def _inflate_and_measure(archive: zipfile.ZipFile, kind: str) -> None:
             for chunk in _chunks(archive, info):  # inflated once already: within the limits above
                 simulation.feed(chunk)
             simulation.close()
+    return hinted
 
 
 def detect_format(raw: bytes, filename: str = "") -> str:
     """'xlsx' | 'xlsb' | 'ods' | 'xls', or WorkbookRejected with the reason."""
+    return _detect(raw, filename)[0]
+
+
+def _detect(raw: bytes, filename: str) -> tuple[str, zipfile.ZipFile | None, set[str]]:
+    """The format, the archive (None for .xls) and the worksheet parts hinting at formulas."""
     if not raw:
         raise WorkbookRejected("Tệp rỗng (0 byte).")
     if len(raw) > MAX_FILE_BYTES:
@@ -493,12 +551,12 @@ def detect_format(raw: bytes, filename: str = "") -> str:
         )
     if raw[:4] == b"PK\x03\x04":
         kind, archive = _check_zip(raw)
-        _inflate_and_measure(archive, kind)
-        return kind
+        hinted = _inflate_and_measure(archive, kind)
+        return kind, archive, hinted or set()
     if raw[:8] == _CFB_MAGIC:
         if _ENCRYPTED_PACKAGE in raw:
             raise WorkbookRejected("Tệp được đặt mật khẩu: hãy gỡ mật khẩu rồi tải lên lại.")
-        return "xls"
+        return "xls", None, set()
     lower = filename.lower()
     if raw[:5] == b"%PDF-":
         raise WorkbookRejected("Tệp là PDF, không phải bảng tính Excel: hãy tải lên tệp .xlsx của biểu mẫu.")
@@ -508,6 +566,211 @@ def detect_format(raw: bytes, filename: str = "") -> str:
 
 
 _WANTED_SHEETS = {match_key(name) for name in spec.REQUIRED_SHEETS + spec.OPTIONAL_SHEETS}
+
+
+# ------------------------------------------------------------------ error cells of an .xlsx
+
+
+def _xml_text(raw: bytes | None) -> str:
+    return html.unescape(raw.decode("utf-8", "replace")) if raw else ""
+
+
+def _cell_marker(attrs: dict[str, str], formula: str | None, value: str | None) -> CellError | None:
+    """The marker for a cell calamine gives as empty although it holds an error or an uncomputed
+    formula; None for any other cell."""
+    kind = attrs.get("t", "n")
+    if kind == "e":
+        return CellError(" ".join((value or "").split()) or "#N/A")
+    if formula is not None and not value and kind not in ("str", "s", "inlineStr"):
+        text = " ".join(formula.split())
+        return CellError("=" + text if text else "(công thức chưa có kết quả)")
+    return None
+
+
+def _local(name: bytes | str) -> str:
+    name = name.decode("utf-8", "replace") if isinstance(name, bytes) else name
+    return name[name.rfind(":") + 1:]
+
+
+class _NeedCounters(Exception):
+    """A formula or error cell without its own reference: only calamine's counters place it."""
+
+
+class _ErrorCells:
+    """The cells of one worksheet part that calamine gives as empty though they hold an error or a
+    formula without its result, as {(row, column) 0-based: CellError}.
+
+    Fast path: the regular expression finds each formula tag and each "e" value; the cell tag that
+    holds it is the last '<' before it. A cell without an r="A1" of its own sends the part to the slow
+    path, the size guard's simulation of calamine's counters (expat)."""
+
+    def __init__(self, name: str, data: bytes) -> None:
+        self.name, self.data = name, data
+        self.found: dict[tuple[int, int], CellError] = {}
+        self.cells = 0
+
+    def _count(self) -> None:
+        self.cells += 1
+        if self.cells > MAX_FORMULA_CELLS:
+            raise WorkbookRejected(
+                f"Tệp bị từ chối: các trang của biểu mẫu có hơn {_vn(MAX_FORMULA_CELLS)} ô công thức; hãy dán giá "
+                "trị (Paste Special > Values) thay cho công thức rồi tải lên lại.")
+
+    def run(self) -> dict[tuple[int, int], CellError]:
+        try:
+            self._fast()
+        except _NeedCounters:
+            self.found.clear()
+            self._slow()
+        return self.found
+
+    def _fast(self) -> None:
+        data, seen = self.data, -1
+        for hit in _HINT_RE.finditer(data):
+            start = data.rfind(b"<", 0, hit.start())  # the tag around an "e", the tag before a <f>
+            if start < 0 or start <= seen or not _CELL_TAG_RE.match(data, start):
+                continue  # not a cell's formula or type (a text that says "e", a formula outside a cell)
+            seen = start
+            head_end = data.find(b">", start)
+            if head_end < 0:
+                return
+            head = data[start:head_end]
+            attrs = {_local(m.group(1)): _xml_text(m.group(2) if m.group(2) is not None else m.group(3))
+                     for m in _ATTR_RE.finditer(head)}
+            if head.endswith(b"/"):
+                continue
+            prefix = _CELL_TAG_RE.match(data, start).group(1)
+            end = data.find(b"</" + prefix + b":c>" if prefix else b"</c>", head_end)
+            body = data[head_end + 1:end if end >= 0 else len(data)]
+            f = _F_RE.search(body)
+            v = _V_RE.search(body)
+            formula = None if f is None else _xml_text(f.group(1))
+            if formula is None and attrs.get("t") != "e":
+                continue
+            self._count()
+            marker = _cell_marker(attrs, formula, None if v is None else _xml_text(v.group(1)))
+            if marker is None:
+                continue
+            ref = _CELL_REF_RE.fullmatch(attrs.get("r", "").strip())
+            if ref is None:
+                raise _NeedCounters
+            row, col = _reference(ref.group(1).encode(), ref.group(2).encode())
+            if row >= 1 and col >= 1:
+                self.found[(row - 1, col - 1)] = marker
+
+    def _slow(self) -> None:
+        found, state = self.found, {}
+        simulation = _SheetSimulation(self.name)
+        place, close_row = simulation._start, simulation._end
+
+        def start(tag: str, attrs: dict[str, str]) -> None:
+            local = tag[tag.rfind(":") + 1:]
+            if local == "c":
+                at = (simulation.row, simulation.col)  # where the counters put a cell without r
+                ref = attrs.get("r")
+                ref = _REF_RE.match(ref.encode("ascii", "replace")) if ref is not None else None
+                if ref and ref.group(2):  # placed as _SheetSimulation places it
+                    row, col = _reference(ref.group(1), ref.group(2))
+                    at = (max(row, 1) - 1, max(col, 1) - 1)
+                place(tag, attrs)
+                state.clear()
+                state.update(at=at, attrs={_local(k): v for k, v in attrs.items()}, f=None, v=None, text=None)
+            elif local in ("f", "v") and state:
+                state["text"] = []
+                state[local] = state["text"]
+            else:
+                place(tag, attrs)
+
+        def text(data: str) -> None:
+            if state and state.get("text") is not None:
+                state["text"].append(data)
+
+        def end(tag: str) -> None:
+            local = tag[tag.rfind(":") + 1:]
+            if local in ("f", "v") and state:
+                state["text"] = None
+            elif local == "c" and state:
+                formula = "".join(state["f"]) if state["f"] is not None else None
+                if formula is not None or state["attrs"].get("t") == "e":
+                    self._count()
+                    marker = _cell_marker(state["attrs"], formula,
+                                          "".join(state["v"]) if state["v"] is not None else None)
+                    if marker is not None:
+                        found[state["at"]] = marker
+                state.clear()
+            else:
+                close_row(tag)
+
+        simulation.parser.StartElementHandler = start
+        simulation.parser.EndElementHandler = end
+        simulation.parser.CharacterDataHandler = text
+        simulation.feed(self.data)
+        simulation.close()
+
+
+class _Targets:
+    """Sheet name -> part name, from xl/workbook.xml and its relationships, as calamine finds them."""
+
+    def __init__(self) -> None:
+        self.sheets: dict[str, str] = {}  # name -> relationship id
+        self.targets: dict[str, str] = {}  # relationship id -> target
+
+    def _parse(self, data: bytes, start) -> None:
+        parser = _xml_parser()
+        parser.StartElementHandler = start
+        parser.Parse(data, True)
+
+    def read(self, archive: zipfile.ZipFile) -> dict[str, str]:
+        parts = {_part_key(info.filename): info for info in archive.infolist()}
+
+        def load(key: str) -> bytes | None:
+            info = parts.get(key)
+            return b"".join(_chunks(archive, info)) if info is not None else None
+
+        def sheet(tag: str, attrs: dict[str, str]) -> None:
+            if _local(tag) == "sheet":
+                rid = next((v for k, v in attrs.items() if _local(k) == "id"), None)
+                if "name" in attrs and rid:
+                    self.sheets.setdefault(attrs["name"], rid)
+
+        def relationship(tag: str, attrs: dict[str, str]) -> None:
+            if _local(tag) == "Relationship" and "Id" in attrs and "Target" in attrs:
+                self.targets.setdefault(attrs["Id"], attrs["Target"])
+
+        for key, handler in (("xl/workbook.xml", sheet), ("xl/_rels/workbook.xml.rels", relationship)):
+            try:
+                self._parse(load(key) or b"", handler)
+            except expat.ExpatError as exc:  # an entity declaration too: error cells must not hide behind one
+                raise _unreadable_part(parts[key].filename if key in parts else key) from exc
+        out = {}
+        for name, rid in self.sheets.items():
+            target = self.targets.get(rid)
+            if target is None:
+                continue
+            key = _part_key(target)
+            if not target.replace("\\", "/").startswith("/") and not key.startswith("xl/"):
+                key = "xl/" + key
+            if key in parts:
+                out[name] = parts[key].filename
+        return out
+
+
+def _error_cells(archive: zipfile.ZipFile, hinted: set[str], names: list[str]) -> dict[str, dict]:
+    """Sheet name -> {(row, column): CellError} for the form's sheets among `names` whose part hints
+    at formulas or errors."""
+    parts = _Targets().read(archive)
+    out: dict[str, dict] = {}
+    cells = 0
+    for name in names:
+        part = parts.get(name)
+        if part is None or part not in hinted:
+            continue
+        data = b"".join(_chunks(archive, archive.getinfo(part)))  # within the size guard's limits
+        finder = _ErrorCells(part, data)
+        finder.cells = cells
+        out[name] = finder.run()
+        cells = finder.cells
+    return out
 
 
 def _sheet_too_big(name: str, height: int, width: int) -> WorkbookRejected | None:
@@ -522,7 +785,7 @@ def _sheet_too_big(name: str, height: int, width: int) -> WorkbookRejected | Non
 
 def read_workbook(raw: bytes, filename: str = "") -> Workbook:
     """Read the form's sheets into grids anchored at A1 (row 0 = Excel row 1)."""
-    kind = detect_format(raw, filename)
+    kind, archive, hinted = _detect(raw, filename)
     try:
         book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(raw))
     except calamine.PasswordError as exc:
@@ -531,16 +794,21 @@ def read_workbook(raw: bytes, filename: str = "") -> Workbook:
         raise WorkbookRejected(f"Tệp bị hỏng, không đọc được ({type(exc).__name__}).") from exc
     workbook = Workbook(filename=filename, format=kind)
     try:
-        for name in book.sheet_names:
-            if match_key(name) not in _WANTED_SHEETS:
-                continue
+        wanted = [name for name in book.sheet_names if match_key(name) in _WANTED_SHEETS]
+        errors = _error_cells(archive, hinted, wanted) if kind == "xlsx" and hinted else {}
+        for name in wanted:
             sheet = book.get_sheet_by_name(name)
             # Anchored at A1, the grid reaches the sheet's last row and column, not only its used range.
             last_row, last_col = sheet.end or (-1, -1)
             refusal = _sheet_too_big(name, last_row + 1, last_col + 1)
             if refusal:
                 raise refusal
-            workbook.sheets[name] = sheet.to_python(skip_empty_area=False)
+            grid = sheet.to_python(skip_empty_area=False)
+            for (row, col), marker in errors.get(name, {}).items():
+                # Only where calamine saw nothing: a cached result it read is the cell's value.
+                if row < len(grid) and col < len(grid[row]) and grid[row][col] == "":
+                    grid[row][col] = marker
+            workbook.sheets[name] = grid
     except WorkbookRejected:
         raise
     except Exception as exc:
