@@ -72,8 +72,12 @@ _UNIQUE_COUNT_RE = re.compile(rb"""uniqueCount\s*=\s*["']\s*\+?0*([0-9]*)""")
 # Bytes that may begin a formula element (<f>, <x:f ...>) or close an error type's value (t="e"): a
 # worksheet without any of them has neither, and is not searched for error cells. A hint is at most
 # 3 bytes long, so 8 bytes of the previous chunk are enough to find one split between two chunks.
-_FORMULA_HINTS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ", b":f/", b'"e"', b"'e'")
-_HINT_RE = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?f[\s/>]|["']e["']""")
+_F_ENDS = (b">", b" ", b"/", b"\n", b"\t", b"\r")
+_F_TAGS = tuple(b"<f" + end for end in _F_ENDS)
+_F_PREFIXED = tuple(b":f" + end for end in _F_ENDS)
+_E_VALUES = (b'"e"', b"'e'")
+_FORMULA_HINTS = _F_TAGS + _F_PREFIXED + _E_VALUES
+_PREFIX_RE = re.compile(rb"[A-Za-z_][\w.-]*")
 _ATTR_RE = re.compile(rb"""([A-Za-z_][\w:.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _CELL_TAG_RE = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?c[\s/>]")
 _CELL_REF_RE = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
@@ -624,13 +628,29 @@ class _ErrorCells:
             self._slow()
         return self.found
 
+    def _hints(self):
+        """The position of each formula element's '<' and of each "e" value (bytes.find: a regular
+        expression took 0.3 s on the 12 MB of 50,000 rows)."""
+        data = self.data
+        for tokens, prefixed in ((_F_TAGS, False), (_F_PREFIXED, True), (_E_VALUES, False)):
+            for token in tokens:
+                at = data.find(token)
+                while at >= 0:
+                    if not prefixed:
+                        yield at
+                    else:
+                        lt = data.rfind(b"<", 0, at)
+                        if lt >= 0 and _PREFIX_RE.fullmatch(data, lt + 1, at):
+                            yield lt
+                    at = data.find(token, at + 1)
+
     def _fast(self) -> None:
-        data, seen = self.data, -1
-        for hit in _HINT_RE.finditer(data):
-            start = data.rfind(b"<", 0, hit.start())  # the tag around an "e", the tag before a <f>
-            if start < 0 or start <= seen or not _CELL_TAG_RE.match(data, start):
+        data, seen = self.data, set()
+        for hit in self._hints():
+            start = data.rfind(b"<", 0, hit)  # the tag around an "e", the tag before a <f>
+            if start < 0 or start in seen or not _CELL_TAG_RE.match(data, start):
                 continue  # not a cell's formula or type (a text that says "e", a formula outside a cell)
-            seen = start
+            seen.add(start)
             head_end = data.find(b">", start)
             if head_end < 0:
                 return
