@@ -18,6 +18,7 @@ from pages import (  # noqa: E402
     commune,
     data,
     events,
+    history,
     lists,
     overview,
     report,
@@ -58,6 +59,7 @@ def pages_for(role: str) -> dict[str, list]:
             st.Page(accounts.render, title="Tài khoản", icon=":material/group:", url_path="accounts"),
             st.Page(audit.render, title="Nhật ký thao tác", icon=":material/history:", url_path="audit"),
             st.Page(archive.render, title="Kho tệp đã tải lên", icon=":material/inventory_2:", url_path="archive"),
+            st.Page(history.render, title="Lịch sử kho", icon=":material/manage_history:", url_path="history"),
         ]
     return sections
 
@@ -73,6 +75,7 @@ def main() -> None:
         return
     navigation = st.navigation(pages_for(account.role))
     with st.sidebar:
+        _as_of_banner()
         ui.busy_guard(_shared_widgets)
         st.caption(f"Đăng nhập: **{ui.escape_md(account.display_name)}** ({account.role_label})")
         if st.button("Đăng xuất", key="signout", icon=":material/logout:"):
@@ -92,6 +95,17 @@ def _sign_in_everywhere() -> list:
     paths = [page.url_path for pages in pages_for("admin").values() for page in pages if page.url_path]
     return [st.Page(signin.render, title="Đăng nhập", icon=":material/login:", url_path="signin", default=True)] + [
         st.Page(form_at(path), title="Đăng nhập", icon=":material/login:", url_path=path) for path in paths]
+
+
+def _as_of_banner() -> None:
+    """Administrators viewing a past moment (DuckLake) see it on every page, with the way back."""
+    moment = ui.as_of()
+    if moment is None:
+        return
+    st.warning(f"Đang xem số liệu như tại **{ui.fmt_time(moment)}** (chỉ xem).", icon=":material/history:")
+    if st.button("Về số liệu hiện tại", key="as_of_clear"):
+        st.session_state.pop(ui.AS_OF_KEY, None)
+        st.rerun()
 
 
 def _shared_widgets() -> None:

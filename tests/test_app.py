@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 PAGES = ["pages/overview.py", "pages/targets.py", "pages/commune.py", "pages/events.py", "pages/data.py",
-         "pages/report.py", "pages/upload.py", "pages/archive.py"]
+         "pages/report.py", "pages/upload.py", "pages/archive.py", "pages/history.py"]
 
 
 @pytest.fixture

@@ -238,7 +238,8 @@ def test_leader_downloads_exactly_the_filtered_rows(fresh_server, browser, tmp_p
 
 
 SCREENS = [(path, 1400, 2400, "desktop") for path in ["", "targets", "commune", "events", "data", "report",
-                                                        "approval", "upload", "lists", "accounts", "audit", "archive"]]
+                                                        "approval", "upload", "lists", "accounts", "audit", "archive",
+                                                        "history"]]
 SCREENS += [(path, 390, 3600, "phone") for path in ["", "targets", "commune", "events", "data", "upload"]]
 
 

@@ -1,4 +1,4 @@
-"""Concurrent uploads into one store file: real command-line processes (`python -m vanhoa --db X
+"""Concurrent uploads into one store (a file, and DuckLake over PostgreSQL): real command-line processes (`python -m vanhoa --db X
 ingest FILE…`) and threads of this process, for the same and for different units, at once.
 
 Every valid return is stored exactly once, each unit and period's versions are 1..n without a gap
@@ -16,7 +16,7 @@ import threading
 from collections import Counter
 from pathlib import Path
 
-
+import pytest
 from conftest import good_sheets, workbook_bytes
 from vanhoa import ROOT
 from vanhoa.ingest import ingest
@@ -61,7 +61,7 @@ class CliRuns:
 
     `first_line` is set when any process has printed its first line (stored its first file)."""
 
-    def __init__(self, db: Path, batches: list[list[Path]]) -> None:
+    def __init__(self, db: str, batches: list[list[Path]]) -> None:
         env = {k: v for k, v in os.environ.items() if k != "VANHOA_DB"}
         env["PYTHONIOENCODING"] = "utf-8"
         self.first_line = threading.Event()
@@ -91,8 +91,17 @@ class CliRuns:
         return codes
 
 
-def test_processes_and_threads_write_at_once_and_nothing_is_lost_or_doubled(tmp_path):
-    db = tmp_path / "shared.duckdb"
+@pytest.fixture(params=["embedded", "ducklake"])
+def shared_target(request, tmp_path) -> str:
+    """Where everybody writes: one DuckDB file (one writer process at a time, the file lock), or
+    DuckLake over PostgreSQL (writers commit side by side; the loser of a conflict is retried)."""
+    if request.param == "embedded":
+        return str(tmp_path / "shared.duckdb")
+    return request.getfixturevalue("lake_store").target
+
+
+def test_processes_and_threads_write_at_once_and_nothing_is_lost_or_doubled(shared_target, tmp_path):
+    db = shared_target
     store = Store(db)
     ref = store.reference()  # also creates the schema, so that no writer has to
     number = 0

@@ -17,7 +17,7 @@ from vanhoa.store import Store, now_local
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DENIED = "Tài khoản của bạn (văn thư đơn vị) không có quyền dùng trang này."
 PAGES = ["overview", "targets", "commune", "events", "data", "report", "approval", "upload", "lists", "accounts",
-         "audit", "archive"]
+         "audit", "archive", "history"]
 CLERK_MAY = {"overview", "upload"}
 LEADER_MAY = {"overview", "targets", "commune", "events", "data", "report", "approval"}
 

@@ -70,6 +70,12 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("synth", parents=[common], add_help=False, help="sinh dữ liệu giả lập quy mô tỉnh")
 
     sub.add_parser("demo", parents=[common], help="nạp dữ liệu minh họa vào kho trống")
+
+    migrate = sub.add_parser("migrate", parents=[common],
+                             help="chuyển kho nhúng (--db) sang kho DuckLake trống, rồi kiểm tra")
+    migrate.add_argument("--to", required=True, metavar="CHUỖI_KẾT_NỐI",
+                         help="ví dụ 'ducklake:postgres:dbname=vanhoa host=127.0.0.1 user=vanhoa' "
+                              "(thư mục dữ liệu trong VANHOA_DATA_PATH)")
     return parser
 
 
@@ -236,7 +242,24 @@ def cmd_synth(store, args) -> int:
     return synth_main(args.synth_args, store=store)
 
 
-COMMANDS = {"ingest": cmd_ingest, "export": cmd_export, "template": cmd_template, "demo": cmd_demo,
+def cmd_migrate(store, args) -> int:
+    from vanhoa.migrate import MigrationRefused, migrate
+    from vanhoa.store import Store
+
+    try:
+        report = migrate(store, Store(args.to))
+    except MigrationRefused as exc:
+        raise UsageError(str(exc)) from exc
+    print(f"Đã chuyển kho {store.name} sang {Store(args.to).name}:")
+    for line in report.lines():
+        print(line)
+    if not report.ok:
+        print("Lỗi: số liệu sau khi chuyển không khớp; đừng dùng kho mới, hãy báo người phát triển.", file=sys.stderr)
+        return EXIT_REJECTED
+    return EXIT_OK
+
+
+COMMANDS = {"migrate": cmd_migrate, "ingest": cmd_ingest, "export": cmd_export, "template": cmd_template, "demo": cmd_demo,
             "report": cmd_report, "users": cmd_users, "synth": cmd_synth}
 
 

@@ -40,7 +40,7 @@ def review(store: Store, unit: str, period: str, version: int, approve: bool, by
         write_audit(con, by, "phê duyệt" if approve else "trả lại", f"{unit} {period} phiên bản {version}",
                     comment or None)
 
-    store.write(change, by, "phê duyệt" if approve else "trả lại")
+    store.write(change, by, ("phê duyệt" if approve else "trả lại") + f" {unit} {period} phiên bản {version}")
 
 
 # ---------------------------------------------------------------- reference lists

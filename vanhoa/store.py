@@ -213,20 +213,28 @@ def _extension_file(module_name: str, extension: str) -> str:
     return str(found[-1])
 
 
-def _open_lake_root(target: str, data_path: str, as_of: dt.datetime | None) -> duckdb.DuckDBPyConnection:
+def _open_lake_root(target: str, data_path: str, as_of: dt.datetime | None = None) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
                                              "autoload_known_extensions": False})
     con.execute("load " + _sql_text(_extension_file("duckdb_extension_postgres_scanner", "postgres_scanner")))
     con.execute("load " + _sql_text(_extension_file("duckdb_extension_ducklake", "ducklake")))
-    options = "DATA_PATH " + _sql_text(data_path)
-    if as_of is not None:
-        # The lake as it stood then: every query, view and page reads that snapshot, unchanged.
-        options += ", SNAPSHOT_TIME " + _sql_text(as_of.isoformat()) + ", READ_ONLY"
-    con.execute("attach " + _sql_text(target) + " as " + LAKE_ALIAS + " (" + options + ")")
+    attach_lake(con, target, data_path, LAKE_ALIAS, as_of=as_of)
     # DuckLake retries a commit that lost a race without a logical conflict; be patient with
     # several servers committing at once.
     con.execute("set ducklake_max_retry_count = 100")
     return con
+
+
+def attach_lake(con: duckdb.DuckDBPyConnection, target: str, data_path: str, alias: str,
+                as_of: dt.datetime | None = None, snapshot: int | None = None) -> None:
+    """Attach the lake under `alias`; with `as_of` or `snapshot`, read-only as it stood then, so
+    every query, view and page reads that moment unchanged. `alias` is one of our constants."""
+    options = "DATA_PATH " + _sql_text(data_path)
+    if as_of is not None:
+        options += ", SNAPSHOT_TIME " + _sql_text(as_of.isoformat()) + ", READ_ONLY"
+    if snapshot is not None:
+        options += ", SNAPSHOT_VERSION " + str(int(snapshot)) + ", READ_ONLY"
+    con.execute("attach " + _sql_text(target) + " as " + alias + " (" + options + ")")
 
 
 class Store:
@@ -257,6 +265,13 @@ class Store:
     def at(self, moment: dt.datetime) -> "Store":
         """The same DuckLake store, read-only, as it stood at `moment` (timezone-aware)."""
         return Store(self.target, self.busy_timeout, as_of=moment)
+
+    def release(self) -> None:
+        """Close this process's DuckLake connection for this store (a past moment's, say)."""
+        with _connect_lock:
+            root = _lake_roots.pop((self.target, self.data_path, self.as_of), None)
+        if root is not None:
+            root.close()
 
     # ------------------------------------------------------------ connections
 

@@ -20,6 +20,7 @@ ACCOUNT_KEY = "account"
 TOKEN_KEY = "session_token"
 COOKIE_NAME = "vanhoa_session"
 COOKIE_PENDING = "cookie_pending"  # ("set", token) or ("delete", None), done at the next run
+AS_OF_KEY = "as_of"  # DuckLake only: an administrator views the store as it stood then (ISO, local)
 
 
 # ---------------------------------------------------------------- formats
@@ -100,10 +101,38 @@ def get_store() -> Store:
     return _store_for(resolve_target())
 
 
+def as_of() -> dt.datetime | None:
+    """The past moment an administrator chose to view (DuckLake only), or None for now."""
+    value = st.session_state.get(AS_OF_KEY)
+    account = st.session_state.get(ACCOUNT_KEY)
+    if not value or account is None or account.role != "admin" or not get_store().lake:
+        return None
+    from vanhoa.store import LOCAL_TZ
+
+    return dt.datetime.fromisoformat(value).replace(tzinfo=LOCAL_TZ)
+
+
+@st.cache_resource(max_entries=4)
+def _past_store(target: str, moment: str) -> Store:
+    from vanhoa.store import LOCAL_TZ
+
+    return Store(target, as_of=dt.datetime.fromisoformat(moment).replace(tzinfo=LOCAL_TZ))
+
+
+def view_store() -> Store:
+    """What the pages read: the store now, or as it stood at the moment chosen on 'Lịch sử kho'.
+    Writes always go to get_store()."""
+    moment = as_of()
+    if moment is None:
+        return get_store()
+    return _past_store(get_store().target, moment.replace(tzinfo=None).isoformat())
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
-def _cached_query(target: str, data_version: str, name: str, params: tuple) -> pd.DataFrame:
+def _cached_query(target: str, moment: str | None, data_version: str, name: str, params: tuple) -> pd.DataFrame:
     # Pure: the result depends only on the arguments, data_version included.
-    return Store(target).query(name, **dict(params))
+    store = _past_store(target, moment) if moment else Store(target)
+    return store.query(name, **dict(params))
 
 
 def query(name: str, **params) -> pd.DataFrame:
@@ -111,10 +140,11 @@ def query(name: str, **params) -> pd.DataFrame:
     data only get the sidebar's choice."""
     from vanhoa.store import load_sql
 
-    store = get_store()
+    store = view_store()
     if "$approved_only" in load_sql(name):
         params.setdefault("approved_only", bool(st.session_state.get(APPROVED_KEY, False)))
-    return _cached_query(store.target, store.data_version(), name, tuple(sorted(params.items())))
+    moment = store.as_of.replace(tzinfo=None).isoformat() if store.as_of else None
+    return _cached_query(store.target, moment, store.data_version(), name, tuple(sorted(params.items())))
 
 
 # ---------------------------------------------------------------- accounts
@@ -177,17 +207,19 @@ def sign_out() -> None:
     auth.end_session(get_store(), st.session_state.get(TOKEN_KEY), st.session_state.get(ACCOUNT_KEY))
     st.session_state.pop(ACCOUNT_KEY, None)
     st.session_state.pop(TOKEN_KEY, None)
+    st.session_state.pop(AS_OF_KEY, None)
     st.session_state[COOKIE_PENDING] = ("delete", None)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _cached_reference(target: str, data_version: str) -> Reference:
-    return Store(target).reference()
+def _cached_reference(target: str, moment: str | None, data_version: str) -> Reference:
+    return (_past_store(target, moment) if moment else Store(target)).reference()
 
 
 def reference() -> Reference:
-    store = get_store()
-    return _cached_reference(store.target, store.data_version())
+    store = view_store()
+    moment = store.as_of.replace(tzinfo=None).isoformat() if store.as_of else None
+    return _cached_reference(store.target, moment, store.data_version())
 
 
 def busy_guard(action):
