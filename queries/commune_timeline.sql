@@ -26,17 +26,20 @@ reported as (
 
 -- an annual return may repeat what its unit already reported for the first half: a repeat
 -- (same unit, date and content) counts once, from the newer return
+newest as (
+    select unit_code, date, content_key, max(period_end) as newest_end
+    from reported
+    group by unit_code, date, content_key
+),
+
 distinct_activities as (
-    select *
+    select a.*
     from reported a
-    where not exists (
-        select 1
-        from reported later
-        where later.unit_code = a.unit_code
-          and later.date = a.date
-          and later.content_key = a.content_key
-          and later.period_end > a.period_end
-    )
+    -- one group per key (a hash join, not a correlated scan); a row without a date or
+    -- content is never a repeat, so it finds no group and stays
+    left join newest n
+           on n.unit_code = a.unit_code and n.date = a.date and n.content_key = a.content_key
+    where n.newest_end is null or a.period_end = n.newest_end
 )
 
 select year(date) as year,

@@ -22,34 +22,34 @@ scope as (
     where code = $period
 ),
 
+-- the chosen period's dates are applied here, before repeats are found: a repeat has the same
+-- date, so a row and its repeat are always both in or both out of the period
 reported as (
     select a.*, p.end_date as period_end, lower(trim(a.content)) as content_key
     from return_activities a
     join chosen_returns r using (unit_code, period_code, version)
     join periods p on p.code = a.period_code
+    left join scope s on true
     where lower(a.commune) = (select name from commune)
+      and ($period is null or a.date between s.start_date and s.end_date)
 ),
 
 -- an annual return may repeat what its unit already reported for the first half: a repeat
 -- (same unit, date and content) counts once, from the newer return
-distinct_activities as (
-    select *
-    from reported a
-    where not exists (
-        select 1
-        from reported later
-        where later.unit_code = a.unit_code
-          and later.date = a.date
-          and later.content_key = a.content_key
-          and later.period_end > a.period_end
-    )
+newest as (
+    select unit_code, date, content_key, max(period_end) as newest_end
+    from reported
+    group by unit_code, date, content_key
 ),
 
-in_scope as (
-    select *
-    from distinct_activities
-    where $period is null
-       or date between (select start_date from scope) and (select end_date from scope)
+distinct_activities as (
+    select a.*
+    from reported a
+    -- one group per key (a hash join, not a correlated scan); a row without a date or
+    -- content is never a repeat, so it finds no group and stays
+    left join newest n
+           on n.unit_code = a.unit_code and n.date = a.date and n.content_key = a.content_key
+    where n.newest_end is null or a.period_end = n.newest_end
 ),
 
 per_unit as (
@@ -58,7 +58,7 @@ per_unit as (
            sum(participants)::bigint as participants,
            sum(cost)::bigint as cost,
            max(date) as last_date
-    from in_scope
+    from distinct_activities
     group by unit_code
 )
 

@@ -9,25 +9,26 @@ chosen_returns as (
     where not coalesce($approved_only, false) or status = 'approved'
 ),
 
+-- a series is a property of the event, so choosing one before repeats are found is exact
 reported as (
-    select e.*, p.end_date as period_end
+    select e.*,
+           p.end_date as period_end,
+           coalesce(ev.series, e.event) as series,
+           coalesce(ev.year, year(e.date)) as year
     from return_events e
     join chosen_returns r using (unit_code, period_code, version)
     join periods p on p.code = e.period_code
+    left join events ev on ev.name = e.event
+    where $series is null or coalesce(ev.series, e.event) = $series
 ),
 
 -- an annual return may repeat an event its unit already reported for the first half: a unit
--- takes part in an event once, so the newer return's rows are the ones that count
-distinct_rows as (
-    select *
-    from reported e
-    where not exists (
-        select 1
-        from reported later
-        where later.unit_code = e.unit_code
-          and later.event = e.event
-          and later.period_end > e.period_end
-    )
+-- takes part in an event once, so the newer return's rows are the ones that count. Found over
+-- every period, not only the chosen one: a repeat may carry another date.
+newest as (
+    select unit_code, event, max(period_end) as newest_end
+    from reported
+    group by unit_code, event
 ),
 
 scope as (
@@ -37,13 +38,14 @@ scope as (
 ),
 
 in_scope as (
-    select d.*,
-           coalesce(ev.series, d.event) as series,
-           coalesce(ev.year, year(d.date)) as year
-    from distinct_rows d
-    left join events ev on ev.name = d.event
-    where ($period is null
-           or d.date between (select start_date from scope) and (select end_date from scope))
+    select e.*
+    from reported e
+    -- one group per key (a hash join, not a correlated scan); a row without an event is
+    -- never a repeat, so it finds no group and stays
+    left join newest n on n.unit_code = e.unit_code and n.event = e.event
+    left join scope s on true
+    where (n.newest_end is null or e.period_end = n.newest_end)
+      and ($period is null or e.date between s.start_date and s.end_date)
 ),
 
 -- a unit may list one event on several rows (one per distance of a race): one row per unit
@@ -58,7 +60,6 @@ per_unit as (
            string_agg(achievement, '; ' order by row_no) as achievement,
            string_agg(note, '; ' order by row_no) as note
     from in_scope
-    where $series is null or series = $series
     group by event, series, year, unit_code
 )
 

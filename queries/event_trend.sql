@@ -16,17 +16,21 @@ reported as (
 ),
 
 -- an annual return may repeat an event its unit already reported for the first half: a unit
--- takes part in an event once, so the newer return's rows are the ones that count
+-- takes part in an event once, so the newer return's rows are the ones that count. Found over
+-- every period, not only the chosen one: a repeat may carry another date.
+newest as (
+    select unit_code, event, max(period_end) as newest_end
+    from reported
+    group by unit_code, event
+),
+
 distinct_rows as (
-    select *
+    select e.*
     from reported e
-    where not exists (
-        select 1
-        from reported later
-        where later.unit_code = e.unit_code
-          and later.event = e.event
-          and later.period_end > e.period_end
-    )
+    -- one group per key (a hash join, not a correlated scan); a row without an event is
+    -- never a repeat, so it finds no group and stays
+    left join newest n on n.unit_code = e.unit_code and n.event = e.event
+    where n.newest_end is null or e.period_end = n.newest_end
 ),
 
 -- an event added by an upload, outside the event list, has no series: it is its own series
