@@ -1,7 +1,10 @@
 """Dữ liệu: every table of the command line's `export`, filtered, shown, and downloaded as shown.
 
-The rows on screen and the rows in the CSV / Excel files are the same frame (same rows, same
-order): the filters go to the SQL as bound parameters, the screen only formats the values.
+The rows on screen and the rows in the CSV / Excel files come from the same query (same rows,
+same order): the filters go to the SQL as bound parameters, the screen only formats the values.
+The screen shows the first PAGE_ROWS of them and says how many there are; the files, written
+when a download button is clicked, have every row (a province has a million activities, which
+no script run can fetch and format in a fraction of a second).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import streamlit as st
 from vanhoa import ui
 from vanhoa.export import EXTRA_COLUMNS, HEADERS_VI, TABLES
 from vanhoa.form.spec import ACTIVITY_KINDS
+from vanhoa.store import load_sql
 
 # export name -> the name people see, and what one row is
 TABLE_NAMES = {
@@ -41,6 +45,8 @@ SEARCH_HINTS = {
     "activities": "Tìm trong nội dung, địa điểm, kết quả, xã/phường",
     "events": "Tìm trong tên sự kiện, địa điểm, thành tích, ghi chú",
 }
+PAGE_ROWS = 1_000  # rows shown on screen; the downloads have every row that matches
+LIMITED = {"activities", "events"}  # tables whose query takes $limit (and counts its rows)
 ALL = "Tất cả"
 EVERYTHING = ""  # the choice "Tất cả …" of a filter: no filter
 EMPTY_STORE = ("Chưa có báo cáo nào được nộp, nên chưa có dữ liệu để xem và tải xuống. Văn thư các đơn vị "
@@ -61,19 +67,22 @@ def render() -> None:
                         placeholder="Chọn bảng dữ liệu") or "progress"
     st.caption(TABLE_NOTES[name])
     filters = ui.busy_guard(lambda: _filters(name))
-    frame = ui.busy_guard(lambda: table(name, **filters))
+    frame, total = ui.busy_guard(lambda: first_rows(name, filters))
 
-    st.markdown(f"**{ui.fmt_int(len(frame))} dòng**")
+    st.markdown(f"**{ui.fmt_int(total)} dòng**")
     if frame.empty:
         st.info(NO_ROWS)
         return
+    if total > len(frame):
+        st.caption(f"Hiển thị {ui.fmt_int(len(frame))} dòng đầu trong {ui.fmt_int(total)} dòng; "
+                   "tải về để có đủ.")
     shown = display_frame(frame)
     # One period chosen: its name is in the filter above, so the column is left out on screen
     # (it stays in the files); a phone then shows the unit and the figures without scrolling as far.
     order = [c for c in shown.columns if not (filters.get("period") and c == HEADERS_VI["period"])]
     st.dataframe(shown, hide_index=True, width="stretch", height=ui.table_height(len(shown)),
                  column_order=order, column_config=_column_config(frame))
-    ui.download_buttons(frame, file_stem(name, filters), key="data_download")
+    download_buttons_later(every_row(name, filters), file_stem(name, filters), key="data_download")
 
 
 # ---------------------------------------------------------------- the data
@@ -87,6 +96,48 @@ def table(name: str, **filters) -> pd.DataFrame:
     if name == "completeness":
         params.setdefault("today", ui.today())  # "days after the deadline" counted from today in Việt Nam
     return ui.query(query, **params)[columns + EXTRA_COLUMNS[name]]
+
+
+def first_rows(name: str, filters: dict) -> tuple[pd.DataFrame, int]:
+    """The rows the screen shows (the first PAGE_ROWS, in the files' order) and how many rows
+    match the filters. The long tables are cut by the query itself ($limit), so a script run
+    never fetches a million rows; the others are small enough to fetch whole."""
+    if name not in LIMITED:
+        frame = table(name, **filters)
+        return frame.head(PAGE_ROWS), len(frame)
+    query, columns = TABLES[name]
+    frame = ui.query(query, **filters, limit=PAGE_ROWS)
+    total = int(frame["total_rows"].iloc[0]) if len(frame) else 0
+    return frame[columns + EXTRA_COLUMNS[name]], total
+
+
+def every_row(name: str, filters: dict):
+    """A function that returns every row matching the filters, as `python -m vanhoa export`
+    writes them. A download button calls it when clicked, outside the script run, so the
+    store, today's date and the sidebar's "approved only" are taken now."""
+    query, columns = TABLES[name]
+    params = dict(filters)
+    if name == "completeness":
+        params.setdefault("today", ui.today())
+    if "$approved_only" in load_sql(query):
+        params["approved_only"] = bool(st.session_state.get(ui.APPROVED_KEY, False))
+    store = ui.get_store()
+    return lambda: store.query(query, **params)[columns + EXTRA_COLUMNS[name]]
+
+
+def download_buttons_later(rows, stem: str, key: str) -> None:
+    """'Tải xuống CSV' and 'Tải xuống Excel' like ui.download_buttons, but each file is written
+    when its button is clicked (Streamlit's deferred download): writing 100,000 rows to Excel
+    takes seconds, which every rerun of the page would otherwise wait for. `rows` is a function
+    returning the frame to write."""
+    from vanhoa.export import to_csv_bytes, to_xlsx_bytes
+
+    left, right = st.columns(2)
+    left.download_button("Tải xuống CSV", lambda: to_csv_bytes(rows()), file_name=f"{stem}.csv",
+                         mime="text/csv", key=f"{key}-csv", width="stretch")
+    right.download_button("Tải xuống Excel", lambda: to_xlsx_bytes(rows()), file_name=f"{stem}.xlsx",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          key=f"{key}-xlsx", width="stretch")
 
 
 def file_stem(name: str, filters: dict) -> str:

@@ -2,10 +2,29 @@
 -- Filters are optional (null = all): $period, $unit (code), $kind, $commune,
 -- $date_from, $date_to, $search (text found in content, place, result
 -- or commune; taken literally, so '%' or '_' match only themselves).
+-- $limit (null = every row): only the first rows, in the same order. With a limit, total_rows
+-- says how many rows match (the Dữ liệu page shows the first rows and the count; a province
+-- has a million); without one it is null (an export counts what it gets).
 with -- $approved_only: only versions a leader approved count (the sidebar's choice)
 chosen_returns as (
     select * from current_returns
     where not coalesce($approved_only, false) or status = 'approved'
+),
+
+-- read twice with a limit (the first rows, the count), so not materialized: copying a million
+-- rows would cost more than filtering them twice
+matching as not materialized (
+    select a.*
+    from return_activities a
+    join chosen_returns r using (unit_code, period_code, version)
+    where ($period is null or a.period_code = $period)
+      and ($unit is null or a.unit_code = $unit)
+      and ($kind is null or a.kind = $kind)
+      and ($commune is null or a.commune = $commune)
+      and ($date_from is null or a.date >= $date_from::date)
+      and ($date_to is null or a.date <= $date_to::date)
+      and ($search is null
+           or contains(lower(concat_ws(' ', a.content, a.place, a.result, a.commune)), lower($search)))
 )
 
 select a.period_code as period,
@@ -20,16 +39,11 @@ select a.period_code as period,
        a.result,
        a.plan_item,
        a.unit_code,
-       a.version
-from return_activities a
-join chosen_returns r using (unit_code, period_code, version)
+       a.version,
+       (select case when $limit is not null then count(*) end
+        from matching
+        where $limit is not null) as total_rows
+from matching a
 join units u on u.code = a.unit_code
-where ($period is null or a.period_code = $period)
-  and ($unit is null or a.unit_code = $unit)
-  and ($kind is null or a.kind = $kind)
-  and ($commune is null or a.commune = $commune)
-  and ($date_from is null or a.date >= $date_from::date)
-  and ($date_to is null or a.date <= $date_to::date)
-  and ($search is null
-       or contains(lower(concat_ws(' ', a.content, a.place, a.result, a.commune)), lower($search)))
 order by a.period_code, u.sort_order, a.date, a.row_no
+limit $limit

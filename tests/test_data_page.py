@@ -19,7 +19,7 @@ import zipfile
 import openpyxl
 import pytest
 from conftest import good_sheets, workbook_bytes, signed_in
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
@@ -59,19 +59,22 @@ def demo_env(demo_db, tmp_path, monkeypatch):
 
 @pytest.fixture
 def media(monkeypatch):
-    """The bytes behind a download button: AppTest keeps each run's files in a
-    MemoryMediaFileStorage; this records the storages it makes so a test can read them."""
-    storages: list[MemoryMediaFileStorage] = []
+    """The bytes behind a download button, as a click gives them: AppTest keeps each run's files
+    in a MediaFileManager; this records the managers it makes so a test can read a file, or
+    run a deferred one (written when clicked) as Streamlit's server does on a click."""
+    managers: list[MediaFileManager] = []
 
-    class Recording(MemoryMediaFileStorage):
-        def __init__(self, media_endpoint: str) -> None:
-            super().__init__(media_endpoint)
-            storages.append(self)
+    class Recording(MediaFileManager):
+        def __init__(self, storage) -> None:
+            super().__init__(storage)
+            managers.append(self)
 
-    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Recording)
+    monkeypatch.setattr(app_test_module, "MediaFileManager", Recording)
 
     def read(button) -> bytes:
-        return storages[-1].get_file(button.proto.url.rsplit("/", 1)[-1]).content
+        manager = managers[-1]
+        url = button.proto.url or manager.execute_deferred(button.proto.deferred_file_id)
+        return manager.read_file(url.rsplit("/", 1)[-1].split(".")[0]).content
 
     return read
 
@@ -318,3 +321,28 @@ def test_empty_store_invites_instead_of_failing(tmp_path, monkeypatch):
         "Chưa có báo cáo nào được nộp, nên chưa có dữ liệu để xem và tải xuống. Văn thư các đơn vị hãy vào mục "
         "**Nộp báo cáo** để tải biểu mẫu, điền và tải lên báo cáo của đơn vị."]
     assert not at.error and not at.dataframe and not at.download_button and not at.selectbox
+
+
+# ------------------------------------------------------------------ a long table: the first rows on screen, every row in the files
+
+
+@pytest.mark.parametrize(("name", "total"), [("activities", 123), ("events", 30), ("progress", 96)])
+def test_a_long_table_shows_its_first_rows_and_downloads_them_all(demo_env, media, monkeypatch, name, total):
+    """A province has a million activities: the screen shows the first PAGE_ROWS and says so,
+    the files (written when a button is clicked) still have every row, in the same order."""
+    from pages import data
+
+    monkeypatch.setattr(data, "PAGE_ROWS", 20)
+    at = choose(choose(open_page(), "data_table", name), "data_period", "")
+    assert count_line(at) == f"**{total} dòng**"
+    assert [c.value for c in at.caption if c.value.startswith("Hiển thị")] == [
+        f"Hiển thị 20 dòng đầu trong {total} dòng; tải về để có đủ."]
+    shown = at.dataframe[0].value
+    assert len(shown) == 20
+    data_csv = media(button(at, "Tải xuống CSV"))
+    assert data_csv == to_csv_bytes(table_frame(Store(), name))
+    rows = csv_rows(data_csv)
+    assert len(rows) == total
+    assert [r["unit"] for r in rows[:20]] == shown["Đơn vị"].tolist()
+    sheet = openpyxl.load_workbook(io.BytesIO(media(button(at, "Tải xuống Excel")))).worksheets[0]
+    assert sheet.max_row - 1 == total

@@ -107,6 +107,14 @@ def test_progress_without_period_covers_periods_with_returns(small):
     assert small.query("progress")["period"].unique().tolist() == ["2022-H1"]
 
 
+def test_progress_office_only_is_the_office_rows_of_every_period(small):
+    every = small.query("progress")
+    office = small.query("progress", office_only=True)
+    assert rows(office, ["period", "unit", "target", "numerator", "denominator", "status"]) == rows(
+        every[every["unit"] == "Toàn Văn phòng"], ["period", "unit", "target", "numerator", "denominator", "status"])
+    assert office["target"].tolist() == ["T1", "T2", "T3", "T4"]
+
+
 def test_completeness(small):
     frame = small.query("completeness", period="2022-H1", today=dt.date(2022, 6, 20))
     shown = frame[frame["unit"].isin(["Phòng Tổng hợp", "Phòng Kinh tế", NKTX])]
@@ -145,6 +153,17 @@ def test_activities_of_current_versions_only(small):
 ])
 def test_activity_filters(small, filters, contents):
     assert small.query("activities", **filters)["content"].tolist() == contents
+
+
+@pytest.mark.parametrize("name", ["activities", "events"])
+def test_a_limit_gives_the_first_rows_and_counts_them_all(small, name):
+    every = small.query(name)
+    assert len(every) >= 1 and every["total_rows"].isna().all()  # an export counts what it gets
+    first = small.query(name, limit=1)
+    assert first.drop(columns="total_rows").to_dict("records") == \
+        every.drop(columns="total_rows").head(1).to_dict("records")
+    assert first["total_rows"].tolist() == [len(every)]
+    assert small.query(name, limit=1, period="2023-H1").empty
 
 
 def test_events(small):
