@@ -133,8 +133,7 @@ def _filing(filing: pd.DataFrame) -> None:
 
 
 def _trends() -> None:
-    history = ui.query("progress")
-    office = history[history["unit"] == OFFICE]
+    office = ui.query("progress", office_only=True)
     periods = [(code, p.label) for code, p in ui.reference().periods.items() if 2022 <= p.year <= 2026]
     columns = st.columns(2)
     for index, (target, rows) in enumerate(office.groupby("target", sort=True)):

@@ -1,5 +1,7 @@
 -- progress: each target's numerator, denominator and ratio per unit and for the whole Office.
--- Parameters: $period (code or null = every period with a return), $unit (code or null).
+-- Parameters: $period (code or null = every period with a return), $unit (code or null),
+-- $office_only (true: only the 'Toàn Văn phòng' rows; the overview's trend over every period
+-- needs 40 rows, not the 40,000 of a province).
 -- A unit expected to report but without a return is 'chưa nộp': empty numerator and ratio,
 -- and it still counts in T3's denominator (the spec: never silently dropped).
 with -- $approved_only: only versions a leader approved count (the sidebar's choice)
@@ -108,5 +110,6 @@ select a.period_code as period,
        t.name as target_name
 from all_rows a
 join targets t on t.code = a.target
-where $unit is null or a.unit_code = $unit
+where ($unit is null or a.unit_code = $unit)
+  and (not coalesce($office_only, false) or a.unit_code is null)
 order by a.period_code, a.sort_order, a.target
