@@ -15,6 +15,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from pages.data import PAGE_ROWS, download_buttons_later
 from vanhoa import charts, ui
 
 PLAN_YEARS = (2022, 2026)
@@ -143,8 +144,13 @@ def _per_unit(commune: str, units: pd.DataFrame, scope_label: str) -> None:
         st.caption(f"Chưa có hoạt động tại xã ({_in_sentence(scope_label)}): {', '.join(map(ui.escape_md, idle))}.")
 
 
-def _activity_list(rows: pd.DataFrame, scope_period: str | None) -> None:
+def _activity_list(every: pd.DataFrame, scope_period: str | None) -> None:
     periods = ui.reference().periods
+    # a province's units report tens of thousands: the screen shows the first rows, the files all
+    rows = every.head(PAGE_ROWS)
+    if len(every) > len(rows):
+        st.caption(f"Hiển thị {ui.fmt_int(len(rows))} hoạt động đầu trong {ui.fmt_int(len(every))} hoạt động; "
+                   "tải về để có đủ.")
     shown = pd.DataFrame({
         "Ngày": rows["date"].map(ui.fmt_date),
         "Đơn vị": rows["unit"],
@@ -161,12 +167,13 @@ def _activity_list(rows: pd.DataFrame, scope_period: str | None) -> None:
                  column_config={"Nội dung": st.column_config.TextColumn(width="large"),
                                 "Kết quả, ghi chú": st.column_config.TextColumn(width="medium")})
     st.caption("Nội dung đầy đủ: di chuột vào ô, hoặc tải xuống bảng dưới đây.")
-    download = rows[["date", "unit", "content", "kind", "place", "participants", "cost", "result", "plan_item",
+    download = every[["date", "unit", "content", "kind", "place", "participants", "cost", "result", "plan_item",
                      "period"]]
-    # pandas' missing integers (pd.NA) become empty cells, not the text '<NA>', in the Excel file
-    download = download.astype(object).where(download.notna(), None)
     stem = f"hoat-dong-xa-{'ca-giai-doan' if scope_period is None else scope_period}"
-    ui.download_buttons(download, stem, key="commune_download")
+    # written when clicked: Excel for a province's 100,000 rows takes longer than a rerun may;
+    # pandas' missing integers (pd.NA) become empty cells, not the text '<NA>', in the Excel file
+    download_buttons_later(lambda: download.astype(object).where(download.notna(), None), stem,
+                           key="commune_download")
 
 
 if __name__ == "__main__":

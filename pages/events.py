@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from pages.data import download_buttons_later
 from vanhoa import charts, ui
 
 PLAN_YEARS = (2022, 2026)
@@ -43,8 +44,9 @@ def render() -> None:
         st.caption("Tải xuống: số người đăng ký, tham gia và thành tích của từng đơn vị ở các sự kiện trên.")
         download = participation[["event", "date", "unit", "registered", "participants", "achievement", "note"]]
         # pandas' missing integers (pd.NA) become empty cells, not the text '<NA>', in the Excel file
-        ui.download_buttons(download.astype(object).where(download.notna(), None), f"su-kien_{period}",
-                            key="events_download")
+        # written when clicked: Excel for a province's thousands of rows takes longer than a rerun may
+        download_buttons_later(lambda: download.astype(object).where(download.notna(), None),
+                               f"su-kien_{period}", key="events_download")
         for event, rows in participation.groupby("event", sort=False):
             _event(summary.set_index("event").loc[event], rows)
 
@@ -134,9 +136,10 @@ def _trend() -> None:
     series = st.selectbox("Xem từng đơn vị qua các năm", series_list, key=SERIES_KEY)
     rows = ui.query("event_participation", series=series)
     table = rows.pivot_table(index="unit_code", columns="year", values="participants", aggfunc="sum")
-    order = list(ui.reference().units)  # every unit: a leader sees who has never taken part
+    ref = ui.reference()  # once: each call checks the store's version (1,000 units at province scale)
+    order = list(ref.units)  # every unit: a leader sees who has never taken part
     table = table.reindex(order)
-    shown = pd.DataFrame({"Đơn vị": [ui.reference().unit_name(code) for code in order]})
+    shown = pd.DataFrame({"Đơn vị": [ref.unit_name(code) for code in order]})
     for year in sorted(table.columns):
         shown[f"Năm {year}"] = table[year].map(ui.fmt_int).tolist()
     st.dataframe(shown, hide_index=True, width="stretch", height=ui.table_height(len(shown)))

@@ -242,6 +242,19 @@ def test_page_on_the_first_half_and_the_whole_plan(demo_env):
                                                    "Danh sách hoạt động: Cả giai đoạn 2022 - 2026"]
 
 
+def test_a_long_list_shows_its_first_activities(demo_env, monkeypatch):
+    """A province's units report tens of thousands of activities there: the list shows the
+    first PAGE_ROWS and says how many there are (the download has them all)."""
+    from pages import commune
+
+    monkeypatch.setattr(commune, "PAGE_ROWS", 3)
+    at = page()
+    assert not at.exception
+    assert at.dataframe[1].value["Ngày"].tolist() == ["24/01/2022", "24/03/2022", "20/04/2022"]
+    assert "Hiển thị 3 hoạt động đầu trong 8 hoạt động; tải về để có đủ." in [c.value for c in at.caption]
+    assert [b.label for b in at.download_button] == ["Tải xuống CSV", "Tải xuống Excel"]
+
+
 def test_page_on_a_period_without_data(demo_env):
     at = page("2023-H1")
     assert not at.exception
