@@ -8,9 +8,29 @@ import unicodedata
 
 import pytest
 from conftest import workbook_bytes
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from vanhoa.form import spec
+from vanhoa.form.cells import cell_ref, is_empty, parse_date, parse_text, parse_whole
 from vanhoa.form.read import read_workbook
-from vanhoa.form.rules import validate
+from vanhoa.form.rules import (
+    _KIND_KEYS,
+    Return,
+    _cell,
+    _check_total,
+    _Collector,
+    _find_table,
+    _plan_code,
+    _read_activities,
+    _read_events,
+    _rows,
+    _vn,
+    match_key,
+    re,
+    validate,
+)
+from vanhoa.reference import Reference
 
 
 def outcome_of(sheets, ref):
@@ -416,3 +436,216 @@ def test_form_version_zero_is_an_error(sheets, ref):
 def test_unit_with_the_usual_abbreviation(sheets, ref):
     sheets["Thông tin"][0][1] = "Nhà khách UBND tỉnh"
     assert outcome_of(sheets, ref).ret.unit_code == "NKUB"
+
+
+# ------------------------------------------------------------------ column by column = row by row
+#
+# _read_activities and _read_events read a sheet column by column (one parse per column, the
+# problems sorted back into row order). Below is the row-by-row reading they replaced, word for
+# word, as the oracle: on any grid both give the same problems, in the same order, and the same rows.
+
+
+
+def row_by_row_activities(name: str, grid: list[list], ret: Return, ref: Reference, out: _Collector) -> None:
+    table = _find_table(grid, spec.ACTIVITY_COLUMNS, name, out)
+    if table is None:
+        return
+    period = ref.periods.get(ret.period_code) if ret.period_code else None
+    commune_key = match_key(ref.supported_commune)
+    acts = ret.activities
+    totals, sums = [], {"participants": 0, "cost": 0}
+    col = table.columns
+    for row_index, row, is_total in _rows(grid, table):
+        if is_total:
+            totals.append((row_index, row))
+            continue
+        value = _cell(row, table, "date")
+        date, problem = parse_date(value)
+        if problem or date is None:
+            out.error(name, cell_ref(row_index, col["date"]), value,
+                      f"'Ngày' {problem}." if problem else "thiếu 'Ngày' của hoạt động.")
+        elif period and not (period.start <= date <= period.end):
+            out.warning(name, cell_ref(row_index, col["date"]), value,
+                        f"ngày nằm ngoài kỳ báo cáo ({period.start:%d/%m/%Y} - {period.end:%d/%m/%Y}).")
+        content = parse_text(_cell(row, table, "content"))
+        if content is None:
+            out.error(name, cell_ref(row_index, col["content"]), _cell(row, table, "content"),
+                      "thiếu 'Nội dung' của hoạt động.")
+        value = _cell(row, table, "kind")
+        kind = _KIND_KEYS.get(match_key(value)) if not is_empty(value) else None
+        if kind is None:
+            out.error(name, cell_ref(row_index, col["kind"]), value,
+                      "'Loại hoạt động' phải là một trong: " + ", ".join(spec.ACTIVITY_KINDS) + ".")
+        commune = parse_text(_cell(row, table, "commune"))
+        if commune is not None:
+            key = match_key(commune)
+            if key == commune_key or key.startswith(("xã " + commune_key, commune_key + " ")):
+                commune = ref.supported_commune
+            else:
+                commune = re.sub(r"^(xã|phường|thị trấn)\s+", "", commune, flags=re.IGNORECASE)
+        numbers = {}
+        for field_name, header, what in (("participants", "Số người tham gia", "số nguyên"),
+                                         ("cost", "Kinh phí (đồng)", "số tiền (đồng)")):
+            value = _cell(row, table, field_name)
+            number, problem = parse_whole(value, what)
+            if problem:
+                out.error(name, cell_ref(row_index, col[field_name]), value, f"'{header}' {problem}.")
+            numbers[field_name] = number
+            sums[field_name] += number or 0
+        plan_value = _cell(row, table, "plan_item")
+        plan = None
+        if not is_empty(plan_value):
+            plan = _plan_code(plan_value)
+            if plan is None:
+                out.error(name, cell_ref(row_index, col["plan_item"]), plan_value,
+                          "'Nội dung Kế hoạch' phải là mã III.1 đến III.5 (có thể kèm tên nội dung).")
+        acts["date"].append(date)
+        acts["content"].append(content)
+        acts["kind"].append(kind)
+        acts["commune"].append(commune)
+        acts["place"].append(parse_text(_cell(row, table, "place")))
+        acts["participants"].append(numbers["participants"])
+        acts["cost"].append(numbers["cost"])
+        acts["result"].append(parse_text(_cell(row, table, "result")))
+        acts["plan_item"].append(plan)
+    _check_total(name, table, totals, sums, spec.ACTIVITY_COLUMNS, out)
+
+
+def row_by_row_events(name: str, grid: list[list], ret: Return, ref: Reference, out: _Collector) -> None:
+    table = _find_table(grid, spec.EVENT_COLUMNS, name, out)
+    if table is None:
+        return
+    events = ret.events
+    col = table.columns
+    totals, sums = [], {"registered": 0, "participants": 0}
+    for row_index, row, is_total in _rows(grid, table):
+        if is_total:
+            totals.append((row_index, row))
+            continue
+        value = _cell(row, table, "event")
+        event = parse_text(value)
+        if event is None:
+            out.error(name, cell_ref(row_index, col["event"]), value, "thiếu 'Tên sự kiện'.")
+        else:
+            known = ref.event_name(event)
+            if known is None:
+                out.warning(name, cell_ref(row_index, col["event"]), value,
+                            "sự kiện chưa có trong danh mục; được lưu như một sự kiện mới.")
+                if event not in ret.new_events:
+                    ret.new_events.append(event)
+            else:
+                event = known
+        value = _cell(row, table, "date")
+        date, problem = parse_date(value)
+        if problem or date is None:
+            out.error(name, cell_ref(row_index, col["date"]), value,
+                      f"'Ngày' {problem}." if problem else "thiếu 'Ngày' của sự kiện.")
+        numbers = {}
+        for field_name, header in (("registered", "Số người đăng ký"), ("participants", "Số người tham gia")):
+            value = _cell(row, table, field_name)
+            number, problem = parse_whole(value)
+            if problem:
+                out.error(name, cell_ref(row_index, col[field_name]), value, f"'{header}' {problem}.")
+            elif number is None and field_name == "participants":
+                out.error(name, cell_ref(row_index, col[field_name]), value, "thiếu 'Số người tham gia'.")
+            numbers[field_name] = number
+            sums[field_name] += number or 0
+        if numbers["registered"] is not None and numbers["participants"] is not None \
+                and numbers["participants"] > numbers["registered"]:
+            out.warning(name, cell_ref(row_index, col["participants"]), numbers["participants"],
+                        f"số người tham gia lớn hơn số người đăng ký ({_vn(numbers['registered'])}).")
+        events["event"].append(event)
+        events["date"].append(date)
+        events["place"].append(parse_text(_cell(row, table, "place")))
+        events["registered"].append(numbers["registered"])
+        events["participants"].append(numbers["participants"])
+        events["achievement"].append(parse_text(_cell(row, table, "achievement")))
+        events["note"].append(parse_text(_cell(row, table, "note")))
+    _check_total(name, table, totals, sums, spec.EVENT_COLUMNS, out)
+
+
+_ANY = [None, "", " ", "\u200b", "\t", "Tổng cộng", "Cộng", "Tổng", " Tổng số ", "tổng toàn đơn vị", "Cộng tác viên",
+        "Tổng kết năm", "12", "1.200", "1 200", "0012", "-5", "58,5", True, False, 3.0, 2.5, -1.0, 0.0, -0.0, 7,
+        float("nan"), 1e6, 1e6 + 1, 1e15, 1e15 + 1, dt.date(2022, 3, 1), dt.datetime(2022, 3, 1, 10, 0),
+        dt.date(2023, 1, 1), dt.time(5, 0), dt.timedelta(days=2), "05/12/2022", "2022-13-01", "15.03.2022",
+        "abc", "x|y", "  a  b ", "a\nb", "Ðoàn", "e\u0301", "\u202eabc", "  "]
+_BY_FIELD = {
+    "kind": ["Văn nghệ", "văn  nghệ", "VĂN NGHỆ", "Thể thao", "Tuyên truyền", "Bảo vệ môi trường", "Khác", "Múa"],
+    "plan_item": ["III.1", "iii . 2 nội dung", "Mục III.5", "IV.1", spec.PLAN_ITEMS[0][1], "III.1: tuyên truyền"],
+    "commune": ["Chiềng Xuân", "xã Chiềng Xuân", "Xã Tô Hiệu", "phường Chiềng Lề", "chiềng xuân bản A",
+                "Thị trấn Mộc Châu"],
+    "event": ["Giải chạy VTM Mộc Châu 2022 (Marathon Mộc Châu)", "Hội thi mới", "hội thi  mới", "Cộng đồng xanh"],
+    "date": [dt.date(2022, 1, 1), dt.date(2022, 6, 30), dt.date(2022, 7, 1), dt.date(2021, 12, 31)],
+}
+
+
+def _grids(columns):
+    """A header row (columns shuffled, optional ones sometimes left out, a title row maybe above)
+    and rows of any values, some short, some blank, some totals."""
+    fields = [c for c in columns]
+
+    @st.composite
+    def build(draw):
+        kept = [c for c in fields if c.required or draw(st.booleans())]
+        order = draw(st.permutations(kept))
+        header = [c.header for c in order]
+        if draw(st.booleans()):
+            header.append("Cột lạ")
+        width = len(header)
+        grid = [["BẢNG"] + [None] * (width - 1)] if draw(st.booleans()) else []
+        grid.append(header)
+        for _ in range(draw(st.integers(0, 10))):
+            row = [draw(st.sampled_from(_ANY + _BY_FIELD.get(getattr(c, "field", ""), [])))
+                   for c in order] + ([draw(st.sampled_from(_ANY))] if width > len(order) else [])
+            if draw(st.integers(0, 5)) == 0:
+                row = row[: draw(st.integers(0, width))]  # a short row
+            grid.append(row)
+        if draw(st.booleans()):
+            grid = [row + [""] * (width - len(row)) for row in grid]  # rectangular, as calamine gives
+        return grid
+
+    return build()
+
+
+def _both(read_new, read_old, grid, ref, period):
+    """(problems, rows) of each reading."""
+    results = []
+    for read in (read_new, read_old):
+        out, ret = _Collector(), Return(unit_code="TH", period_code=period)
+        read("Hoạt động", [list(row) for row in grid], ret, ref, out)
+        results.append((out.problems, ret.activities, ret.events, ret.new_events))
+    return results
+
+
+def _same(a, b) -> bool:
+    """Equal, NaN-free values compared as they are."""
+    return repr(a) == repr(b)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(grid=_grids(spec.ACTIVITY_COLUMNS), period=st.sampled_from(["2022-H1", "", "2030-Y"]))
+def test_activities_column_by_column_equal_row_by_row(ref, grid, period):
+    new, old = _both(_read_activities, row_by_row_activities, grid, ref, period)
+    assert _same(new, old)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(grid=_grids(spec.EVENT_COLUMNS))
+def test_events_column_by_column_equal_row_by_row(ref, grid):
+    new, old = _both(_read_events, row_by_row_events, grid, ref, "2022-H1")
+    assert _same(new, old)
+
+
+def test_many_rows_column_by_column_equal_row_by_row(ref):
+    """A long sheet with a bit of everything: blank rows, totals, errors, warnings, in row order."""
+    header = [c.header for c in spec.ACTIVITY_COLUMNS]
+    grid = [header]
+    for i in range(3000):
+        row = [dt.date(2022, 1 + i % 12, 1), f"Hoạt động {i}", spec.ACTIVITY_KINDS[i % len(spec.ACTIVITY_KINDS)],
+               "xã Chiềng Xuân" if i % 7 == 0 else "Tô Hiệu", "Hội trường", float(10 + i % 30),
+               float(1000 * (i % 5)), "Hoàn thành", f"III.{1 + i % 5}"]
+        row[i % 9] = _ANY[i % len(_ANY)]
+        grid.append(row if i % 97 else [""] * 9)
+    grid.append(["", "Tổng cộng", "", "", "", 12345.0, 1.0, "", ""])
+    new, old = _both(_read_activities, row_by_row_activities, grid, ref, "2022-H1")
+    assert new[0] and _same(new, old)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 
 from vanhoa.form import spec
 from vanhoa.text import clean_text, match_key
@@ -197,3 +198,97 @@ def column_letters(index: int) -> str:
 def cell_ref(row: int, col: int) -> str:
     """0-based grid position -> Excel reference ("C7")."""
     return f"{column_letters(col)}{row + 1}"
+
+
+# ---------------------------------------------------------------- whole columns
+#
+# A return may hold 50,000 activity rows: one function call per cell costs about a second. The
+# functions below give, for a column of values, exactly what the one-cell parsers above give for
+# each value, but take the common case (what calamine hands over for a well-typed cell: a date, a
+# float that is a whole number, clean text) in one pass, and call the one-cell parser, with its
+# exact messages, only for the other cells (each distinct text once).
+
+_PENDING = object()  # a cell the fast pass left to the one-cell parser
+_JOIN = "|"  # joins a column's texts to check them at once: printable, not a space, never composes
+
+
+def _settle(values, parsed: list, parse) -> tuple[list, dict[int, str]]:
+    """Fill the _PENDING places of `parsed` with `parse(value)`; {row: problem} of those that have one."""
+    problems: dict[int, str] = {}
+    memo: dict[str, tuple] = {}
+    for index in [index for index, value in enumerate(parsed) if value is _PENDING]:
+        value = values[index]
+        if type(value) is str:
+            found = memo.get(value)
+            if found is None:
+                found = memo[value] = parse(value)
+        else:
+            found = parse(value)
+        parsed[index], problem = found
+        if problem:
+            problems[index] = problem
+    return parsed, problems
+
+
+def parse_dates(values) -> tuple[list, dict[int, str]]:
+    """[parse_date(v)[0] for v in values] and {row: parse_date(v)[1]} where there is a problem."""
+    date, datetime = dt.date, dt.datetime
+    parsed = [value if type(value) is date else value.date() if type(value) is datetime else _PENDING
+              for value in values]
+    return _settle(values, parsed, parse_date)
+
+
+def parse_wholes(values, what: str = "số nguyên",
+                 maximum: int | None | object = _BY_WHAT) -> tuple[list, dict[int, str]]:
+    """[parse_whole(v, what, maximum)[0] for v in values] and {row: problem} where there is one."""
+    if maximum is _BY_WHAT:
+        maximum = MAX_MONEY if what.startswith("số tiền") else MAX_COUNT
+    top = maximum if maximum is not None else math.inf
+    try:  # a column of numbers holds few distinct ones: each float is judged once
+        distinct = set(values)
+    except TypeError:
+        distinct = set()
+    # Only floats (a True in the set may stand for 1.0: that float is then left to parse_whole).
+    fast = {value: int(value) for value in distinct
+            if type(value) is float and value.is_integer() and 0 <= value <= top}.get
+    parsed = [fast(value, _PENDING) if type(value) is float
+              else value if type(value) is int and 0 <= value <= top else _PENDING
+              for value in values]
+    return _settle(values, parsed, lambda value: parse_whole(value, what, maximum))
+
+
+def _clean_already(texts) -> bool:
+    """Whether clean_text leaves every one of these texts as it is (checked on them joined)."""
+    try:
+        joined = _JOIN.join(texts)
+    except TypeError:  # not all text
+        return False
+    return (joined.count(_JOIN) == len(texts) - 1 and joined.isprintable()  # printable: " " is the only space
+            and "  " not in joined and " " + _JOIN not in joined and _JOIN + " " not in joined
+            and not joined.startswith(" ") and not joined.endswith(" ")
+            and "\u00d0" not in joined and "\u00f0" not in joined
+            and unicodedata.is_normalized("NFC", joined))
+
+
+def parse_texts(values) -> list:
+    """[parse_text(v) for v in values]: each distinct text parsed once, or, when nearly every text
+    differs, all of them checked at once for the common case (already clean)."""
+    try:
+        distinct = set(values)
+    except TypeError:  # something unhashable: one by one
+        return [parse_text(value) for value in values]
+    if len(distinct) * 4 > len(values) and _clean_already(values):
+        return [value or None for value in values]
+    memo = {text: parse_text(text) for text in distinct if type(text) is str}
+    return [memo[value] if type(value) is str else parse_text(value) for value in values]
+
+
+def parse_codes(values, code) -> tuple[list, list[int]]:
+    """[code(v) for each non-empty v, None for an empty one] (each distinct text coded once), and
+    the rows whose non-empty value has no code (None)."""
+    try:
+        memo = {text: None if is_empty(text) else code(text) for text in set(values) if type(text) is str}
+        coded = [memo[value] if type(value) is str else None if value is None else code(value) for value in values]
+    except TypeError:  # something unhashable: one by one
+        coded = [None if is_empty(value) else code(value) for value in values]
+    return coded, [index for index, found in enumerate(coded) if found is None and not is_empty(values[index])]

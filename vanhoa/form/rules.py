@@ -16,9 +16,13 @@ from vanhoa.form import spec
 from vanhoa.form.cells import (
     cell_ref,
     is_empty,
+    parse_codes,
     parse_date,
+    parse_dates,
     parse_text,
+    parse_texts,
     parse_whole,
+    parse_wholes,
     parse_yesno,
     show,
 )
@@ -435,122 +439,215 @@ def _plan_code(value: object) -> str | None:
     return _PLAN_TEXT_KEYS.get(match_key(text))
 
 
+def _body_columns(grid: list[list], table: _Table, fields) -> dict[str, list]:
+    """field -> its column's values below the header row (None where a row is too short, a whole
+    column of None for a column the table lacks)."""
+    body = grid[table.header_row + 1:]
+    columns = {}
+    rectangular = bool(body) and min(map(len, body)) > max(table.columns.values())  # calamine's grids are
+    for field_name in fields:
+        col = table.columns.get(field_name)
+        if col is None:
+            columns[field_name] = [None] * len(body)
+        elif rectangular:
+            columns[field_name] = [row[col] for row in body]
+        else:
+            columns[field_name] = [row[col] if col < len(row) else None for row in body]
+    return columns
+
+
+def _column_rows(columns: dict[str, list], table: _Table, filled_somewhere: list[int]) -> tuple[list[int], list[int]]:
+    """(data rows, total rows) below the header, as indices into the columns, like `_rows`: a row
+    whose cells in the table's columns are all empty is skipped, a total row is told apart by
+    `_is_total_row`'s rule, checked column by column. `filled_somewhere`: the rows known to hold
+    something (the others are checked here)."""
+    found = [field_name for field_name, _ in sorted(table.columns.items(), key=lambda item: item[1])]
+    count = len(columns[found[0]])
+    known = set(filled_somewhere)
+    maybe_blank = [index for index in range(count) if index not in known] if len(known) < count else []
+    for field_name in found:
+        values = columns[field_name]
+        maybe_blank = [index for index in maybe_blank if is_empty(values[index])]
+    if maybe_blank:
+        blank = set(maybe_blank)
+        filled = [index for index in range(count) if index not in blank]
+    else:
+        filled = list(range(count))
+    totals: set[int] = set()
+    undecided = filled
+    for field_name in found:  # the first text cell that is not a number decides, as in _is_total_row
+        if not undecided:
+            break
+        values = columns[field_name]
+        texts = [index for index in undecided if type(values[index]) is str]
+        if not texts:
+            continue
+        # Text that starts with a letter other than T, C is not a number and cannot start a total:
+        # its row is a data row. The other texts are looked at as _is_total_row does.
+        others = [index for index in texts if not ((head := values[index][:1]).isalpha() and head not in "TtCc")]
+        still = [index for index in undecided if type(values[index]) is not str] if len(texts) < len(undecided) else []
+        for index in others:
+            value = values[index]
+            if is_empty(value) or parse_whole(value, maximum=None)[0] is not None:
+                still.append(index)
+            elif value.lstrip()[:1] in "TtCc" and len(value) <= 40 and _TOTAL_RE.match(match_key(value)):
+                totals.add(index)
+        undecided = still
+    if not totals:
+        return filled, []
+    return [index for index in filled if index not in totals], sorted(totals)
+
+
+def _commune_names(texts: list, ref: Reference) -> list:
+    """The commune as stored: the supported commune's own spelling, others without "xã "."""
+    commune_key = match_key(ref.supported_commune)
+    names: dict[str, str] = {}
+    for commune in {text for text in texts if text is not None}:
+        key = match_key(commune)
+        if key == commune_key or key.startswith(("xã " + commune_key, commune_key + " ")):
+            names[commune] = ref.supported_commune
+        else:
+            names[commune] = re.sub(r"^(xã|phường|thị trấn)\s+", "", commune, flags=re.IGNORECASE)
+    return [names[text] if text is not None else None for text in texts]
+
+
+class _RowProblems:
+    """Problems found column by column, told in the order a row-by-row reading meets them: by row,
+    then by `order` (the column's place in that reading)."""
+
+    def __init__(self, name: str, table: _Table, raw: dict[str, list], rows: list[int]) -> None:
+        self.name, self.table, self.raw = name, table, raw
+        self.first = table.header_row + 1  # grid row of index 0
+        self.data = set(rows) if len(rows) != len(next(iter(raw.values()))) else None  # None: every row
+        self.found: list[tuple] = []
+
+    def add(self, indices, order: int, field_name: str, message, severity: str = ERROR) -> None:
+        """One problem per index that is a data row; `message` is a text or a function of the index."""
+        values = self.raw[field_name]
+        for index in indices:
+            if self.data is None or index in self.data:
+                text = message if isinstance(message, str) else message(index)
+                cell = cell_ref(self.first + index, self.table.columns[field_name])
+                self.found.append((index, order, cell, values[index], text, severity))
+
+    def tell(self, out: _Collector) -> None:
+        self.found.sort(key=lambda item: item[:2])
+        for _, _, cell, value, message, severity in self.found:
+            (out.error if severity == ERROR else out.warning)(self.name, cell, value, message)
+
+    def pick(self, values: list, rows: list[int]) -> list:
+        return values if self.data is None else [values[index] for index in rows]
+
+
+def _nones(values: list) -> list[int]:
+    return [index for index, value in enumerate(values) if value is None]
+
+
 def _read_activities(name: str, grid: list[list], ret: Return, ref: Reference, out: _Collector) -> None:
+    """Column by column: each column is parsed once (cells.parse_*), then the rows' problems are
+    told in the order a row-by-row reading meets them."""
     table = _find_table(grid, spec.ACTIVITY_COLUMNS, name, out)
     if table is None:
         return
     period = ref.periods.get(ret.period_code) if ret.period_code else None
-    commune_key = match_key(ref.supported_commune)
+    raw = _body_columns(grid, table, [c.field for c in spec.ACTIVITY_COLUMNS])
+    dates, date_problems = parse_dates(raw["date"])
+    texts = {f: parse_texts(raw[f]) for f in ("content", "commune", "place", "result")}
+    kinds, _ = parse_codes(raw["kind"], lambda value: _KIND_KEYS.get(match_key(value)))
+    plans, bad_plans = parse_codes(raw["plan_item"], _plan_code)
+    participants, participant_problems = parse_wholes(raw["participants"], "số nguyên")
+    costs, cost_problems = parse_wholes(raw["cost"], "số tiền (đồng)")
+    content = texts["content"]
+    rows, total_rows = _column_rows(raw, table, [index for index, text in enumerate(content) if text is not None])
+
+    problems = _RowProblems(name, table, raw, rows)
+    problems.add(date_problems, 0, "date", lambda index: f"'Ngày' {date_problems[index]}.")
+    problems.add([index for index in _nones(dates) if index not in date_problems], 0, "date",
+                 "thiếu 'Ngày' của hoạt động.")
+    if period:
+        start, end = period.start, period.end
+        problems.add([index for index, date in enumerate(dates) if date is not None and not start <= date <= end],
+                     0, "date", f"ngày nằm ngoài kỳ báo cáo ({start:%d/%m/%Y} - {end:%d/%m/%Y}).", WARNING)
+    problems.add(_nones(content), 1, "content", "thiếu 'Nội dung' của hoạt động.")
+    problems.add(_nones(kinds), 2, "kind", "'Loại hoạt động' phải là một trong: " + ", ".join(spec.ACTIVITY_KINDS) + ".")
+    problems.add(participant_problems, 3, "participants",
+                 lambda index: f"'Số người tham gia' {participant_problems[index]}.")
+    problems.add(cost_problems, 4, "cost", lambda index: f"'Kinh phí (đồng)' {cost_problems[index]}.")
+    problems.add(bad_plans, 5, "plan_item", "'Nội dung Kế hoạch' phải là mã III.1 đến III.5 (có thể kèm tên nội dung).")
+    problems.tell(out)
+
+    def pick(values: list) -> list:
+        return problems.pick(values, rows)
+
+    numbers = {"participants": pick(participants), "cost": pick(costs)}
     acts = ret.activities
-    totals, sums = [], {"participants": 0, "cost": 0}
-    col = table.columns
-    for row_index, row, is_total in _rows(grid, table):
-        if is_total:
-            totals.append((row_index, row))
-            continue
-        value = _cell(row, table, "date")
-        date, problem = parse_date(value)
-        if problem or date is None:
-            out.error(name, cell_ref(row_index, col["date"]), value,
-                      f"'Ngày' {problem}." if problem else "thiếu 'Ngày' của hoạt động.")
-        elif period and not (period.start <= date <= period.end):
-            out.warning(name, cell_ref(row_index, col["date"]), value,
-                        f"ngày nằm ngoài kỳ báo cáo ({period.start:%d/%m/%Y} - {period.end:%d/%m/%Y}).")
-        content = parse_text(_cell(row, table, "content"))
-        if content is None:
-            out.error(name, cell_ref(row_index, col["content"]), _cell(row, table, "content"),
-                      "thiếu 'Nội dung' của hoạt động.")
-        value = _cell(row, table, "kind")
-        kind = _KIND_KEYS.get(match_key(value)) if not is_empty(value) else None
-        if kind is None:
-            out.error(name, cell_ref(row_index, col["kind"]), value,
-                      "'Loại hoạt động' phải là một trong: " + ", ".join(spec.ACTIVITY_KINDS) + ".")
-        commune = parse_text(_cell(row, table, "commune"))
-        if commune is not None:
-            key = match_key(commune)
-            if key == commune_key or key.startswith(("xã " + commune_key, commune_key + " ")):
-                commune = ref.supported_commune
-            else:
-                commune = re.sub(r"^(xã|phường|thị trấn)\s+", "", commune, flags=re.IGNORECASE)
-        numbers = {}
-        for field_name, header, what in (("participants", "Số người tham gia", "số nguyên"),
-                                         ("cost", "Kinh phí (đồng)", "số tiền (đồng)")):
-            value = _cell(row, table, field_name)
-            number, problem = parse_whole(value, what)
-            if problem:
-                out.error(name, cell_ref(row_index, col[field_name]), value, f"'{header}' {problem}.")
-            numbers[field_name] = number
-            sums[field_name] += number or 0
-        plan_value = _cell(row, table, "plan_item")
-        plan = None
-        if not is_empty(plan_value):
-            plan = _plan_code(plan_value)
-            if plan is None:
-                out.error(name, cell_ref(row_index, col["plan_item"]), plan_value,
-                          "'Nội dung Kế hoạch' phải là mã III.1 đến III.5 (có thể kèm tên nội dung).")
-        acts["date"].append(date)
-        acts["content"].append(content)
-        acts["kind"].append(kind)
-        acts["commune"].append(commune)
-        acts["place"].append(parse_text(_cell(row, table, "place")))
-        acts["participants"].append(numbers["participants"])
-        acts["cost"].append(numbers["cost"])
-        acts["result"].append(parse_text(_cell(row, table, "result")))
-        acts["plan_item"].append(plan)
-    _check_total(name, table, totals, sums, spec.ACTIVITY_COLUMNS, out)
+    acts["date"].extend(pick(dates))
+    acts["content"].extend(pick(content))
+    acts["kind"].extend(pick(kinds))
+    acts["commune"].extend(_commune_names(pick(texts["commune"]), ref))
+    acts["place"].extend(pick(texts["place"]))
+    acts["participants"].extend(numbers["participants"])
+    acts["cost"].extend(numbers["cost"])
+    acts["result"].extend(pick(texts["result"]))
+    acts["plan_item"].extend(pick(plans))
+    sums = {f: sum(n for n in values if n is not None) for f, values in numbers.items()}
+    _check_total(name, table, [(problems.first + index, grid[problems.first + index]) for index in total_rows],
+                 sums, spec.ACTIVITY_COLUMNS, out)
 
 
 def _read_events(name: str, grid: list[list], ret: Return, ref: Reference, out: _Collector) -> None:
+    """Column by column, like _read_activities."""
     table = _find_table(grid, spec.EVENT_COLUMNS, name, out)
     if table is None:
         return
-    events = ret.events
-    col = table.columns
-    totals, sums = [], {"registered": 0, "participants": 0}
-    for row_index, row, is_total in _rows(grid, table):
-        if is_total:
-            totals.append((row_index, row))
-            continue
-        value = _cell(row, table, "event")
-        event = parse_text(value)
-        if event is None:
-            out.error(name, cell_ref(row_index, col["event"]), value, "thiếu 'Tên sự kiện'.")
-        else:
-            known = ref.event_name(event)
-            if known is None:
-                out.warning(name, cell_ref(row_index, col["event"]), value,
-                            "sự kiện chưa có trong danh mục; được lưu như một sự kiện mới.")
-                if event not in ret.new_events:
-                    ret.new_events.append(event)
-            else:
-                event = known
-        value = _cell(row, table, "date")
-        date, problem = parse_date(value)
-        if problem or date is None:
-            out.error(name, cell_ref(row_index, col["date"]), value,
-                      f"'Ngày' {problem}." if problem else "thiếu 'Ngày' của sự kiện.")
-        numbers = {}
-        for field_name, header in (("registered", "Số người đăng ký"), ("participants", "Số người tham gia")):
-            value = _cell(row, table, field_name)
-            number, problem = parse_whole(value)
-            if problem:
-                out.error(name, cell_ref(row_index, col[field_name]), value, f"'{header}' {problem}.")
-            elif number is None and field_name == "participants":
-                out.error(name, cell_ref(row_index, col[field_name]), value, "thiếu 'Số người tham gia'.")
-            numbers[field_name] = number
-            sums[field_name] += number or 0
-        if numbers["registered"] is not None and numbers["participants"] is not None \
-                and numbers["participants"] > numbers["registered"]:
-            out.warning(name, cell_ref(row_index, col["participants"]), numbers["participants"],
-                        f"số người tham gia lớn hơn số người đăng ký ({_vn(numbers['registered'])}).")
-        events["event"].append(event)
-        events["date"].append(date)
-        events["place"].append(parse_text(_cell(row, table, "place")))
-        events["registered"].append(numbers["registered"])
-        events["participants"].append(numbers["participants"])
-        events["achievement"].append(parse_text(_cell(row, table, "achievement")))
-        events["note"].append(parse_text(_cell(row, table, "note")))
-    _check_total(name, table, totals, sums, spec.EVENT_COLUMNS, out)
+    raw = _body_columns(grid, table, [c.field for c in spec.EVENT_COLUMNS])
+    texts = {f: parse_texts(raw[f]) for f in ("event", "place", "achievement", "note")}
+    dates, date_problems = parse_dates(raw["date"])
+    registered, registered_problems = parse_wholes(raw["registered"])
+    participants, participant_problems = parse_wholes(raw["participants"])
+    typed = texts["event"]
+    rows, total_rows = _column_rows(raw, table, [index for index, text in enumerate(typed) if text is not None])
+
+    problems = _RowProblems(name, table, raw, rows)
+    problems.add(_nones(typed), 0, "event", "thiếu 'Tên sự kiện'.")
+    known = {text: ref.event_name(text) for text in set(typed) if text is not None}
+    events = [known[text] or text if text is not None else None for text in typed]
+    unknown = [index for index, text in enumerate(typed) if text is not None and known[text] is None]
+    problems.add(unknown, 0, "event", "sự kiện chưa có trong danh mục; được lưu như một sự kiện mới.", WARNING)
+    problems.add(date_problems, 1, "date", lambda index: f"'Ngày' {date_problems[index]}.")
+    problems.add([index for index in _nones(dates) if index not in date_problems], 1, "date",
+                 "thiếu 'Ngày' của sự kiện.")
+    problems.add(registered_problems, 2, "registered", lambda index: f"'Số người đăng ký' {registered_problems[index]}.")
+    problems.add(participant_problems, 3, "participants",
+                 lambda index: f"'Số người tham gia' {participant_problems[index]}.")
+    problems.add([index for index in _nones(participants) if index not in participant_problems], 3, "participants",
+                 "thiếu 'Số người tham gia'.")
+    over = [index for index, (done, signed) in enumerate(zip(participants, registered))
+            if done is not None and signed is not None and done > signed]
+    problems.found.extend(
+        (index, 4, cell_ref(problems.first + index, table.columns["participants"]), participants[index],
+         f"số người tham gia lớn hơn số người đăng ký ({_vn(registered[index])}).", WARNING)
+        for index in over if problems.data is None or index in problems.data)
+    problems.tell(out)
+    for index in unknown:
+        if (problems.data is None or index in problems.data) and typed[index] not in ret.new_events:
+            ret.new_events.append(typed[index])
+
+    def pick(values: list) -> list:
+        return problems.pick(values, rows)
+
+    numbers = {"registered": pick(registered), "participants": pick(participants)}
+    target = ret.events
+    target["event"].extend(pick(events))
+    target["date"].extend(pick(dates))
+    target["place"].extend(pick(texts["place"]))
+    target["registered"].extend(numbers["registered"])
+    target["participants"].extend(numbers["participants"])
+    target["achievement"].extend(pick(texts["achievement"]))
+    target["note"].extend(pick(texts["note"]))
+    sums = {f: sum(n for n in values if n is not None) for f, values in numbers.items()}
+    _check_total(name, table, [(problems.first + index, grid[problems.first + index]) for index in total_rows],
+                 sums, spec.EVENT_COLUMNS, out)
 
 
 def validate(workbook: Workbook, ref: Reference) -> Outcome:
