@@ -8,10 +8,13 @@ the scale issue; a missed budget is printed as such, never hidden. Sections:
 2. a province-scale store (1,000 units × 10 periods, `vanhoa.synth.synthesize`) and every query
    in queries/ on it, with the parameters the pages pass, through `Store.query` as the app calls it
    (a connection opened and closed per query) and, for comparison, on a connection kept open;
-3. a filtered XLSX export of about 100,000 activity rows;
-4. hostile files (zip bombs, a million-row sheet) refused: time and memory growth (RSS, sampled),
+3. every page's script run at province scale (AppTest, through the router as a signed-in
+   administrator), cold and warm, each page in a fresh process; the app's resident memory after
+   every page has run in one process;
+4. a filtered XLSX export of about 100,000 activity rows;
+5. hostile files (zip bombs, a million-row sheet) refused: time and memory growth (RSS, sampled),
    each measured in a fresh process so that memory freed by earlier steps cannot hide growth;
-5. concurrent uploads: command-line processes and threads writing into one store at once.
+6. concurrent uploads: command-line processes and threads writing into one store at once.
 """
 
 from __future__ import annotations
@@ -45,6 +48,8 @@ from vanhoa.store import Store
 KINDS = spec.ACTIVITY_KINDS
 QUERY_BUDGET = 0.1
 EXPORT_BUDGET = 5.0
+PAGE_COLD, PAGE_WARM, APP_MEMORY_MB = 1.0, 0.3, 1024
+PAGE_TIMEOUT = 120  # seconds a page's process may take (cold and warm runs) before it is stopped
 HOSTILE_SECONDS, HOSTILE_MB = 2.0, 200
 PROVINCE = dict(units=1000, periods=10, activities=100, events=20)
 
@@ -232,8 +237,11 @@ def query_calls(names: list[str], period: str, unit: str, today: dt.date) -> lis
     A query this table does not know yet gets its parameters by name (period, unit, target,
     series, today, version), every other parameter null, so a new file is measured too."""
     known = {
-        "activities": [({"period": period}, "trang Dữ liệu, một kỳ"),
-                       ({}, "không lọc: trang Dữ liệu lấy danh sách loại hoạt động, xã")],
+        "activities": [({"period": period, "limit": 1000}, "trang Dữ liệu, một kỳ: 1.000 dòng đầu và số dòng"),
+                       ({"limit": 1000}, "trang Dữ liệu, tất cả các kỳ: 1.000 dòng đầu và số dòng"),
+                       ({"period": period}, "XUẤT (không tính ngân sách trang): tệp tải về của một kỳ, "
+                                            "đo trong mục xuất XLSX"),
+                       ({}, "XUẤT (không tính ngân sách trang): cả bảng, `export activities` không lọc")],
         "audit_log": [({}, "trang Nhật ký")],
         "commune_activities": [({"period": period}, "trang Xã, kỳ đang chọn"),
                                ({}, "trang Xã, cả giai đoạn")],
@@ -245,8 +253,12 @@ def query_calls(names: list[str], period: str, unit: str, today: dt.date) -> lis
                                 ({"series": "Marathon Mộc Châu"}, "trang Sự kiện, một chuỗi")],
         "event_summary": [({"period": period}, "trang Sự kiện")],
         "event_trend": [({}, "trang Sự kiện")],
-        "events": [({"period": period}, "trang Dữ liệu, một kỳ"), ({}, "không lọc: danh sách sự kiện")],
-        "progress": [({"period": period}, "trang Tổng quan, Chỉ tiêu"), ({}, "trang Tổng quan, diễn biến")],
+        "events": [({"period": period, "limit": 1000}, "trang Dữ liệu, một kỳ: 1.000 dòng đầu và số dòng"),
+                   ({"limit": 1000}, "trang Dữ liệu, tất cả các kỳ: 1.000 dòng đầu và số dòng"),
+                   ({}, "XUẤT (không tính ngân sách trang): cả bảng, `export events` không lọc")],
+        "progress": [({"period": period}, "trang Tổng quan, Chỉ tiêu"),
+                     ({"office_only": True}, "trang Tổng quan, diễn biến (dòng Toàn Văn phòng)"),
+                     ({}, "trang Dữ liệu, tiến độ tất cả các kỳ")],
         "return_figures": [({"unit": unit, "period": period, "version": 1}, "trang Phê duyệt")],
         "returns": [({}, "mọi trang (kho trống?)"), ({"unit": unit}, "trang Nộp báo cáo, lịch sử")],
         "standard_criteria": [({"period": period}, "trang Chỉ tiêu")],
@@ -300,13 +312,173 @@ def province_section(folder: Path) -> tuple[list[Row], list[Row], Store, str]:
         for name, params, why in query_calls(names, period, unit, today):
             seconds, frame = timed_runs(lambda: store.query(name, **params), 5)
             open_seconds, _ = timed_runs(lambda: run_query(held, name, **params), 5)
-            rows.append(Row(f"queries/{name}.sql ({_show_params(params)})", _ms(seconds), "100 ms",
-                            seconds <= QUERY_BUDGET,
+            export = why.startswith("XUẤT")  # a download's or the CLI's whole table: no page waits for it
+            rows.append(Row(f"queries/{name}.sql ({_show_params(params)})", _ms(seconds), "" if export else "100 ms",
+                            None if export else seconds <= QUERY_BUDGET,
                             f"{why}; {_n(len(frame))} dòng; trên kết nối mở sẵn {_ms(open_seconds)}"))
     return build_rows, rows, store, period
 
 
-# ---------------------------------------------------------------- 3. export
+# ---------------------------------------------------------------- 3. pages at province scale
+
+# (url path, what the row says, session state set before the page's first run): the router's
+# pages for an administrator, and the heaviest choices a leader makes on them
+PAGES = [
+    ("overview", "Tổng quan", {}),
+    ("targets", "Chỉ tiêu", {}),
+    ("commune", "Xã (kỳ đang chọn)", {}),
+    ("commune", "Xã (cả giai đoạn)", {"commune_scope": "all"}),
+    ("events", "Sự kiện", {}),
+    ("data", "Dữ liệu (tiến độ chỉ tiêu, kỳ đang chọn)", {}),
+    ("data", "Dữ liệu (hoạt động, tất cả các kỳ)", {"data_table": "activities", "data_period": ""}),
+    ("data", "Dữ liệu (sự kiện, tất cả các kỳ)", {"data_table": "events", "data_period": ""}),
+    ("report", "Báo cáo", {}),
+    ("approval", "Phê duyệt", {}),
+    ("upload", "Nộp báo cáo", {}),
+    ("lists", "Danh mục", {}),
+    ("accounts", "Tài khoản", {}),
+    ("audit", "Nhật ký thao tác", {}),
+    ("archive", "Kho tệp đã tải lên", {}),
+    ("history", "Lịch sử kho", {}),
+]
+
+# One process: sign in as an administrator, run the router once (the overview: imports, the
+# shared widgets), then for each page given: clear st.cache_data, run it (cold), run it three
+# more times (warm, the median). Prints a JSON line per page and the process's peak resident set.
+_PAGE_CHILD = r"""
+import json, os, statistics, sys, time
+from vanhoa.bench import PeakMemory
+with PeakMemory() as memory:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+    from vanhoa import auth, ui
+    from vanhoa.store import Store
+    app, name, period, wanted = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
+    store = Store(os.environ["VANHOA_DB"])
+    account = auth.Account(name, name, "admin", None)
+    for path, state in wanted:
+        at = AppTest.from_file(app, default_timeout=300)
+        at.session_state[ui.TOKEN_KEY] = auth.create_session(store, account)
+        at.run()
+        if path != "overview":
+            # AppTest.switch_page knows files, not the router's callable pages: its page hash
+            at._page_hash = next(h for h, info in at._registered_pages.items() if info.get("url_pathname") == path)
+        if state.get("data_period") is not None:
+            state = dict(state, data_period_followed=period)  # the sidebar's period, already followed
+        for key, value in state.items():
+            at.session_state[key] = value
+        st.cache_data.clear()
+        started = time.perf_counter()
+        at.run()
+        cold = time.perf_counter() - started
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            at.run()
+            times.append(time.perf_counter() - started)
+        problems = [e.value for e in at.exception] + [e.value for e in at.error]
+        print(json.dumps({"path": path, "cold": cold, "warm": statistics.median(times),
+                          "title": [t.value for t in at.title][:1], "problem": str(problems[0])[:160] if problems else "",
+                          "rss_mb": memory.peak / 2**20}), flush=True)
+print(json.dumps({"peak_mb": memory.peak / 2**20}), flush=True)
+"""
+
+
+def _page_process(store_path: Path, name: str, period: str, wanted: list, timeout: float):
+    """Run _PAGE_CHILD; (JSON lines it printed, stderr's last line when it failed or timed out)."""
+    env = dict(os.environ, VANHOA_DB=str(store_path),
+               PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    try:
+        done = subprocess.run([sys.executable, "-c", _PAGE_CHILD, str(ROOT / "app.py"), name, period,
+                               json.dumps(wanted)], cwd=ROOT, env=env, capture_output=True, text=True,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
+        return [json.loads(line) for line in out.splitlines() if line.startswith("{")], \
+            f"quá {timeout:.0f} s, đã dừng"
+    lines = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    error = "" if done.returncode == 0 else (done.stderr.strip().splitlines() or ["?"])[-1][:200]
+    return lines, error
+
+
+def _server_memory(store_path: Path) -> float | None:
+    """Resident memory (MB) of `streamlit run app.py` on the store, started headless, once it
+    answers its health check: the server's own share, before any page runs."""
+    import socket
+    import urllib.request
+
+    try:
+        import psutil
+    except ImportError:
+        return None
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = dict(os.environ, VANHOA_DB=str(store_path))
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless",
+                               "true", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.perf_counter() + 60
+        while time.perf_counter() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            return None
+        return psutil.Process(server.pid).memory_info().rss / 2**20
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def pages_section(folder: Path, store: Store, period: str) -> list[Row]:
+    """Every page at province scale: cold (first run, fresh caches) and warm (median of 3 later
+    runs), each page in its own process; then the resident memory of one process that ran them all."""
+    from vanhoa import auth
+
+    store_path = folder / "pages.duckdb"  # a copy: the bench's account and sessions stay out of the others
+    for part in folder.glob("province.duckdb*"):
+        shutil.copy(part, folder / part.name.replace("province", "pages"))
+    name = "bench.quantri"
+    auth.add_account(Store(store_path), name, "admin", "mat-khau-bench-" + os.urandom(6).hex(), by="bench")
+    rows, finished = [], []
+    for path, label, state in PAGES:
+        lines, error = _page_process(store_path, name, period, [(path, state)], PAGE_TIMEOUT)
+        measured = [line for line in lines if "path" in line]
+        if not measured:
+            rows.append(Row(f"Trang {label} (/{path})", "—", "1 s; 0.3 s", False, f"không chạy xong: {error}"))
+            continue
+        result = measured[0]
+        ok = result["cold"] <= PAGE_COLD and result["warm"] <= PAGE_WARM and not result["problem"]
+        note = f"đỉnh RSS của tiến trình {result['rss_mb']:.0f} MB"
+        if result["problem"]:
+            note += f"; LỖI trên trang: {result['problem']}"
+        rows.append(Row(f"Trang {label} (/{path}): lần đầu; lần sau", f"{_s(result['cold'])}; {_s(result['warm'])}",
+                        "1 s; 0.3 s", ok, note))
+        finished.append((path, state))
+
+    # The app's memory: one process runs every page that finished above, in turn, its caches kept
+    # as a server's are, and the peak of its resident set is read (sampled every 2 ms).
+    lines, error = _page_process(store_path, name, period, finished, PAGE_TIMEOUT * len(finished))
+    peak = next((line["peak_mb"] for line in lines if "peak_mb" in line), None)
+    server = _server_memory(store_path)
+    server_note = f"; `streamlit run app.py` tự nó (chưa mở trang nào): {server:.0f} MB" if server else ""
+    if peak is None:
+        rows.append(Row("Bộ nhớ thường trú của ứng dụng", "—", "1 GB", False, f"không đo được: {error}{server_note}"))
+    else:
+        rows.append(Row("Bộ nhớ thường trú của ứng dụng (đỉnh RSS)", f"{peak:.0f} MB", "1 GB", peak <= APP_MEMORY_MB,
+                        f"một tiến trình chạy lần lượt {len(finished)} trang trên (AppTest, như máy chủ: cùng "
+                        f"bộ nhớ đệm truy vấn), đỉnh RSS lấy mẫu 2 ms{server_note}"))
+    return rows
+
+
+# ---------------------------------------------------------------- 4. export
 
 
 def export_section(store: Store, period: str) -> list[Row]:
@@ -333,7 +505,7 @@ def export_section(store: Store, period: str) -> list[Row]:
     ]
 
 
-# ---------------------------------------------------------------- 4. hostile files
+# ---------------------------------------------------------------- 5. hostile files
 
 
 def _bomb_declared(inflated_mb: int) -> bytes:
@@ -447,7 +619,7 @@ def hostile_section(folder: Path) -> list[Row]:
     return rows
 
 
-# ---------------------------------------------------------------- 5. concurrency
+# ---------------------------------------------------------------- 6. concurrency
 
 
 def concurrency_section(folder: Path, ref: Reference) -> list[Row]:
@@ -529,17 +701,20 @@ def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="vanhoa-bench-"))
 
     sections: list[tuple[str, list[Row]]] = []
-    print("1/5 nạp báo cáo…", flush=True)
+    print("1/6 nạp báo cáo…", flush=True)
     sections.append(("Ingest", ingest_section(folder, ref)))
-    print("2/5 kho quy mô tỉnh và truy vấn…", flush=True)
+    print("2/6 kho quy mô tỉnh và truy vấn…", flush=True)
     build_rows, query_rows, store, period = province_section(folder)
     sections.append(("Province-scale store", build_rows))
     sections.append(("Queries at province scale (`Store.query`, as the app calls them)", query_rows))
-    print("3/5 xuất XLSX…", flush=True)
+    print("3/6 các trang…", flush=True)
+    sections.append(("Pages at province scale (AppTest, each page in a fresh process)",
+                     pages_section(folder, store, period)))
+    print("4/6 xuất XLSX…", flush=True)
     sections.append(("Filtered XLSX export", export_section(store, period)))
-    print("4/5 tệp độc hại…", flush=True)
+    print("5/6 tệp độc hại…", flush=True)
     sections.append(("Hostile files (each in a fresh process)", hostile_section(folder)))
-    print("5/5 nạp đồng thời…", flush=True)
+    print("6/6 nạp đồng thời…", flush=True)
     sections.append(("Concurrent uploads", concurrency_section(folder, ref)))
     load_after = os.getloadavg()
 
@@ -557,8 +732,13 @@ def main() -> int:
         "Method: median of several runs after one warm-up run (5 runs for queries, 3 for slower steps); "
         "each ingest run commits a new file (a new version) into an on-disk DuckDB store. Queries run "
         "through `Store.query` as the app does on a cache miss (open the file, run, to pandas, close); "
-        "the note gives the same query on a connection kept open. Memory is the peak growth of the "
-        "process's resident set during the first (cold) run, sampled every 2 ms.",
+        "the note gives the same query on a connection kept open; a query marked XUẤT fetches a whole "
+        "table for a file or the command line and has no page budget (its file is timed under the export "
+        "budget). Pages run through the router with AppTest as a signed-in administrator, each in a fresh "
+        "process: cold is the first run after `st.cache_data.clear()`, warm the median of the 3 runs after "
+        "it. Memory of hostile files is the peak growth of the process's resident set during the first "
+        "(cold) run, sampled every 2 ms; the app's memory is the peak resident set of one process that "
+        "ran every page.",
         "",
         f"**{len(missed)} budget{'s' if len(missed) != 1 else ''} missed** of "
         f"{sum(1 for row in every if row.ok is not None)}"
