@@ -210,6 +210,7 @@ def cell_ref(row: int, col: int) -> str:
 
 _PENDING = object()  # a cell the fast pass left to the one-cell parser
 _JOIN = "|"  # joins a column's texts to check them at once: printable, not a space, never composes
+_BLOCK = 1024  # texts checked together
 
 
 def _settle(values, parsed: list, parse) -> tuple[list, dict[int, str]]:
@@ -277,8 +278,15 @@ def parse_texts(values) -> list:
         distinct = set(values)
     except TypeError:  # something unhashable: one by one
         return [parse_text(value) for value in values]
-    if len(distinct) * 4 > len(values) and _clean_already(values):
-        return [value or None for value in values]
+    if len(distinct) * 4 > len(values):  # mostly different texts: blocks of them checked at once
+        parsed = []
+        for start in range(0, len(values), _BLOCK):
+            block = values[start:start + _BLOCK]
+            if _clean_already(block):
+                parsed.extend([value or None for value in block])
+            else:  # one text to clean (a trailing space, say) costs only its block the slow way
+                parsed.extend([parse_text(value) for value in block])
+        return parsed
     memo = {text: parse_text(text) for text in distinct if type(text) is str}
     return [memo[value] if type(value) is str else parse_text(value) for value in values]
 
