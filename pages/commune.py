@@ -21,6 +21,9 @@ from vanhoa import charts, ui
 PLAN_YEARS = (2022, 2026)
 CHOSEN_PERIOD, WHOLE_PLAN = "period", "all"  # stable options: the sidebar's period may change
 SCOPE_KEY = "commune_scope"
+# A bar per unit reads well up to about this many units; a province has 1,000, so its chart
+# shows the units that did the most and the table below it lists every unit.
+CHART_UNITS = 30
 
 
 def render() -> None:
@@ -129,8 +132,15 @@ def _timeline(commune: str, history: pd.DataFrame, period: str, label: str) -> N
 
 
 def _per_unit(commune: str, units: pd.DataFrame, scope_label: str) -> None:
-    st.altair_chart(charts.commune_units(units, [f"Số hoạt động tại xã {commune}", f"của từng đơn vị ({scope_label})"]),
-                    width="stretch")
+    if len(units) <= CHART_UNITS:
+        st.altair_chart(charts.commune_units(units, [f"Số hoạt động tại xã {commune}",
+                                                     f"của từng đơn vị ({scope_label})"]), width="stretch")
+    else:
+        most = units.sort_values("activities", ascending=False, kind="stable").head(CHART_UNITS)
+        st.altair_chart(charts.commune_units(most, [f"Số hoạt động tại xã {commune}: {CHART_UNITS} đơn vị",
+                                                    f"có nhiều hoạt động nhất ({scope_label})"]), width="stretch")
+        st.caption(f"Biểu đồ: {CHART_UNITS} đơn vị có nhiều hoạt động nhất; bảng dưới đây có đủ "
+                   f"{ui.fmt_int(len(units))} đơn vị.")
     shown = pd.DataFrame({
         "Đơn vị": units["unit"],
         "Số hoạt động": units["activities"].map(ui.fmt_int),

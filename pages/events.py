@@ -16,6 +16,9 @@ from vanhoa import charts, ui
 
 PLAN_YEARS = (2022, 2026)
 SERIES_KEY = "events_series"
+# A bar per unit reads well up to about this many units; at province scale an event has a
+# thousand, so its chart shows the units with the most people taking part (the table has all).
+CHART_UNITS = 30
 
 
 def render() -> None:
@@ -95,7 +98,14 @@ def _event(total: pd.Series, rows: pd.DataFrame) -> None:
                 line += (f" ({share} số người đăng ký)" if total["registered_units"] == total["units"] else
                          f" ({share} số người đăng ký, tính trên {total['registered_units']} đơn vị có ghi số đăng ký)")
         st.markdown(line)
-        st.altair_chart(charts.event_units(rows, "Đăng ký và tham gia của từng đơn vị"), width="stretch")
+        if len(rows) <= CHART_UNITS:
+            st.altair_chart(charts.event_units(rows, "Đăng ký và tham gia của từng đơn vị"), width="stretch")
+        else:
+            most = rows.sort_values("participants", ascending=False, kind="stable", na_position="last")
+            st.altair_chart(charts.event_units(most.head(CHART_UNITS), f"Đăng ký và tham gia: {CHART_UNITS} đơn vị "
+                                               "đông người tham gia nhất"), width="stretch")
+            st.caption(f"Biểu đồ: {CHART_UNITS} đơn vị có nhiều người tham gia nhất; bảng chi tiết có đủ "
+                       f"{ui.fmt_int(len(rows))} đơn vị.")
         achieved = rows[rows["achievement"].notna() & (rows["achievement"].astype(str).str.strip() != "")]
         if achieved.empty:
             st.markdown("**Thành tích:** chưa có đơn vị nào báo cáo thành tích.")

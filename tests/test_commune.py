@@ -255,6 +255,22 @@ def test_a_long_list_shows_its_first_activities(demo_env, monkeypatch):
     assert [b.label for b in at.download_button] == ["Tải xuống CSV", "Tải xuống Excel"]
 
 
+def test_many_units_chart_those_that_did_the_most(demo_env, monkeypatch):
+    """A province has 1,000 units: the chart shows the CHART_UNITS that did the most there, the
+    table every unit."""
+    from pages import commune
+
+    monkeypatch.setattr(commune, "CHART_UNITS", 2)
+    at = page()
+    assert not at.exception
+    assert chart_titles(at)[3] == ("Số hoạt động tại xã Chiềng Xuân: 2 đơn vị có nhiều hoạt động nhất "
+                                   "(Năm 2022)")
+    layer = json.loads(at.get("vega_lite_chart")[3].proto.spec)["layer"][0]
+    assert len(layer["encoding"]["y"]["sort"]) == 2  # a bar per unit charted: TCHCQT (4), KGVX (3)
+    assert "Biểu đồ: 2 đơn vị có nhiều hoạt động nhất; bảng dưới đây có đủ 11 đơn vị." in [c.value for c in at.caption]
+    assert len(table(at, 0)) == 11
+
+
 def test_page_on_a_period_without_data(demo_env):
     at = page("2023-H1")
     assert not at.exception

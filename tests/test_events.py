@@ -263,3 +263,19 @@ def test_page_marks_an_event_outside_the_list(small, tmp_path, monkeypatch):
     assert at.selectbox(key="events_series").options == [
         "Marathon Mộc Châu", "Ngày chạy Olympic vì sức khỏe toàn dân", "Ngày hội Đại đoàn kết toàn dân tộc"]
     assert at.dataframe[-1].value[["Đơn vị", "Năm 2022", "Năm 2023"]].values.tolist()[-1] == [NKTX, "3", "3"]
+
+
+def test_many_units_chart_those_with_the_most_people(demo_env, monkeypatch):
+    """At province scale an event has a thousand units: its chart shows the CHART_UNITS with the
+    most people taking part, the detailed table every unit."""
+    from pages import events
+
+    monkeypatch.setattr(events, "CHART_UNITS", 3)
+    at = page()
+    assert not at.exception
+    titles = chart_titles(at)
+    assert titles[0] == "Đăng ký và tham gia: 3 đơn vị đông người tham gia nhất"  # 10 units took part
+    layer = json.loads(at.get("vega_lite_chart")[0].proto.spec)["layer"][0]
+    assert len(layer["encoding"]["y"]["sort"]) == 3  # a bar per unit charted
+    assert "Biểu đồ: 3 đơn vị có nhiều người tham gia nhất; bảng chi tiết có đủ 10 đơn vị." in [
+        c.value for c in at.caption]
