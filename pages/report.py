@@ -17,7 +17,6 @@ from vanhoa.report import (
     staff_sentence,
     target_sentences,
 )
-from vanhoa.store import Store
 
 FIELDS = ("number", "context", "tasks", "recipients", "signer_title", "signer_name")
 
@@ -42,7 +41,8 @@ def render() -> None:
         st.caption("Nội dung dưới đây được điền sẵn theo mẫu báo cáo 6 tháng đầu năm 2022; hãy sửa rồi lưu lại.")
 
     st.markdown("**Số liệu lấy từ báo cáo của các đơn vị** (không sửa ở đây; giống hệt trang Tổng quan):")
-    figures = gather(store, period_code)
+    reader = ui.view_store()  # the store now, or as it stood at the moment an administrator chose
+    figures = gather(reader, period_code)
     st.markdown("\n".join(f"- {ui.escape_md(line)}" for line in
                           [staff_sentence(figures), *target_sentences(figures), filing_sentence(figures)]))
 
@@ -66,11 +66,11 @@ def render() -> None:
     docx_name, xlsx_name = report_filenames(period_code)
     left, right = st.columns(2)
     left.download_button(
-        "Tải báo cáo (.docx)", _report(store.target, store.data_version(), period_code, tuple(words.items())),
+        "Tải báo cáo (.docx)", _report(*ui.store_key(reader), reader.data_version(), period_code, tuple(words.items())),
         file_name=docx_name, mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         icon=":material/description:", key="report_docx", width="stretch", type="primary")
     right.download_button(
-        "Tải phụ lục (.xlsx)", _appendix(store.target, store.data_version(), period_code), file_name=xlsx_name,
+        "Tải phụ lục (.xlsx)", _appendix(*ui.store_key(reader), reader.data_version(), period_code), file_name=xlsx_name,
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/table:",
         key="report_xlsx", width="stretch")
     st.caption("Báo cáo dùng nội dung đang hiển thị ở trên (kể cả khi chưa lưu). Khổ A4, phông Times New Roman, "
@@ -78,13 +78,13 @@ def render() -> None:
 
 
 @st.cache_data(show_spinner="Đang soạn báo cáo…", max_entries=16)
-def _report(target: str, data_version: str, period_code: str, words: tuple) -> bytes:
-    return build_report(Store(target), period_code, dict(words))
+def _report(target: str, moment: str | None, data_version: str, period_code: str, words: tuple) -> bytes:
+    return build_report(ui.store_from_key(target, moment), period_code, dict(words))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _appendix(target: str, data_version: str, period_code: str) -> bytes:
-    return build_appendix(Store(target), period_code)
+def _appendix(target: str, moment: str | None, data_version: str, period_code: str) -> bytes:
+    return build_appendix(ui.store_from_key(target, moment), period_code)
 
 
 if __name__ == "__main__":

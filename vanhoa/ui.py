@@ -128,11 +128,19 @@ def view_store() -> Store:
     return _past_store(get_store().target, moment.replace(tzinfo=None).isoformat())
 
 
+def store_key(store: Store) -> tuple[str, str | None]:
+    """(target, moment) that names a store in cached functions' arguments; see store_from_key."""
+    return store.target, (store.as_of.replace(tzinfo=None).isoformat() if store.as_of else None)
+
+
+def store_from_key(target: str, moment: str | None) -> Store:
+    return _past_store(target, moment) if moment else Store(target)
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def _cached_query(target: str, moment: str | None, data_version: str, name: str, params: tuple) -> pd.DataFrame:
     # Pure: the result depends only on the arguments, data_version included.
-    store = _past_store(target, moment) if moment else Store(target)
-    return store.query(name, **dict(params))
+    return store_from_key(target, moment).query(name, **dict(params))
 
 
 def query(name: str, **params) -> pd.DataFrame:
@@ -143,8 +151,7 @@ def query(name: str, **params) -> pd.DataFrame:
     store = view_store()
     if "$approved_only" in load_sql(name):
         params.setdefault("approved_only", bool(st.session_state.get(APPROVED_KEY, False)))
-    moment = store.as_of.replace(tzinfo=None).isoformat() if store.as_of else None
-    return _cached_query(store.target, moment, store.data_version(), name, tuple(sorted(params.items())))
+    return _cached_query(*store_key(store), store.data_version(), name, tuple(sorted(params.items())))
 
 
 # ---------------------------------------------------------------- accounts
@@ -213,13 +220,12 @@ def sign_out() -> None:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _cached_reference(target: str, moment: str | None, data_version: str) -> Reference:
-    return (_past_store(target, moment) if moment else Store(target)).reference()
+    return store_from_key(target, moment).reference()
 
 
 def reference() -> Reference:
     store = view_store()
-    moment = store.as_of.replace(tzinfo=None).isoformat() if store.as_of else None
-    return _cached_reference(store.target, moment, store.data_version())
+    return _cached_reference(*store_key(store), store.data_version())
 
 
 def busy_guard(action):
