@@ -49,7 +49,7 @@ KINDS = spec.ACTIVITY_KINDS
 QUERY_BUDGET = 0.1
 EXPORT_BUDGET = 5.0
 PAGE_COLD, PAGE_WARM, APP_MEMORY_MB = 1.0, 0.3, 1024
-PAGE_TIMEOUT = 120  # seconds a page's process may take (cold and warm runs) before it is stopped
+PAGE_TIMEOUT = 60  # seconds a page's process may take (cold and warm runs) before it is stopped
 HOSTILE_SECONDS, HOSTILE_MB = 2.0, 200
 PROVINCE = dict(units=1000, periods=10, activities=100, events=20)
 
