@@ -169,11 +169,11 @@ _CHUNK_ROWS = 50_000
 
 
 class _ColumnSheet(xlsxwriter.worksheet.Worksheet):
-    """A worksheet whose data rows (below row 1) arrive as ready XML, written in one piece."""
+    """A worksheet whose data rows (below row 1) arrive as ready XML, in chunks of rows."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.bulk_rows: str = ""  # the <row> elements of rows 2.. (Excel numbering)
+        self.bulk_rows = lambda: iter(())  # yields the <row> elements of rows 2.. (Excel numbering)
         self.header_span: str | None = None
 
     def _write_rows(self) -> None:
@@ -184,7 +184,8 @@ class _ColumnSheet(xlsxwriter.worksheet.Worksheet):
                 if col_num in self.table[0]:
                     self._write_cell(0, col_num, self.table[0][col_num])
             self._xml_end_tag("row")
-        self.fh.write(self.bulk_rows)
+        for chunk in self.bulk_rows():
+            self.fh.write(chunk)
 
 
 def _is_fast(series: pd.Series) -> bool:
@@ -317,17 +318,20 @@ def _write_sheet(sheet_ws: _ColumnSheet, frame: pd.DataFrame, headers: dict[str,
         sheet_ws._check_dimensions(int(np.flatnonzero(filled)[-1]) + 1, 0)
     spans = _spans(present, filled)
     sheet_ws.header_span = spans.get(0)
-    # The <row> tag as xlsxwriter's _write_row writes it for a row without set_row() settings.
-    chunks = []
-    for start in range(0, rows, _CHUNK_ROWS):  # bounded lists of cells, whatever the table's size
-        stop = min(start + _CHUNK_ROWS, rows)
-        numbers = [str(row) for row in range(start + 2, stop + 2)]
-        cells = [[head + number + tail if tail is not None else "" for number, tail in zip(numbers, column[start:stop])]
-                 for head, column in zip(heads, tails)]
-        chunks.append("".join(
-            f'<row r="{row + 2}" spans="{spans[(row + 1) // 16]}">' + "".join(row_cells) + "</row>"
-            for row, row_cells in enumerate(zip(*cells), start=start) if filled[row]))
-    sheet_ws.bulk_rows = "".join(chunks)
+
+    def bulk_rows():
+        """The <row> elements, a chunk of rows at a time (made when the workbook is closed, so that
+        only one chunk's cells are held as text). The <row> tag is the one xlsxwriter's _write_row
+        writes for a row without set_row() settings."""
+        for start in range(0, rows, _CHUNK_ROWS):
+            stop = min(start + _CHUNK_ROWS, rows)
+            numbers = [str(row) for row in range(start + 2, stop + 2)]
+            cells = [[head + number + tail if tail is not None else "" for number, tail in zip(numbers, column[start:stop])]
+                     for head, column in zip(heads, tails)]
+            yield "".join(f'<row r="{row + 2}" spans="{spans[(row + 1) // 16]}">' + "".join(row_cells) + "</row>"
+                          for row, row_cells in enumerate(zip(*cells), start=start) if filled[row])
+
+    sheet_ws.bulk_rows = bulk_rows
 
     for col, width in enumerate(widths):
         sheet_ws.set_column(col, col, width + 1)
