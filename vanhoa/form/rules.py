@@ -444,7 +444,7 @@ def _body_columns(grid: list[list], table: _Table, fields) -> dict[str, list]:
     column of None for a column the table lacks)."""
     body = grid[table.header_row + 1:]
     columns = {}
-    rectangular = bool(body) and min(map(len, body)) > max(table.columns.values())  # calamine's grids are
+    rectangular = bool(body) and min(map(len, body)) > max(table.columns.values())  # as calamine gives them
     for field_name in fields:
         col = table.columns.get(field_name)
         if col is None:
