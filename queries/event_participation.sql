@@ -57,8 +57,14 @@ per_unit as (
            min(date) as date,
            sum(registered)::bigint as registered,
            sum(participants)::bigint as participants,
-           string_agg(achievement, '; ' order by row_no) as achievement,
-           string_agg(note, '; ' order by row_no) as note
+           -- in the order of the return's rows; sorting each unit's short list is several times
+           -- faster than an ordered string_agg (no two rows share a row_no: they are one return's)
+           case when count(achievement) > 0 then array_to_string(list_transform(list_sort(
+               list({'row_no': row_no, 'text': achievement}) filter (where achievement is not null)),
+               x -> x.text), '; ') end as achievement,
+           case when count(note) > 0 then array_to_string(list_transform(list_sort(
+               list({'row_no': row_no, 'text': note}) filter (where note is not null)),
+               x -> x.text), '; ') end as note
     from in_scope
     group by event, series, year, unit_code
 )
