@@ -67,7 +67,7 @@ def render() -> None:
     st.subheader(f"Theo đơn vị: {scope_label}")
     _per_unit(name, units, scope_label)
     st.subheader(f"Danh sách hoạt động: {scope_label}")
-    _activity_list(ui.query("commune_activities", period=scope_period), scope_period)
+    _activity_list(ui.query("commune_activities", period=scope_period, limit=PAGE_ROWS), scope_period)
 
 
 def _in_sentence(label: str) -> str:
@@ -154,12 +154,13 @@ def _per_unit(commune: str, units: pd.DataFrame, scope_label: str) -> None:
         st.caption(f"Chưa có hoạt động tại xã ({_in_sentence(scope_label)}): {', '.join(map(ui.escape_md, idle))}.")
 
 
-def _activity_list(every: pd.DataFrame, scope_period: str | None) -> None:
+def _activity_list(rows: pd.DataFrame, scope_period: str | None) -> None:
+    """The first PAGE_ROWS activities (a province's units report tens of thousands), and the
+    files with every one, fetched when a download button is clicked."""
     periods = ui.reference().periods
-    # a province's units report tens of thousands: the screen shows the first rows, the files all
-    rows = every.head(PAGE_ROWS)
-    if len(every) > len(rows):
-        st.caption(f"Hiển thị {ui.fmt_int(len(rows))} hoạt động đầu trong {ui.fmt_int(len(every))} hoạt động; "
+    total = int(rows["total_rows"].iloc[0]) if len(rows) else 0
+    if total > len(rows):
+        st.caption(f"Hiển thị {ui.fmt_int(len(rows))} hoạt động đầu trong {ui.fmt_int(total)} hoạt động; "
                    "tải về để có đủ.")
     shown = pd.DataFrame({
         "Ngày": rows["date"].map(ui.fmt_date),
@@ -177,13 +178,19 @@ def _activity_list(every: pd.DataFrame, scope_period: str | None) -> None:
                  column_config={"Nội dung": st.column_config.TextColumn(width="large"),
                                 "Kết quả, ghi chú": st.column_config.TextColumn(width="medium")})
     st.caption("Nội dung đầy đủ: di chuột vào ô, hoặc tải xuống bảng dưới đây.")
-    download = every[["date", "unit", "content", "kind", "place", "participants", "cost", "result", "plan_item",
-                     "period"]]
     stem = f"hoat-dong-xa-{'ca-giai-doan' if scope_period is None else scope_period}"
-    # written when clicked: Excel for a province's 100,000 rows takes longer than a rerun may;
-    # pandas' missing integers (pd.NA) become empty cells, not the text '<NA>', in the Excel file
-    download_buttons_later(lambda: download.astype(object).where(download.notna(), None), stem,
-                           key="commune_download")
+    # taken now: the download runs outside the script run
+    store, approved_only = ui.get_store(), bool(st.session_state.get(ui.APPROVED_KEY, False))
+
+    def every_row() -> pd.DataFrame:
+        every = store.query("commune_activities", period=scope_period, approved_only=approved_only)
+        download = every[["date", "unit", "content", "kind", "place", "participants", "cost", "result",
+                          "plan_item", "period"]]
+        # pandas' missing integers (pd.NA) become empty cells, not the text '<NA>', in the Excel file
+        return download.astype(object).where(download.notna(), None)
+
+    # written when clicked: Excel for a province's 100,000 rows takes longer than a rerun may
+    download_buttons_later(every_row, stem, key="commune_download")
 
 
 if __name__ == "__main__":

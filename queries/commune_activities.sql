@@ -2,6 +2,8 @@
 -- per activity, from the current version of each return.
 -- Parameter: $period (code or null = the whole history). An activity belongs to a period by
 -- its date, not by the return it came in: "Năm 2022" is the whole year, first half included.
+-- $limit (null = every row): only the first rows, in the same order; with a limit, total_rows
+-- says how many there are (the page lists the first ones, the download has them all).
 with -- $approved_only: only versions a leader approved count (the sidebar's choice)
 chosen_returns as (
     select * from current_returns
@@ -65,7 +67,11 @@ select a.date,
        a.result,
        a.plan_item,
        a.period_code as period,
-       a.unit_code
+       a.unit_code,
+       (select case when $limit is not null then count(*) end
+        from distinct_activities
+        where $limit is not null) as total_rows
 from distinct_activities a
 join units u on u.code = a.unit_code
 order by a.date, u.sort_order, a.row_no
+limit $limit
