@@ -9,6 +9,10 @@ from vanhoa import ui
 from vanhoa.admin import STATUS_VI, ChangeRefused, review
 from vanhoa.compare import item_label
 
+# Versions shown at once for review: a province of a thousand units may have thousands waiting,
+# and each one shown is a comparison query and a form.
+PAGE_SIZE = 25
+
 
 def render() -> None:
     account = ui.require("leader", "admin")
@@ -23,11 +27,18 @@ def render() -> None:
         st.info("Không có báo cáo nào chờ phê duyệt.")
     else:
         st.write(f"Có **{len(pending)}** phiên bản chờ phê duyệt.")
-    for row in pending.itertuples(index=False):
+        pending = _filtered(pending)
+        if len(pending) > PAGE_SIZE:
+            st.caption(f"Hiển thị {PAGE_SIZE} phiên bản đầu tiên trong {ui.fmt_int(len(pending))}; "
+                       "chọn kỳ hoặc đơn vị để tìm phiên bản khác.")
+    for row in pending.head(PAGE_SIZE).itertuples(index=False):
         _pending(account, row, returns)
     reviewed = returns[returns["status"] != "pending"].sort_values("reviewed_at", ascending=False)
     if not reviewed.empty:
         st.subheader("Đã xử lý")
+        if len(reviewed) > 1000:
+            st.caption(f"{ui.fmt_int(len(reviewed))} phiên bản đã xử lý; hiển thị 1.000 phiên bản mới nhất.")
+            reviewed = reviewed.head(1000)
         st.dataframe(pd.DataFrame({
             "Kỳ": reviewed["period"].map(ui.period_label),
             "Đơn vị": reviewed["unit"],
@@ -37,6 +48,21 @@ def render() -> None:
             "Thời gian": reviewed["reviewed_at"].map(ui.fmt_time),
             "Ý kiến": reviewed["review_comment"].fillna(""),
         }), hide_index=True, width="stretch", height=ui.table_height(len(reviewed)))
+
+
+def _filtered(pending: pd.DataFrame) -> pd.DataFrame:
+    """The versions waiting in the chosen period and unit (all of them unless chosen)."""
+    left, right = st.columns(2)
+    periods = sorted(pending["period"].unique(), reverse=True)
+    period = left.selectbox("Kỳ", ["", *periods], key="approval_period",
+                            format_func=lambda code: ui.period_label(code) if code else "Tất cả các kỳ")
+    if period:
+        pending = pending[pending["period"] == period]
+    units = pending.drop_duplicates("unit_code")
+    names = dict(zip(units["unit_code"], units["unit"]))
+    unit = right.selectbox("Đơn vị", ["", *names], key="approval_unit",
+                           format_func=lambda code: names.get(code, code) if code else "Tất cả các đơn vị")
+    return pending[pending["unit_code"] == unit] if unit else pending
 
 
 def _pending(account, row, returns: pd.DataFrame) -> None:

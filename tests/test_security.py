@@ -152,6 +152,20 @@ def test_leader_approves_on_the_page(demo_copy):
     assert returns[["status", "reviewed_by"]].values.tolist() == [["approved", "test.leader"]]
 
 
+def test_approval_page_shows_a_page_of_waiting_versions_and_filters_them(demo_copy, monkeypatch):
+    from pages import approval
+
+    monkeypatch.setattr(approval, "PAGE_SIZE", 5)
+    at = AppTest.from_function(page_script, args=("approval",), default_timeout=60)
+    signed_in(at, "leader").run()
+    assert len(at.expander) == 5
+    assert [c.value for c in at.caption][-1] == ("Hiển thị 5 phiên bản đầu tiên trong 23; "
+                                                 "chọn kỳ hoặc đơn vị để tìm phiên bản khác.")
+    at.selectbox(key="approval_period").select("2022-H1").run()
+    at.selectbox(key="approval_unit").select("NKTX").run()
+    assert [e.label for e in at.expander] == ["Nhà khách Thanh Xuân - Hà Nội — 6 tháng đầu năm 2022 — phiên bản 1"]
+
+
 # ------------------------------------------------------------------ passwords and lockout
 
 
