@@ -179,8 +179,9 @@ def _activity_list(rows: pd.DataFrame, scope_period: str | None) -> None:
                                 "Kết quả, ghi chú": st.column_config.TextColumn(width="medium")})
     st.caption("Nội dung đầy đủ: di chuột vào ô, hoặc tải xuống bảng dưới đây.")
     stem = f"hoat-dong-xa-{'ca-giai-doan' if scope_period is None else scope_period}"
-    # taken now: the download runs outside the script run
-    store, approved_only = ui.get_store(), bool(st.session_state.get(ui.APPROVED_KEY, False))
+    # taken now: the download runs outside the script run (the store as the page reads it: now,
+    # or as it stood at the moment an administrator chose)
+    store, approved_only = ui.view_store(), bool(st.session_state.get(ui.APPROVED_KEY, False))
 
     def every_row() -> pd.DataFrame:
         every = store.query("commune_activities", period=scope_period, approved_only=approved_only)

@@ -121,7 +121,7 @@ def every_row(name: str, filters: dict):
         params.setdefault("today", ui.today())
     if "$approved_only" in load_sql(query):
         params["approved_only"] = bool(st.session_state.get(ui.APPROVED_KEY, False))
-    store = ui.get_store()
+    store = ui.view_store()  # the store now, or as it stood at the moment an administrator chose
     return lambda: store.query(query, **params)[columns + EXTRA_COLUMNS[name]]
 
 
