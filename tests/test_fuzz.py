@@ -161,6 +161,34 @@ def test_error_cell_is_an_error_at_its_cell(store, sheet, cell, error, line):
     assert stored_returns(store) == 0
 
 
+@pytest.mark.parametrize("sheet, cell, error, line", [
+    ("Hoạt động", "B2", "#REF!",
+     "Lỗi Hoạt động!B2 (giá trị: #REF!): 'Nội dung' có lỗi công thức #REF!; hãy sửa công thức hoặc nhập giá trị."),
+    ("Hoạt động", "E3", "#N/A",
+     "Lỗi Hoạt động!E3 (giá trị: #N/A): 'Địa điểm' có lỗi công thức #N/A; hãy sửa công thức hoặc nhập giá trị."),
+    ("Sự kiện", "G2", "#VALUE!",
+     "Lỗi Sự kiện!G2 (giá trị: #VALUE!): 'Ghi chú' có lỗi công thức #VALUE!; hãy sửa công thức hoặc nhập giá trị."),
+    ("Thông tin", "B3", "#NAME?",
+     "Lỗi Thông tin!B3 (giá trị: #NAME?): 'Người lập' có lỗi công thức #NAME?; hãy sửa công thức hoặc nhập giá trị."),
+])
+def test_error_cell_in_a_text_column_is_an_error_not_stored_text(store, sheet, cell, error, line):
+    """A text column took the error's text ("#REF!") as if the clerk had typed it, and stored it."""
+    checked = check(with_formulas({(sheet, cell): ("=1/0", error)}), "bao-cao.xlsx", REF)
+    assert lines(checked) == [line]
+    assert store_checked(store, checked, "fuzz").status == "rejected"
+    assert stored_returns(store) == 0
+
+
+def test_text_formula_without_a_result_is_an_error():
+    """A script (openpyxl) saves a text formula with neither its result nor its type: not text typed."""
+    raw = with_formulas({("Hoạt động", "H3"): ('="T"&"ốt"', "Tốt")})
+    raw = changed(raw, SHEET_PART["Hoạt động"], '<c r="H3" t="str">'.encode(), b'<c r="H3">')
+    raw = changed(raw, SHEET_PART["Hoạt động"], "<v>Tốt</v>".encode(), b"")
+    assert lines(check(raw, "bao-cao.xlsx", REF)) == [
+        "Lỗi Hoạt động!H3 (giá trị: =\"T\"&\"ốt\"): 'Kết quả, ghi chú' là công thức chưa được tính; hãy mở tệp bằng "
+        "Excel, lưu lại rồi tải lên."]
+
+
 def test_error_cells_read_as_their_excel_text():
     """The grid holds a CellError (a str) where Excel shows an error; other cells are untouched."""
     raw = with_formulas({("Chỉ tiêu", "B2"): ("=B9/0", "#DIV/0!"), ("Chỉ tiêu", "C2"): ("=#REF!+1", "#REF!")})

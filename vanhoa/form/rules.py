@@ -26,7 +26,7 @@ from vanhoa.form.cells import (
     parse_yesno,
     show,
 )
-from vanhoa.form.read import Workbook
+from vanhoa.form.read import CellError, Workbook
 from vanhoa.reference import Reference
 from vanhoa.text import clean_text, header_keys, match_key
 
@@ -271,8 +271,10 @@ def _read_info(name: str, grid: list[list], ref: Reference, out: _Collector) -> 
             code = None
         info["period_code"] = code
 
-    for field_name in ("prepared_by", "phone", "email"):
-        value, _ = found.get(field_name, (None, ""))
+    for field_name, label in (("prepared_by", "Người lập"), ("phone", "Điện thoại"), ("email", "Email")):
+        value, where = found.get(field_name, (None, ""))
+        if problem := formula_problem(label, value):
+            out.error(name, where, value, problem)
         info[field_name] = parse_text(value)
 
     value, where = found.get("prepared_on", (None, ""))
@@ -543,6 +545,26 @@ def _nones(values: list) -> list[int]:
     return [index for index, value in enumerate(values) if value is None]
 
 
+def formula_problem(header: str, value: object) -> str | None:
+    """A text cell that holds an Excel error or a formula without its result: the reader gives its
+    text ("#REF!", "=A1&B1"), which must not be stored as if the clerk had typed it."""
+    if not isinstance(value, CellError):
+        return None
+    if value.startswith("#"):
+        return f"'{header}' có lỗi công thức {value}; hãy sửa công thức hoặc nhập giá trị."
+    return f"'{header}' là công thức chưa được tính; hãy mở tệp bằng Excel, lưu lại rồi tải lên."
+
+
+def _add_formula_problems(problems: "_RowProblems", columns: tuple[spec.Column, ...], fields: tuple[str, ...]) -> None:
+    """Error cells in the text columns, after every other problem of their row."""
+    headers = {column.field: column.header for column in columns}
+    for order, field_name in enumerate(fields, start=10):
+        values = problems.raw[field_name]
+        indices = [index for index, value in enumerate(values) if isinstance(value, CellError)]
+        if indices:
+            problems.add(indices, order, field_name, lambda index, f=field_name: formula_problem(headers[f], problems.raw[f][index]))
+
+
 def _read_activities(name: str, grid: list[list], ret: Return, ref: Reference, out: _Collector) -> None:
     """Column by column: each column is parsed once (cells.parse_*), then the rows' problems are
     told in the order a row-by-row reading meets them."""
@@ -574,6 +596,7 @@ def _read_activities(name: str, grid: list[list], ret: Return, ref: Reference, o
                  lambda index: f"'Số người tham gia' {participant_problems[index]}.")
     problems.add(cost_problems, 4, "cost", lambda index: f"'Kinh phí (đồng)' {cost_problems[index]}.")
     problems.add(bad_plans, 5, "plan_item", "'Nội dung Kế hoạch' phải là mã III.1 đến III.5 (có thể kèm tên nội dung).")
+    _add_formula_problems(problems, spec.ACTIVITY_COLUMNS, ("content", "commune", "place", "result"))
     problems.tell(out)
 
     def pick(values: list) -> list:
@@ -628,6 +651,7 @@ def _read_events(name: str, grid: list[list], ret: Return, ref: Reference, out: 
         (index, 4, cell_ref(problems.first + index, table.columns["participants"]), participants[index],
          f"số người tham gia lớn hơn số người đăng ký ({_vn(registered[index])}).", WARNING)
         for index in over if problems.data is None or index in problems.data)
+    _add_formula_problems(problems, spec.EVENT_COLUMNS, ("event", "place", "achievement", "note"))
     problems.tell(out)
     for index in unknown:
         if (problems.data is None or index in problems.data) and typed[index] not in ret.new_events:
