@@ -438,7 +438,7 @@ def _server_memory(store_path: Path) -> float | None:
             server.kill()
 
 
-def pages_section(folder: Path, store: Store, period: str) -> list[Row]:
+def pages_section(folder: Path, period: str) -> list[Row]:
     """Every page at province scale: cold (first run, fresh caches) and warm (median of 3 later
     runs), each page in its own process; then the resident memory of one process that ran them all."""
     from vanhoa import auth
@@ -710,7 +710,7 @@ def main() -> int:
     sections.append(("Queries at province scale (`Store.query`, as the app calls them)", query_rows))
     print("3/6 các trang…", flush=True)
     sections.append(("Pages at province scale (AppTest, each page in a fresh process)",
-                     pages_section(folder, store, period)))
+                     pages_section(folder, period)))
     print("4/6 xuất XLSX…", flush=True)
     sections.append(("Filtered XLSX export", export_section(store, period)))
     print("5/6 tệp độc hại…", flush=True)
