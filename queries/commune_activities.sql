@@ -27,12 +27,13 @@ scope as (
 -- the chosen period's dates are applied here, before repeats are found: a repeat has the same
 -- date, so a row and its repeat are always both in or both out of the period
 reported as (
-    select a.*, p.end_date as period_end, lower(trim(a.content)) as content_key
+    select a.*, p.end_date as period_end
     from return_activities a
     join chosen_returns r using (unit_code, period_code, version)
     join periods p on p.code = a.period_code
     left join scope s on true
-    where lower(a.commune) = (select name from commune)
+    -- commune_key, content_key: lower(commune), lower(trim(content)), kept by the store at commit
+    where a.commune_key = (select name from commune)
       and ($period is null or a.date between s.start_date and s.end_date)
 ),
 

@@ -17,11 +17,12 @@ commune as (
 ),
 
 reported as (
-    select a.*, p.end_date as period_end, lower(trim(a.content)) as content_key
+    select a.*, p.end_date as period_end
     from return_activities a
     join chosen_returns r using (unit_code, period_code, version)
     join periods p on p.code = a.period_code
-    where lower(a.commune) = (select name from commune)
+    -- commune_key, content_key: lower(commune), lower(trim(content)), kept by the store at commit
+    where a.commune_key = (select name from commune)
 ),
 
 -- an annual return may repeat what its unit already reported for the first half: a repeat

@@ -46,8 +46,17 @@ def test_schema_is_created_with_reference_data(store):
     with store.connect() as con:
         assert con.execute("select count(*) from units where active").fetchone()[0] == 11
         assert con.execute("select deadline from periods where code = '2022-Y'").fetchone()[0].isoformat() == "2022-12-05"
-        assert con.execute("select max(version) from schema_migrations").fetchone()[0] == 4
+        assert con.execute("select max(version) from schema_migrations").fetchone()[0] == 5
     assert store.reference().supported_commune == "Chiềng Xuân"
+
+
+def test_activity_keys_are_written_with_each_row(store):
+    """commune_key and content_key (migration 5) are derived when a return is committed."""
+    ingest(store, workbook_bytes(good_sheets()), "v1.xlsx", "A")
+    with store.connect() as con:
+        assert con.execute("select commune, commune_key, content_key from return_activities order by row_no").fetchall() == [
+            ("Chiềng Xuân", "chiềng xuân", "tuyên truyền xây dựng nông thôn mới"),
+            (None, None, "giao lưu văn nghệ")]
 
 
 def test_each_upload_is_a_new_version_and_older_ones_are_kept(store):
@@ -191,13 +200,18 @@ def test_a_store_of_an_older_schema_is_migrated_in_place(tmp_path):
             con.execute("insert into returns values ('TH', '2022-H1', 1, timestamp '2022-06-10 09:00', 'A', 'abc', "
                         "null, 'v1.xlsx', null, null, null, null, 1, null, '')")
             con.execute("insert into return_staff values ('TH', '2022-H1', 1, 'CBCC', 9, 9, 6, 8, 8)")
+            con.execute("insert into return_activities values ('TH', '2022-H1', 1, 1, date '2022-03-15', "
+                        "' Tuyên truyền  ', 'Giúp đỡ xã', 'Chiềng Xuân', null, 12, 0, null, null)")
     finally:
         store_module._MIGRATIONS = original
         store_module._migrated.discard(str(path.resolve()))
     migrated = Store(path)
     with migrated.connect() as con:
-        assert con.execute("select max(version) from schema_migrations").fetchone()[0] == 4
+        assert con.execute("select max(version) from schema_migrations").fetchone()[0] == 5
         assert con.execute("select status from returns").fetchall() == [("pending",)]
+        # the keys the commune pages compare are filled in for rows stored before they existed
+        assert con.execute("select commune_key, content_key from return_activities").fetchall() == [
+            ("chiềng xuân", "tuyên truyền")]
     assert migrated.report_draft("2022-H1") is None
     migrated.save_report_draft("2022-H1", {"context": "Mở đầu"}, "Lãnh đạo")
     assert migrated.report_draft("2022-H1")["context"] == "Mở đầu"

@@ -41,7 +41,7 @@ import pyarrow.compute as pc
 
 from vanhoa.form import spec
 from vanhoa.reference import Period, Reference
-from vanhoa.store import Store, sha256_of, write_audit
+from vanhoa.store import ACTIVITY_KEYS, Store, sha256_of, write_audit
 
 SYNTH_BY = "Dữ liệu giả lập"
 SYNTH_KIND = "đơn vị giả lập"
@@ -567,6 +567,8 @@ def _bulk_insert(con, data: Dataset, seed: int) -> None:
             if table == "files":
                 con.execute("insert into files by name select * from _synth_rows s "
                             "where not exists (select 1 from files f where f.sha256 = s.sha256)")
+            elif table == "return_activities":  # with the keys Store.commit derives (migration 5)
+                con.execute("insert into return_activities by name select *, " + ACTIVITY_KEYS + " from _synth_rows")
             else:
                 con.execute("insert into " + table + " by name select * from _synth_rows")  # table: a constant
         finally:
