@@ -179,3 +179,20 @@ def test_renders_in_libreoffice_for_review(demo_copy, tmp_path):
         subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(ARTIFACTS / "bao-cao_2022-H1")], check=True)
         pages = sorted(ARTIFACTS.glob("bao-cao_2022-H1-*.png"))
         assert 3 <= len(pages) <= 6
+
+
+def test_commune_activity_without_cost_or_participants(store, sheets):
+    """An activity at the supported commune whose cost (and participant count) was left blank: the
+    nullable columns hold pd.NA there, whose truth is ambiguous. The report said 'boolean value of
+    NA is ambiguous' at province scale, where some commune activities have no cost."""
+    from conftest import workbook_bytes
+
+    from vanhoa.ingest import ingest
+
+    sheets["Hoạt động"][1][5] = None  # participants
+    sheets["Hoạt động"][1][6] = None  # cost
+    assert ingest(store, workbook_bytes(sheets), "pth.xlsx", by="Lò Thị Hoa").status == "accepted"
+    body = texts(Document(io.BytesIO(build_report(store, "2022-H1"))))
+    assert "- Ngày 15/03/2022, Phòng Tổng hợp: Tuyên truyền xây dựng nông thôn mới." in body
+    book = openpyxl.load_workbook(io.BytesIO(build_appendix(store, "2022-H1")))
+    assert book["Hoạt động"].max_row == 3

@@ -200,7 +200,9 @@ def commune_lines(figures: Figures) -> list[str]:
     lines = []
     for row in acts.itertuples(index=False):
         when = pd.Timestamp(row.date).strftime("%d/%m/%Y")
-        money = f", kinh phí {_n(row.cost)} đồng" if row.cost and not pd.isna(row.cost) else ""
+        # A cost left blank is a missing value (pd.NA in the nullable column), whose truth is
+        # ambiguous: test it for missing before testing it for zero.
+        money = f", kinh phí {_n(row.cost)} đồng" if not pd.isna(row.cost) and row.cost else ""
         people = f", {_n(row.participants)} người tham gia" if not pd.isna(row.participants) else ""
         lines.append(f"Ngày {when}, {row.unit}: {row.content}{people}{money}.")
     return lines
