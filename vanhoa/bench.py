@@ -623,19 +623,22 @@ def hostile_section(folder: Path) -> list[Row]:
 # ---------------------------------------------------------------- 6. concurrency
 
 
-def concurrency_section(folder: Path, ref: Reference) -> list[Row]:
-    """4 command-line processes and 4 threads, 5 files each, all at once, into one store."""
-    store_path = folder / "concurrent.duckdb"
+def concurrency_section(folder: Path, ref: Reference, target: str | None = None, processes: int = 4,
+                        threads_count: int = 4, label: str = "cùng một kho") -> list[Row]:
+    """Command-line processes and threads of this process, 5 files each, all at once, into one
+    store (a DuckDB file by default; DuckLake when `target` says so)."""
+    store_path = target or str(folder / "concurrent.duckdb")
     Store(store_path).is_empty()
     names = list(ref.units.values())
     files: list[list[Path]] = []
-    for worker in range(8):
+    for worker in range(processes + threads_count):
         batch = []
         for item in range(5):
             seed = worker * 5 + item
-            path = folder / f"conc_{worker}_{item}.xlsx"
-            # workers 0, 1, 4, 5 share one unit; the others file for their own
-            unit = names[0] if worker in (0, 1, 4, 5) else names[1 + worker]
+            path = folder / f"conc_{label[:3]}_{worker}_{item}.xlsx"
+            # the first two processes and the first two threads share one unit; the others file for their own
+            shared = worker in (0, 1, processes, processes + 1)
+            unit = names[0] if shared else names[1 + worker % (len(names) - 1)]
             path.write_bytes(synthetic_return(50, 10, unit=unit, seed=seed))
             batch.append(path)
         files.append(batch)
@@ -645,7 +648,7 @@ def concurrency_section(folder: Path, ref: Reference) -> list[Row]:
     started = time.perf_counter()
     procs = [(subprocess.Popen([sys.executable, "-m", "vanhoa", "--db", str(store_path), "ingest",
                                 *map(str, batch)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True), time.perf_counter()) for batch in files[:4]]
+                               stderr=subprocess.PIPE, text=True), time.perf_counter()) for batch in files[:processes]]
 
     def thread_worker(batch: list[Path]) -> None:
         store = Store(store_path)
@@ -656,7 +659,7 @@ def concurrency_section(folder: Path, ref: Reference) -> list[Row]:
             if done.status != "accepted":
                 errors.append(f"{path.name}: {done.status}")
 
-    threads = [threading.Thread(target=thread_worker, args=(batch,)) for batch in files[4:]]
+    threads = [threading.Thread(target=thread_worker, args=(batch,)) for batch in files[processes:]]
     for thread in threads:
         thread.start()
     process_times = []
@@ -677,7 +680,8 @@ def concurrency_section(folder: Path, ref: Reference) -> list[Row]:
     sent = sum(len(b) for b in files)
     exact = not errors and stored == distinct == uploads == sent and gaps == 0
     return [
-        Row("Nạp đồng thời: 4 tiến trình `python -m vanhoa ingest` + 4 luồng, mỗi nơi 5 tệp, cùng một kho",
+        Row(f"Nạp đồng thời: {processes} tiến trình `python -m vanhoa ingest` + {threads_count} luồng, mỗi nơi 5 tệp, "
+            f"{label}",
             _s(wall), "mỗi tệp chờ vài giây", exact and max(waits, default=0) <= 5,
             f"{sent} tệp gửi, {stored} phiên bản lưu, {distinct} tệp khác nhau, {uploads} dòng uploads, "
             f"{gaps} cặp đơn vị-kỳ lệch số phiên bản{'; ' + '; '.join(errors[:3]) if errors else ''}"),
@@ -685,6 +689,63 @@ def concurrency_section(folder: Path, ref: Reference) -> list[Row]:
         Row("  trong đó: lâu nhất một tệp ở luồng (kể cả chờ khóa)", _s(max(waits, default=0)),
             "", None, f"trung vị {_s(statistics.median(waits)) if waits else '-'}"),
     ]
+
+
+# ---------------------------------------------------------------- DuckLake
+
+
+def _frame_digest(frame) -> tuple[int, int]:
+    """(rows, a hash of every cell in order): equal digests mean the same table to download."""
+    import pandas as pd
+
+    return len(frame), int(pd.util.hash_pandas_object(frame.astype(str), index=False).sum())
+
+
+def ducklake_section(folder: Path, ref: Reference, embedded: Store, period: str) -> list[Row]:
+    """The same province-scale data on DuckLake with its catalog in a throwaway PostgreSQL: the
+    export tables compared with the embedded store's, queries side by side, concurrent writers."""
+    from vanhoa.export import TABLES, table_frame
+    from vanhoa.pgserver import PostgresServer
+    from vanhoa.synth import synthesize
+
+    rows: list[Row] = []
+    with PostgresServer() as pg:
+        os.environ["VANHOA_DATA_PATH"] = str(folder / "lake-files")
+        pg.create_database("province")
+        lake = Store(pg.lake_target("province"))
+        started = time.perf_counter()
+        synthesize(lake, PROVINCE["units"], PROVINCE["periods"], PROVINCE["activities"], PROVINCE["events"], seed=0)
+        rows.append(Row("Sinh cùng dữ liệu quy mô tỉnh vào DuckLake (PostgreSQL + Parquet)",
+                        _s(time.perf_counter() - started)))
+
+        today = dt.date(int(period[:4]), 12, 20)
+        same, compared, differing = 0, 0, []
+        for name in TABLES:
+            for chosen in (None, period):
+                filters = {"period": chosen} if chosen else {}
+                if name == "completeness":
+                    filters["today"] = today
+                compared += 1
+                if _frame_digest(table_frame(embedded, name, **filters)) == _frame_digest(table_frame(lake, name, **filters)):
+                    same += 1
+                else:
+                    differing.append(f"{name} {chosen or 'mọi kỳ'}")
+        rows.append(Row("Bảng xuất (export) giống hệt kho tệp: 5 bảng × (mọi kỳ, kỳ " + period + ")",
+                        f"{same}/{compared}", "tất cả", same == compared,
+                        "so từng ô theo thứ tự" + ("; khác: " + ", ".join(differing) if differing else "")))
+
+        for name, params in (("progress", {"period": period}), ("completeness", {"period": period, "today": today}),
+                             ("commune_timeline", {}), ("activities", {"period": period, "limit": 1000}),
+                             ("returns", {})):
+            lake_time = median_time(lambda: lake.query(name, **params), 5)
+            file_time = median_time(lambda: embedded.query(name, **params), 5)
+            rows.append(Row(f"DuckLake: queries/{name}.sql ({_show_params(params)})", _ms(lake_time), "", None,
+                            f"kho tệp cùng lượt: {_ms(file_time)}"))
+        lake.release()
+        pg.create_database("concurrent")  # an empty lake, so that every count below is this run's
+        rows += concurrency_section(folder, ref, target=pg.lake_target("concurrent"), processes=3, threads_count=2,
+                                    label="cùng một kho DuckLake (3 máy chủ ghi cùng lúc)")
+    return rows
 
 
 # ---------------------------------------------------------------- main
@@ -702,21 +763,24 @@ def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="vanhoa-bench-"))
 
     sections: list[tuple[str, list[Row]]] = []
-    print("1/6 nạp báo cáo…", flush=True)
+    print("1/7 nạp báo cáo…", flush=True)
     sections.append(("Ingest", ingest_section(folder, ref)))
-    print("2/6 kho quy mô tỉnh và truy vấn…", flush=True)
+    print("2/7 kho quy mô tỉnh và truy vấn…", flush=True)
     build_rows, query_rows, store, period = province_section(folder)
     sections.append(("Province-scale store", build_rows))
     sections.append(("Queries at province scale (`Store.query`, as the app calls them)", query_rows))
-    print("3/6 các trang…", flush=True)
+    print("3/7 các trang…", flush=True)
     sections.append(("Pages at province scale (AppTest, each page in a fresh process)",
                      pages_section(folder, period)))
-    print("4/6 xuất XLSX…", flush=True)
+    print("4/7 xuất XLSX…", flush=True)
     sections.append(("Filtered XLSX export", export_section(store, period)))
-    print("5/6 tệp độc hại…", flush=True)
+    print("5/7 tệp độc hại…", flush=True)
     sections.append(("Hostile files (each in a fresh process)", hostile_section(folder)))
-    print("6/6 nạp đồng thời…", flush=True)
+    print("6/7 nạp đồng thời…", flush=True)
     sections.append(("Concurrent uploads", concurrency_section(folder, ref)))
+    print("7/7 DuckLake trên PostgreSQL…", flush=True)
+    sections.append(("The same store on DuckLake over PostgreSQL (several app servers)",
+                     ducklake_section(folder, ref, store, period)))
     load_after = os.getloadavg()
 
     every = [row for _, rows in sections for row in rows]
