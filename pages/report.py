@@ -10,12 +10,9 @@ from vanhoa.report import (
     build_appendix,
     build_report,
     default_narrative,
-    filing_sentence,
-    gather,
     next_period_words,
     report_filenames,
-    staff_sentence,
-    target_sentences,
+    summary_lines,
 )
 
 FIELDS = ("number", "context", "tasks", "recipients", "signer_title", "signer_name")
@@ -42,9 +39,8 @@ def render() -> None:
 
     st.markdown("**Số liệu lấy từ báo cáo của các đơn vị** (không sửa ở đây; giống hệt trang Tổng quan):")
     reader = ui.view_store()  # the store now, or as it stood at the moment an administrator chose
-    figures = gather(reader, period_code)
-    st.markdown("\n".join(f"- {ui.escape_md(line)}" for line in
-                          [staff_sentence(figures), *target_sentences(figures), filing_sentence(figures)]))
+    lines = _summary(*ui.store_key(reader), reader.data_version(), period_code)
+    st.markdown("\n".join(f"- {ui.escape_md(line)}" for line in lines))
 
     words = {}
     words["number"] = st.text_input("Số văn bản (để trống nếu chưa lấy số)", start["number"],
@@ -63,28 +59,28 @@ def render() -> None:
         ui.busy_guard(lambda: store.save_report_draft(period_code, words, by or None))
         st.success(f"Đã lưu nội dung báo cáo {period.label}; lần soạn sau sẽ bắt đầu từ nội dung này.")
 
+    # Both files are written when their button is clicked (Streamlit's deferred download): at
+    # province scale the report lists thousands of activities and takes seconds to write, which
+    # every rerun of the page (each keystroke in the narrative) would otherwise wait for.
     docx_name, xlsx_name = report_filenames(period_code)
+    narrative = dict(words)
     left, right = st.columns(2)
     left.download_button(
-        "Tải báo cáo (.docx)", _report(*ui.store_key(reader), reader.data_version(), period_code, tuple(words.items())),
+        "Tải báo cáo (.docx)", lambda: build_report(reader, period_code, narrative),
         file_name=docx_name, mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         icon=":material/description:", key="report_docx", width="stretch", type="primary")
     right.download_button(
-        "Tải phụ lục (.xlsx)", _appendix(*ui.store_key(reader), reader.data_version(), period_code), file_name=xlsx_name,
+        "Tải phụ lục (.xlsx)", lambda: build_appendix(reader, period_code), file_name=xlsx_name,
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/table:",
         key="report_xlsx", width="stretch")
     st.caption("Báo cáo dùng nội dung đang hiển thị ở trên (kể cả khi chưa lưu). Khổ A4, phông Times New Roman, "
                "lề trên/dưới 20 mm, trái 30 mm, phải 15 mm theo Nghị định 30/2020/NĐ-CP.")
 
 
-@st.cache_data(show_spinner="Đang soạn báo cáo…", max_entries=16)
-def _report(target: str, moment: str | None, data_version: str, period_code: str, words: tuple) -> bytes:
-    return build_report(ui.store_from_key(target, moment), period_code, dict(words))
-
-
 @st.cache_data(show_spinner=False, max_entries=16)
-def _appendix(target: str, moment: str | None, data_version: str, period_code: str) -> bytes:
-    return build_appendix(ui.store_from_key(target, moment), period_code)
+def _summary(target: str, moment: str | None, data_version: str, period_code: str) -> list[str]:
+    # Pure: the sentences depend only on the store's data (its version) and the period.
+    return summary_lines(ui.store_from_key(target, moment), period_code)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,9 @@ import openpyxl
 import pytest
 from docx import Document
 from conftest import signed_in
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1 import app_test as app_test_module
 
 from vanhoa.report import build_appendix, build_report
 
@@ -147,6 +149,40 @@ def report_page():
 
     st.session_state[ui.PERIOD_KEY] = "2022-H1"
     report.render()
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """The bytes behind a download button, as a click gives them: a deferred file (written when
+    clicked) is run as Streamlit's server runs it on a click."""
+    managers: list[MediaFileManager] = []
+
+    class Recording(MediaFileManager):
+        def __init__(self, storage) -> None:
+            super().__init__(storage)
+            managers.append(self)
+
+    monkeypatch.setattr(app_test_module, "MediaFileManager", Recording)
+
+    def read(button) -> bytes:
+        manager = managers[-1]
+        url = button.proto.url or manager.execute_deferred(button.proto.deferred_file_id)
+        return manager.read_file(url.rsplit("/", 1)[-1].split(".")[0]).content
+
+    return read
+
+
+def test_report_page_writes_its_files_when_clicked_with_the_text_shown(demo_copy, downloads):
+    at = signed_in(AppTest.from_function(report_page, default_timeout=60)).run()
+    at.text_input(key="report_number_2022-H1").input("77").run()
+    assert not at.exception
+    docx, xlsx = at.download_button
+    assert (docx.label, xlsx.label) == ("Tải báo cáo (.docx)", "Tải phụ lục (.xlsx)")
+    assert docx.proto.deferred_file_id and xlsx.proto.deferred_file_id  # nothing written until clicked
+    document = Document(io.BytesIO(downloads(docx)))
+    assert document.tables[0].rows[0].cells[0].paragraphs[3].text == "Số: 77/BC-VPUB"  # unsaved, as shown
+    assert openpyxl.load_workbook(io.BytesIO(downloads(xlsx))).sheetnames == [
+        "Chỉ tiêu", "Nộp báo cáo", "Hoạt động", "Sự kiện"]
 
 
 def test_report_page_shows_the_figures_and_saves_the_narrative(demo_copy):

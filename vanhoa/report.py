@@ -111,7 +111,9 @@ class Figures:
     notes: list[str] = field(default_factory=list)
 
 
-def gather(store: Store, period_code: str) -> Figures:
+def gather(store: Store, period_code: str, details: bool = True) -> Figures:
+    """The figures of a period. Without `details`, the activities and events (100,000 and 20,000
+    rows at province scale) are left empty: the staff, target and filing sentences do not read them."""
     ref = store.reference()
     period = ref.periods[period_code]
     progress = store.query("progress", period=period_code)
@@ -124,8 +126,8 @@ def gather(store: Store, period_code: str) -> Figures:
         office=progress[progress["unit"] == OFFICE].set_index("target"),
         per_unit=progress[progress["unit"] != OFFICE],
         filing=store.query("completeness", period=period_code),
-        activities=store.query("activities", period=period_code),
-        events=store.query("events", period=period_code),
+        activities=store.query("activities", period=period_code) if details else pd.DataFrame(),
+        events=store.query("events", period=period_code) if details else pd.DataFrame(),
         commune=ref.supported_commune,
     )
 
@@ -178,6 +180,12 @@ def filing_sentence(figures: Figures) -> str:
     if missing:
         text += f"; chưa nộp: {', '.join(missing)}"
     return text + "."
+
+
+def summary_lines(store: Store, period_code: str) -> list[str]:
+    """The staff, target and filing sentences of the report, as the Báo cáo page shows them."""
+    figures = gather(store, period_code, details=False)
+    return [staff_sentence(figures), *target_sentences(figures), filing_sentence(figures)]
 
 
 def activity_lines(figures: Figures) -> list[str]:
