@@ -117,14 +117,14 @@ def _timeline(commune: str, history: pd.DataFrame, period: str, label: str) -> N
     chosen = _chosen_halves(period, halves)
     left, right = st.columns(2)
     with left:
-        st.altair_chart(charts.commune_timeline(
+        st.vega_lite_chart(charts.commune_timeline(
             history, halves, chosen, "activities", [f"Số hoạt động tại xã {commune}", "theo loại hoạt động"]),
             width="stretch")
     with right:
-        st.altair_chart(charts.commune_timeline(
+        st.vega_lite_chart(charts.commune_timeline(
             history, halves, chosen, "participants", ["Lượt người tham gia", f"các hoạt động tại xã {commune}"],
             stack_by_kind=False), width="stretch")
-        st.altair_chart(charts.commune_timeline(
+        st.vega_lite_chart(charts.commune_timeline(
             history, halves, chosen, "cost", ["Kinh phí các hoạt động", f"tại xã {commune}"], stack_by_kind=False),
             width="stretch")
     st.caption(f"Nền vàng, cột đậm: {_in_sentence(label)} (kỳ đang chọn ở thanh bên); cột nhạt: các kỳ khác. "
@@ -133,12 +133,13 @@ def _timeline(commune: str, history: pd.DataFrame, period: str, label: str) -> N
 
 def _per_unit(commune: str, units: pd.DataFrame, scope_label: str) -> None:
     if len(units) <= CHART_UNITS:
-        st.altair_chart(charts.commune_units(units, [f"Số hoạt động tại xã {commune}",
-                                                     f"của từng đơn vị ({scope_label})"]), width="stretch")
+        st.vega_lite_chart(charts.commune_units(units, [f"Số hoạt động tại xã {commune}",
+                                                        f"của từng đơn vị ({scope_label})"]), width="stretch")
     else:
         most = units.sort_values("activities", ascending=False, kind="stable").head(CHART_UNITS)
-        st.altair_chart(charts.commune_units(most, [f"Số hoạt động tại xã {commune}: {CHART_UNITS} đơn vị",
-                                                    f"có nhiều hoạt động nhất ({scope_label})"]), width="stretch")
+        st.vega_lite_chart(charts.commune_units(most, [f"Số hoạt động tại xã {commune}: {CHART_UNITS} đơn vị",
+                                                       f"có nhiều hoạt động nhất ({scope_label})"]),
+                           width="stretch")
         st.caption(f"Biểu đồ: {CHART_UNITS} đơn vị có nhiều hoạt động nhất; bảng dưới đây có đủ "
                    f"{ui.fmt_int(len(units))} đơn vị.")
     shown = pd.DataFrame({

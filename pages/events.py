@@ -99,11 +99,11 @@ def _event(total: pd.Series, rows: pd.DataFrame) -> None:
                          f" ({share} số người đăng ký, tính trên {total['registered_units']} đơn vị có ghi số đăng ký)")
         st.markdown(line)
         if len(rows) <= CHART_UNITS:
-            st.altair_chart(charts.event_units(rows, "Đăng ký và tham gia của từng đơn vị"), width="stretch")
+            st.vega_lite_chart(charts.event_units(rows, "Đăng ký và tham gia của từng đơn vị"), width="stretch")
         else:
             most = rows.sort_values("participants", ascending=False, kind="stable", na_position="last")
-            st.altair_chart(charts.event_units(most.head(CHART_UNITS), f"Đăng ký và tham gia: {CHART_UNITS} đơn vị "
-                                               "đông người tham gia nhất"), width="stretch")
+            st.vega_lite_chart(charts.event_units(most.head(CHART_UNITS), f"Đăng ký và tham gia: {CHART_UNITS} "
+                                                  "đơn vị đông người tham gia nhất"), width="stretch")
             st.caption(f"Biểu đồ: {CHART_UNITS} đơn vị có nhiều người tham gia nhất; bảng chi tiết có đủ "
                        f"{ui.fmt_int(len(rows))} đơn vị.")
         achieved = rows[rows["achievement"].notna() & (rows["achievement"].astype(str).str.strip() != "")]
@@ -136,8 +136,8 @@ def _trend() -> None:
         st.info("Chưa có sự kiện thường niên nào (sự kiện tổ chức hằng năm) trong số liệu.")
         return
     years = list(range(PLAN_YEARS[0], max(PLAN_YEARS[1], int(recurring["year"].max())) + 1))
-    st.altair_chart(charts.event_trend(recurring, years, ["Số người tham gia các sự kiện thường niên",
-                                                          "qua từng năm"]), width="stretch")
+    st.vega_lite_chart(charts.event_trend(recurring, years, ["Số người tham gia các sự kiện thường niên",
+                                                             "qua từng năm"]), width="stretch")
     missing = [str(y) for y in years if y not in set(recurring["year"])]
     st.caption("Mỗi cột là số người tham gia của một sự kiện trong một năm. "
                + (f"Năm chưa có số liệu: {', '.join(missing)}." if missing else ""))

@@ -139,8 +139,8 @@ def _trends() -> None:
     for index, (target, rows) in enumerate(office.groupby("target", sort=True)):
         goal = float(rows["goal"].iloc[0])
         with columns[index % 2]:
-            st.altair_chart(charts.target_trend(rows, periods, f"{target}. {rows['target_name'].iloc[0]}", goal),
-                            width="stretch", height=280)
+            st.vega_lite_chart(charts.target_trend(rows, periods, f"{target}. {rows['target_name'].iloc[0]}",
+                                                   goal), width="stretch", height=280)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,14 @@
-"""Altair charts, readable at a glance: a title that says what is shown, Vietnamese axes, the goal
-drawn as a rule, tooltips with the exact numbers. Every chart stretches to its container, so it
-fits a 390 px phone as well as a desktop."""
+"""Charts, readable at a glance: a title that says what is shown, Vietnamese axes, the goal drawn
+as a rule, tooltips with the exact numbers. Every chart stretches to its container, so it fits a
+390 px phone as well as a desktop.
+
+The pages' charts are Vega-Lite specs (dicts) for st.vega_lite_chart, cheap enough to build at
+every rerun; unit_bars is still an Altair chart (st.altair_chart, pages/targets.py)."""
 
 from __future__ import annotations
+
+import hashlib
+import json
 
 import altair as alt
 import pandas as pd
@@ -16,7 +22,49 @@ def _status_scale() -> alt.Scale:
     return alt.Scale(domain=list(STATUS_COLORS), range=list(STATUS_COLORS.values()))
 
 
-def target_trend(rows: pd.DataFrame, periods: list[tuple[str, str]], title: str, goal: float) -> alt.LayerChart:
+# ---------------------------------------------------------------- Vega-Lite specs
+# The charts below are Vega-Lite specs written as dicts, for st.vega_lite_chart: Altair builds the
+# same JSON but validates it against the schema at every render (0.1-0.3 s a chart). Their
+# validity is checked once, by tests/test_charts.py, against the schema Altair ships.
+
+
+class _Datasets:
+    """The frames of one chart: each is named after its content and referred to by that name,
+    as Streamlit names Altair's (a rerun with the same data sends the same name)."""
+
+    def __init__(self) -> None:
+        self.frames: dict[str, pd.DataFrame] = {}
+
+    def __call__(self, frame: pd.DataFrame) -> dict:
+        digest = hashlib.md5(frame.to_json(orient="split", index=False, date_format="iso").encode()).hexdigest()
+        name = f"data-{digest}"
+        self.frames[name] = frame
+        return {"name": name}
+
+    def spec(self, spec: dict) -> dict:
+        """The top-level spec with the frames under "datasets" (Streamlit sends them as Arrow);
+        when every layer reads the same frame, it is named once at the top, as Altair does."""
+        layers = spec.get("layer", [])
+        names = {json.dumps(layer.get("data"), sort_keys=True) for layer in layers}
+        if len(names) == 1 and layers and "data" in layers[0]:
+            spec = {"data": layers[0]["data"], **spec,
+                    "layer": [{k: v for k, v in layer.items() if k != "data"} for layer in layers]}
+        return {**spec, "datasets": dict(self.frames)}
+
+
+def _nominal(field: str, **more) -> dict:
+    return {"field": field, "type": "nominal", **more}
+
+
+def _quantitative(field: str, **more) -> dict:
+    return {"field": field, "type": "quantitative", **more}
+
+
+def _tip(field: str, title: str) -> dict:
+    return {"field": field, "type": "nominal", "title": title}
+
+
+def target_trend(rows: pd.DataFrame, periods: list[tuple[str, str]], title: str, goal: float) -> dict:
     """One target of the whole Office over the periods of the plan, with its goal as a rule.
 
     `rows` has columns period, ratio, numerator, denominator, status; `periods` is the axis
@@ -29,18 +77,24 @@ def target_trend(rows: pd.DataFrame, periods: list[tuple[str, str]], title: str,
         counts=[f"{_int(n)} / {_int(d)}" for n, d in zip(rows["numerator"], rows["denominator"])],
     )
     axis_order = [labels[code] for code, _ in periods]
-    base = alt.Chart(data).encode(
-        x=alt.X("label:N", sort=axis_order, scale=alt.Scale(domain=axis_order), title="Kỳ báo cáo",
-                axis=alt.Axis(labelAngle=-45, labelLimit=80)),
-    )
-    line = base.mark_line(point=alt.OverlayMarkDef(size=70, filled=True), color="#1f5fa8").encode(
-        y=alt.Y("ratio:Q", title="Tỷ lệ", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=".0%")),
-        tooltip=[alt.Tooltip("full_label:N", title="Kỳ"), alt.Tooltip("ratio_text:N", title="Tỷ lệ"),
-                 alt.Tooltip("counts:N", title="Tử số / mẫu số"), alt.Tooltip("status:N", title="Tình trạng")],
-    )
-    rule = alt.Chart(pd.DataFrame({"goal": [goal], "text": [f"Mục tiêu {goal * 100:.0f} %"]})).mark_rule(
-        color="#C62828", strokeDash=[6, 4], size=2).encode(y="goal:Q", tooltip=alt.Tooltip("text:N", title=""))
-    return alt.layer(line, rule).properties(title=title, height=220, width="container")
+    datasets = _Datasets()
+    line = {
+        "data": datasets(data),
+        "mark": {"type": "line", "color": "#1f5fa8", "point": {"filled": True, "size": 70}},
+        "encoding": {
+            "x": _nominal("label", sort=axis_order, scale={"domain": axis_order}, title="Kỳ báo cáo",
+                          axis={"labelAngle": -45, "labelLimit": 80}),
+            "y": _quantitative("ratio", title="Tỷ lệ", scale={"domain": [0, 1]}, axis={"format": ".0%"}),
+            "tooltip": [_tip("full_label", "Kỳ"), _tip("ratio_text", "Tỷ lệ"), _tip("counts", "Tử số / mẫu số"),
+                        _tip("status", "Tình trạng")],
+        },
+    }
+    rule = {
+        "data": datasets(pd.DataFrame({"goal": [goal], "text": [f"Mục tiêu {goal * 100:.0f} %"]})),
+        "mark": {"type": "rule", "color": "#C62828", "strokeDash": [6, 4], "size": 2},
+        "encoding": {"y": _quantitative("goal"), "tooltip": _tip("text", "")},
+    }
+    return datasets.spec({"layer": [line, rule], "title": title, "height": 220, "width": "container"})
 
 
 def short_period(code: str) -> str:
@@ -103,9 +157,8 @@ _FADED = 0.35  # bars outside the chosen period: still readable, clearly in the 
 # A title may be a list of lines: a long title on one line is cut at 390 px.
 
 
-def _vi(chart):
-    """Vietnamese number formats on the axes and labels (1.234, 2.500.000 đ): Vega's locale."""
-    return chart.configure(locale=alt.Locale(number=VI_LOCALE))
+# Vietnamese number formats on the axes and labels (1.234, 2.500.000 đ): Vega's locale.
+_VI_CONFIG = {"locale": {"number": VI_LOCALE}}
 
 
 def _money(value) -> str:
@@ -120,7 +173,7 @@ def half_year_label(year: int, half: int, short: bool = False) -> str:
 
 
 def commune_timeline(rows: pd.DataFrame, halves: list[tuple[int, int]], chosen: set[tuple[int, int]],
-                     measure: str, title, stack_by_kind: bool = True) -> alt.LayerChart:
+                     measure: str, title, stack_by_kind: bool = True) -> dict:
     """One measure of the activities in the supported commune in each half-year; the half-years
     of the chosen period in full colour, the others faded; the total written above each bar
     (except money, whose long numbers would collide on a phone: it is in the tooltip).
@@ -141,39 +194,52 @@ def commune_timeline(rows: pd.DataFrame, halves: list[tuple[int, int]], chosen: 
     data["participants_text"] = data["participants"].map(_int)
     data["cost_text"] = data["cost"].map(_money)
     order = [half_year_label(y, h, short=True) for y, h in halves]
-    tooltip = [alt.Tooltip("full_label:N", title="Thời gian")]
+    tooltip = [_tip("full_label", "Thời gian")]
     if stack_by_kind:
-        tooltip.append(alt.Tooltip("kind:N", title="Loại hoạt động"))
-    tooltip += [alt.Tooltip("activities_text:N", title="Số hoạt động"),
-                alt.Tooltip("participants_text:N", title="Lượt người tham gia"),
-                alt.Tooltip("cost_text:N", title="Kinh phí")]
+        tooltip.append(_tip("kind", "Loại hoạt động"))
+    tooltip += [_tip("activities_text", "Số hoạt động"), _tip("participants_text", "Lượt người tham gia"),
+                _tip("cost_text", "Kinh phí")]
     kinds = [k for k in KIND_COLORS if k in set(data["kind"])] + sorted(set(data["kind"]) - set(KIND_COLORS))
-    color = (alt.Color("kind:N", title="Loại hoạt động",
-                       scale=alt.Scale(domain=kinds, range=[KIND_COLORS.get(k, "#7F7F7F") for k in kinds]),
-                       legend=alt.Legend(orient="bottom", columns=2, labelLimit=160))
-             if stack_by_kind else alt.value("#1f5fa8"))
+    color = (_nominal("kind", title="Loại hoạt động",
+                      scale={"domain": kinds, "range": [KIND_COLORS.get(k, "#7F7F7F") for k in kinds]},
+                      legend={"orient": "bottom", "columns": 2, "labelLimit": 160})
+             if stack_by_kind else {"value": "#1f5fa8"})
     top = float(data.groupby("label")["value"].sum().max()) if len(data) else 0.0
-    x = alt.X("label:N", sort=order, scale=alt.Scale(domain=order), title=None,
-              axis=alt.Axis(labelAngle=-45, labelLimit=90, labelOverlap=False))
-    y_scale = alt.Scale(domain=[0, max(top * 1.15, 1.0)], nice=True)
-    bars = alt.Chart(data).mark_bar().encode(
-        x=x,
-        y=alt.Y("value:Q", title=axis_titles[measure], stack=True, scale=y_scale,
-                axis=alt.Axis(format=",d", tickMinStep=1, labelLimit=110)),
-        color=color,
-        opacity=alt.condition("datum.chosen", alt.value(1.0), alt.value(_FADED)),
-        order=alt.Order("kind:N"),
-        tooltip=tooltip,
-    )
+    x = _nominal("label", sort=order, scale={"domain": order}, title=None,
+                 axis={"labelAngle": -45, "labelLimit": 90, "labelOverlap": False})
+    y_scale = {"domain": [0, max(top * 1.15, 1.0)], "nice": True}
+    datasets = _Datasets()
+    bars = {
+        "data": datasets(data),
+        "mark": {"type": "bar"},
+        "encoding": {
+            "x": x,
+            "y": _quantitative("value", title=axis_titles[measure], stack=True, scale=y_scale,
+                               axis={"format": ",d", "tickMinStep": 1, "labelLimit": 110}),
+            "color": color,
+            "opacity": {"condition": {"test": "datum.chosen", "value": 1.0}, "value": _FADED},
+            "order": _nominal("kind"),
+            "tooltip": tooltip,
+        },
+    }
     # a pale band behind the chosen period's half-years: visible even where they have no bar
-    band = alt.Chart(pd.DataFrame({"label": [half_year_label(y, h, short=True) for y, h in halves
-                                             if (y, h) in chosen]})).mark_rect(color="#FFF3C4").encode(x=x)
+    band = {
+        "data": datasets(pd.DataFrame({"label": [half_year_label(y, h, short=True) for y, h in halves
+                                                 if (y, h) in chosen]})),
+        "mark": {"type": "rect", "color": "#FFF3C4"},
+        "encoding": {"x": x},
+    }
     layers = [band, bars]
     if measure != "cost":
-        layers.append(alt.Chart(data).transform_aggregate(total="sum(value)", groupby=["label"]).mark_text(
-            baseline="bottom", dy=-3, fontSize=11, color="#333").encode(
-            x=x, y=alt.Y("total:Q", scale=y_scale), text=alt.Text("total:Q", format=",d")))
-    return _vi(alt.layer(*layers).properties(title=title, height=360 if stack_by_kind else 280, width="container"))
+        layers.append({
+            "data": bars["data"],
+            "transform": [{"aggregate": [{"op": "sum", "field": "value", "as": "total"}], "groupby": ["label"]}],
+            "mark": {"type": "text", "baseline": "bottom", "dy": -3, "fontSize": 11, "color": "#333"},
+            "encoding": {"x": x, "y": _quantitative("total", scale=y_scale),
+                         "text": _quantitative("total", format=",d")},
+        })
+    return datasets.spec({"layer": layers, "title": title, "height": 360 if stack_by_kind else 280,
+                          "width": "container", "config": _VI_CONFIG})
 
 
 def _unit_axis(data: pd.DataFrame) -> tuple[str, list[str]]:
@@ -182,7 +248,7 @@ def _unit_axis(data: pd.DataFrame) -> tuple[str, list[str]]:
     return field, list(data[field])
 
 
-def commune_units(rows: pd.DataFrame, title) -> alt.LayerChart:
+def commune_units(rows: pd.DataFrame, title) -> dict:
     """Activities in the supported commune per unit, every unit listed: a unit that did nothing
     there shows '0' rather than disappearing.
 
@@ -193,21 +259,25 @@ def commune_units(rows: pd.DataFrame, title) -> alt.LayerChart:
         cost_text=rows["cost"].map(_money),
     )
     field, order = _unit_axis(data)
-    y = alt.Y(f"{field}:N", sort=order, title=None, axis=alt.Axis(labelLimit=150, labelOverlap=False))
-    tooltip = [alt.Tooltip("unit:N", title="Đơn vị"), alt.Tooltip("activities_text:N", title="Số hoạt động"),
-               alt.Tooltip("participants_text:N", title="Lượt người tham gia"),
-               alt.Tooltip("cost_text:N", title="Kinh phí")]
+    y = _nominal(field, sort=order, title=None, axis={"labelLimit": 150, "labelOverlap": False})
+    tooltip = [_tip("unit", "Đơn vị"), _tip("activities_text", "Số hoạt động"),
+               _tip("participants_text", "Lượt người tham gia"), _tip("cost_text", "Kinh phí")]
     top = max(1, int(data["activities"].max() or 0))
-    x_scale = alt.Scale(domain=[0, top * 1.15])
-    bars = alt.Chart(data).mark_bar(color="#1f5fa8").encode(
-        y=y, x=alt.X("activities:Q", title="Số hoạt động", scale=x_scale, axis=alt.Axis(format="d", tickMinStep=1)),
-        tooltip=tooltip)
-    labels = alt.Chart(data).mark_text(align="left", dx=3, fontSize=11, color="#333").encode(
-        y=y, x=alt.X("activities:Q", scale=x_scale), text="activities_text:N", tooltip=tooltip)
-    return _vi(alt.layer(bars, labels).properties(title=title, height=100 + 26 * len(order), width="container"))
+    x_scale = {"domain": [0, top * 1.15]}
+    datasets = _Datasets()
+    frame = datasets(data)
+    bars = {"data": frame, "mark": {"type": "bar", "color": "#1f5fa8"}, "encoding": {
+        "y": y, "x": _quantitative("activities", title="Số hoạt động", scale=x_scale,
+                                   axis={"format": "d", "tickMinStep": 1}),
+        "tooltip": tooltip}}
+    labels = {"data": frame, "mark": {"type": "text", "align": "left", "dx": 3, "fontSize": 11, "color": "#333"},
+              "encoding": {"y": y, "x": _quantitative("activities", scale=x_scale),
+                           "text": _nominal("activities_text"), "tooltip": tooltip}}
+    return datasets.spec({"layer": [bars, labels], "title": title, "height": 100 + 26 * len(order),
+                          "width": "container", "config": _VI_CONFIG})
 
 
-def event_units(rows: pd.DataFrame, title) -> alt.LayerChart:
+def event_units(rows: pd.DataFrame, title) -> dict:
     """Staff of each unit registered for one event (light bar) and taking part (dark bar), with
     'taking part / registered' written beside the bars.
 
@@ -223,24 +293,28 @@ def event_units(rows: pd.DataFrame, title) -> alt.LayerChart:
     data["label_at"] = data[["registered_shown", "participants_shown"]].max(axis=1)
     field, order = _unit_axis(data)
     top = max(1.0, float(data["label_at"].max()))
-    tooltip = [alt.Tooltip("unit:N", title="Đơn vị"), alt.Tooltip("registered_text:N", title="Đăng ký"),
-               alt.Tooltip("participants_text:N", title="Tham gia")]
-    y = alt.Y(f"{field}:N", sort=order, title=None, axis=alt.Axis(labelLimit=150, labelOverlap=False))
-    x_scale = alt.Scale(domain=[0, top * 1.25])
-    registered = alt.Chart(data).mark_bar(color="#BBD0EA", height=16).encode(
-        y=y, x=alt.X("registered_shown:Q", title="Số người", scale=x_scale, axis=alt.Axis(format="d", tickMinStep=1)),
-        tooltip=tooltip)
-    taking_part = alt.Chart(data).mark_bar(color="#1f5fa8", height=8).encode(
-        y=y, x=alt.X("participants_shown:Q", scale=x_scale), tooltip=tooltip)
-    labels = alt.Chart(data).mark_text(align="left", dx=3, fontSize=11, color="#333").encode(
-        y=y, x=alt.X("label_at:Q", scale=x_scale), text="label:N", tooltip=tooltip)
-    return _vi(alt.layer(registered, taking_part, labels).properties(
-        title=alt.TitleParams(title, subtitle="Cột đậm: tham gia · cột nhạt: đăng ký · số: tham gia / đăng ký",
-                              subtitleFontSize=11),
-        height=120 + 28 * len(order), width="container"))
+    tooltip = [_tip("unit", "Đơn vị"), _tip("registered_text", "Đăng ký"), _tip("participants_text", "Tham gia")]
+    y = _nominal(field, sort=order, title=None, axis={"labelLimit": 150, "labelOverlap": False})
+    x_scale = {"domain": [0, top * 1.25]}
+    datasets = _Datasets()
+    frame = datasets(data)
+    registered = {"data": frame, "mark": {"type": "bar", "color": "#BBD0EA", "height": 16}, "encoding": {
+        "y": y, "x": _quantitative("registered_shown", title="Số người", scale=x_scale,
+                                   axis={"format": "d", "tickMinStep": 1}),
+        "tooltip": tooltip}}
+    taking_part = {"data": frame, "mark": {"type": "bar", "color": "#1f5fa8", "height": 8}, "encoding": {
+        "y": y, "x": _quantitative("participants_shown", scale=x_scale), "tooltip": tooltip}}
+    labels = {"data": frame, "mark": {"type": "text", "align": "left", "dx": 3, "fontSize": 11, "color": "#333"},
+              "encoding": {"y": y, "x": _quantitative("label_at", scale=x_scale), "text": _nominal("label"),
+                           "tooltip": tooltip}}
+    return datasets.spec({
+        "layer": [registered, taking_part, labels],
+        "title": {"text": title, "subtitle": "Cột đậm: tham gia · cột nhạt: đăng ký · số: tham gia / đăng ký",
+                  "subtitleFontSize": 11},
+        "height": 120 + 28 * len(order), "width": "container", "config": _VI_CONFIG})
 
 
-def event_trend(rows: pd.DataFrame, years: list[int], title) -> alt.LayerChart:
+def event_trend(rows: pd.DataFrame, years: list[int], title) -> dict:
     """Staff taking part in each recurring event, year by year, one colour per event, the number
     written above each bar.
 
@@ -257,25 +331,25 @@ def event_trend(rows: pd.DataFrame, years: list[int], title) -> alt.LayerChart:
     order = [str(y) for y in years]
     series = list(dict.fromkeys(data["series"]))
     top = max(1.0, float(data["participants_shown"].max()) if len(data) else 1.0)
-    x = alt.X("year_label:N", sort=order, scale=alt.Scale(domain=order), title="Năm", axis=alt.Axis(labelAngle=0))
-    y_scale = alt.Scale(domain=[0, top * 1.15], nice=True)
-    offset = alt.XOffset("series:N", sort=series, scale=alt.Scale(domain=series))
-    tooltip = [alt.Tooltip("series:N", title="Sự kiện"), alt.Tooltip("year_label:N", title="Năm"),
-               alt.Tooltip("units_text:N", title="Số đơn vị tham gia"),
-               alt.Tooltip("registered_text:N", title="Đăng ký"),
-               alt.Tooltip("participants_text:N", title="Tham gia"),
-               alt.Tooltip("achievements_text:N", title="Đơn vị có thành tích")]
-    bars = alt.Chart(data).mark_bar().encode(
-        x=x, xOffset=offset,
-        y=alt.Y("participants_shown:Q", title="Số người tham gia", scale=y_scale,
-                axis=alt.Axis(format="d", tickMinStep=1)),
-        color=alt.Color("series:N", sort=series, title="Sự kiện",
-                        scale=alt.Scale(domain=series, range=[_SERIES_COLORS[i % len(_SERIES_COLORS)]
-                                                              for i in range(len(series))]),
-                        legend=alt.Legend(orient="bottom", columns=1, labelLimit=320)),
-        tooltip=tooltip,
-    )
-    labels = alt.Chart(data).mark_text(baseline="bottom", dy=-3, fontSize=11, color="#333").encode(
-        x=x, xOffset=offset, y=alt.Y("participants_shown:Q", scale=y_scale), text="participants_text:N",
-        tooltip=tooltip)
-    return _vi(alt.layer(bars, labels).properties(title=title, height=360 + 22 * len(series), width="container"))
+    x = _nominal("year_label", sort=order, scale={"domain": order}, title="Năm", axis={"labelAngle": 0})
+    y_scale = {"domain": [0, top * 1.15], "nice": True}
+    offset = _nominal("series", sort=series, scale={"domain": series})
+    tooltip = [_tip("series", "Sự kiện"), _tip("year_label", "Năm"), _tip("units_text", "Số đơn vị tham gia"),
+               _tip("registered_text", "Đăng ký"), _tip("participants_text", "Tham gia"),
+               _tip("achievements_text", "Đơn vị có thành tích")]
+    datasets = _Datasets()
+    frame = datasets(data)
+    bars = {"data": frame, "mark": {"type": "bar"}, "encoding": {
+        "x": x, "xOffset": offset,
+        "y": _quantitative("participants_shown", title="Số người tham gia", scale=y_scale,
+                           axis={"format": "d", "tickMinStep": 1}),
+        "color": _nominal("series", sort=series, title="Sự kiện",
+                          scale={"domain": series,
+                                 "range": [_SERIES_COLORS[i % len(_SERIES_COLORS)] for i in range(len(series))]},
+                          legend={"orient": "bottom", "columns": 1, "labelLimit": 320}),
+        "tooltip": tooltip}}
+    labels = {"data": frame, "mark": {"type": "text", "baseline": "bottom", "dy": -3, "fontSize": 11, "color": "#333"},
+              "encoding": {"x": x, "xOffset": offset, "y": _quantitative("participants_shown", scale=y_scale),
+                           "text": _nominal("participants_text"), "tooltip": tooltip}}
+    return datasets.spec({"layer": [bars, labels], "title": title, "height": 360 + 22 * len(series),
+                          "width": "container", "config": _VI_CONFIG})
