@@ -1,4 +1,8 @@
-"""Kho tệp đã tải lên: every uploaded file, accepted or rejected, can be found and downloaded again."""
+"""Kho tệp đã tải lên: every uploaded file, accepted or rejected, can be found and downloaded again.
+
+At province scale there are tens of thousands of uploads: the screen lists the newest PAGE_ROWS
+that match the filters and says how many match; the downloads, written when clicked, have them all.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,11 @@ import json
 import pandas as pd
 import streamlit as st
 
+from pages.data import download_buttons_later
 from vanhoa import ui
 
 STATUS_VI = {"accepted": "đã lưu", "unchanged": "không thay đổi", "rejected": "bị từ chối"}
+PAGE_ROWS = 1_000  # uploads listed on screen, newest first
 
 
 def render() -> None:
@@ -18,44 +24,65 @@ def render() -> None:
     st.caption("Mọi tệp được tải lên, kể cả tệp bị từ chối, đều được giữ nguyên bản cùng mã SHA-256, "
                "người nộp và thời gian.")
     ref = ui.busy_guard(ui.reference)
-    left, right = st.columns(2)
+    left, middle, right = st.columns(3)
     status = left.selectbox("Tình trạng", [None, "accepted", "unchanged", "rejected"], key="archive_status",
                             format_func=lambda s: "Tất cả" if s is None else STATUS_VI[s])
-    unit = right.selectbox("Đơn vị", [None, *ref.units], key="archive_unit",
-                           format_func=lambda u: "Tất cả" if u is None else ref.unit_name(u))
-    uploads = ui.busy_guard(lambda: ui.query("uploads", unit=unit, status=status))
+    unit = middle.selectbox("Đơn vị", [None, *ref.units], key="archive_unit",
+                            format_func=lambda u: "Tất cả" if u is None else ref.unit_name(u))
+    search = right.text_input("Tìm theo tên tệp, người nộp", key="archive_search").strip() or None
+    filters = {"unit": unit, "status": status, "search": search}
+    uploads = ui.busy_guard(lambda: ui.query("uploads", **filters, limit=PAGE_ROWS))
     if uploads.empty:
         st.info("Chưa có tệp nào được tải lên.")
         return
-    table = pd.DataFrame({
-        "Thời gian": uploads["uploaded_at"].map(ui.fmt_time),
+    total = int(uploads["total_rows"].iloc[0])
+    table = _table(uploads)
+    if total > len(uploads):
+        st.caption(f"Hiển thị {ui.fmt_int(len(uploads))} tệp mới nhất trong {ui.fmt_int(total)}; "
+                   "lọc để tìm tệp khác.")
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={"Phiên bản": st.column_config.NumberColumn(format="%d")})
+    reader = ui.view_store()  # the downloads read the store the page shows, when clicked
+    download_buttons_later(lambda: _table(reader.query("uploads", **filters)), "kho-tep", key="archive")
+
+    st.subheader("Xem một tệp")
+    labels = (table["Thời gian"] + " — " + uploads["filename"].fillna("") + " (" + table["Tình trạng"] + ")").tolist()
+    pick = st.selectbox("Tệp", list(range(len(uploads))), key="archive_pick", format_func=labels.__getitem__)
+    if pick is None or pick >= len(uploads):
+        pick = 0
+    row = uploads.iloc[pick]
+    sha256 = row["sha256"]
+    # The bytes are read when the button is clicked; a file whose bytes are kept has a size.
+    st.download_button("Tải tệp gốc", lambda: reader.file_bytes(sha256) or b"",
+                       file_name=row["filename"] or "tep.xlsx", key="archive_original", disabled=pd.isna(row["size"]))
+    problems = json.loads(row["problems"] or "[]")
+    if problems:
+        st.dataframe(pd.DataFrame(problems).rename(columns={
+            "sheet": "Trang", "cell": "Ô", "value": "Giá trị", "message": "Nội dung", "severity": "Mức"}),
+            hide_index=True, width="stretch")
+
+
+def _table(uploads: pd.DataFrame) -> pd.DataFrame:
+    """The uploads as shown and downloaded, formatted column by column (no per-row Python)."""
+    size = uploads["size"].astype("Int64")
+    return pd.DataFrame({
+        "Thời gian": _times(uploads["uploaded_at"]),
         "Tệp": uploads["filename"],
         "Người nộp": uploads["uploaded_by"].fillna(""),
         "Tình trạng": uploads["status"].map(STATUS_VI),
         "Đơn vị": uploads["unit"].fillna(""),
         "Kỳ": uploads["period"].fillna(""),
         "Phiên bản": uploads["version"],
-        "Kích thước (byte)": uploads["size"].map(ui.fmt_int),
+        # ui.fmt_int's '1.234', for the whole column at once
+        "Kích thước (byte)": size.map("{:,}".format, na_action="ignore").astype(object).str.replace(
+            ",", ".").fillna("—"),
         "SHA-256": uploads["sha256"],
     })
-    st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={"Phiên bản": st.column_config.NumberColumn(format="%d")})
-    ui.download_buttons(table, "kho-tep", key="archive")
 
-    st.subheader("Xem một tệp")
-    pick = st.selectbox(
-        "Tệp", list(range(len(uploads))), key="archive_pick",
-        format_func=lambda i: f"{table['Thời gian'].iloc[i]} — {uploads['filename'].iloc[i]} ({table['Tình trạng'].iloc[i]})",
-    )
-    row = uploads.iloc[pick]
-    raw = ui.get_store().file_bytes(row["sha256"])
-    st.download_button("Tải tệp gốc", raw or b"", file_name=row["filename"] or "tep.xlsx",
-                       key="archive_original", disabled=raw is None)
-    problems = json.loads(row["problems"] or "[]")
-    if problems:
-        st.dataframe(pd.DataFrame(problems).rename(columns={
-            "sheet": "Trang", "cell": "Ô", "value": "Giá trị", "message": "Nội dung", "severity": "Mức"}),
-            hide_index=True, width="stretch")
+
+def _times(values: pd.Series) -> pd.Series:
+    """ui.fmt_time ('14:05 05/12/2022', '—' when missing) for a whole column."""
+    return pd.to_datetime(values).dt.strftime("%H:%M %d/%m/%Y").fillna("—")
 
 
 if __name__ == "__main__":

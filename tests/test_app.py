@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import signed_in
 from streamlit.testing.v1 import AppTest
+from test_report import downloads  # noqa: F401 (a fixture: the bytes behind a download button)
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -86,3 +87,28 @@ def test_archive_lists_every_upload_and_gives_the_original_back(demo_env):
     assert len(table) == 23 and set(table["Tình trạng"]) == {"đã lưu"}
     at.selectbox(key="archive_status").select("rejected").run()
     assert [i.value for i in at.info] == ["Chưa có tệp nào được tải lên."]
+
+
+def test_archive_lists_the_newest_with_the_count_and_downloads_every_match_when_clicked(demo_env, monkeypatch,
+                                                                                         downloads):
+    import csv
+    import io
+
+    from pages import archive
+    from vanhoa.store import Store
+
+    monkeypatch.setattr(archive, "PAGE_ROWS", 5)
+    at = signed_in(AppTest.from_function(archive_page, default_timeout=30)).run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) == 5
+    assert "Hiển thị 5 tệp mới nhất trong 23; lọc để tìm tệp khác." in [c.value for c in at.caption]
+    every = {b.label: b for b in at.download_button}
+    assert all(b.proto.deferred_file_id for b in every.values())  # written when clicked
+    rows = list(csv.DictReader(io.StringIO(downloads(every["Tải xuống CSV"]).decode("utf-8-sig"))))
+    assert len(rows) == 23  # every match, not only the rows shown
+    newest = Store(demo_env).query("uploads").iloc[0]
+    assert downloads(every["Tải tệp gốc"]) == Store(demo_env).file_bytes(newest["sha256"])
+
+    at.text_input(key="archive_search").input(newest["filename"]).run()
+    assert at.dataframe[0].value["Tệp"].tolist() == [newest["filename"]]
+    assert not [c.value for c in at.caption if c.value.startswith("Hiển thị")]
