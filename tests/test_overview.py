@@ -60,9 +60,19 @@ def test_unit_by_target_table(demo_copy):
     assert list(table.columns) == ["Đơn vị", "T1 (mục tiêu 100 %)", "T2 (mục tiêu 70 %)", "T3 (mục tiêu 100 %)",
                                    "T4 (mục tiêu 100 %)", "Nộp báo cáo"]
     rows = {r[0]: r[1:] for r in table.values.tolist()}
-    assert rows["Nhà khách Thanh Xuân - Hà Nội"] == ["90,9 %", "63,6 %", "chưa đạt", "100,0 %", "trễ hạn"]
-    assert rows["Phòng Tổng hợp"] == ["100,0 %", "77,8 %", "đạt", "100,0 %", "đúng hạn"]
+    # each cell starts with its status's colour: green met (or filed on time), red not met (or late)
+    assert rows["Nhà khách Thanh Xuân - Hà Nội"] == ["🔴 90,9 %", "🔴 63,6 %", "🔴 chưa đạt", "🟢 100,0 %",
+                                                    "🔴 trễ hạn"]
+    assert rows["Phòng Tổng hợp"] == ["🟢 100,0 %", "🟢 77,8 %", "🟢 đạt", "🟢 100,0 %", "🟢 đúng hạn"]
     assert len(rows) == 11
+    assert ("🟢 Đạt · 🔴 Chưa đạt (hoặc nộp trễ hạn) · ⚪ Chưa nộp. T3: đơn vị đạt chuẩn văn hóa khi đạt cả ba "
+            "tiêu chuẩn.") in [c.value for c in at.caption]
+
+
+def test_unit_table_marks_units_that_have_not_filed(demo_copy):
+    at = run("2023-H1")  # no unit has filed 2023-H1 in the demonstration data: every cell is grey
+    rows = {r[0]: r[1:] for r in at.dataframe[0].value.values.tolist()}
+    assert rows["Phòng Kinh tế"] == ["⚪ chưa nộp"] * 5
 
 
 def test_filing_table_counts_days(demo_copy):
