@@ -60,10 +60,11 @@ def _units(store, account) -> None:
         if st.form_submit_button("Thêm"):
             _do(lambda: admin.add_unit(store, code, name, account.name, start), f"Đã thêm đơn vị {name}.")
     active = units[units["retired_from"].isna()]
+    # one lookup table, not a set_index per option: a province has a thousand units to name
+    names = dict(zip(active["code"], active["name"]))
     with st.form("unit_rename"):
         st.markdown("**Đổi tên hoặc ngừng theo dõi một đơn vị** (lịch sử báo cáo được giữ nguyên)")
-        code = st.selectbox("Đơn vị", list(active["code"]), key="unit_edit_code",
-                            format_func=lambda c: active.set_index("code").loc[c, "name"])
+        code = st.selectbox("Đơn vị", list(names), key="unit_edit_code", format_func=names.__getitem__)
         new_name = st.text_input("Tên mới", key="unit_edit_name")
         retire_from = st.selectbox("Ngừng theo dõi từ kỳ", periods, key="unit_retire_from",
                                    format_func=ui.period_label, index=periods.index(ui.current_reporting_period()))
