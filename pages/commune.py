@@ -15,7 +15,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from pages.data import PAGE_ROWS, download_buttons_later
+from pages.data import PAGE_ROWS
 from vanhoa import charts, ui
 
 PLAN_YEARS = (2022, 2026)
@@ -192,7 +192,7 @@ def _activity_list(rows: pd.DataFrame, scope_period: str | None) -> None:
         return download.astype(object).where(download.notna(), None)
 
     # written when clicked: Excel for a province's 100,000 rows takes longer than a rerun may
-    download_buttons_later(every_row, stem, key="commune_download")
+    ui.download_buttons_later(every_row, stem, key="commune_download")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from vanhoa import ui
 from vanhoa.export import EXTRA_COLUMNS, HEADERS_VI, TABLES
 from vanhoa.form.spec import ACTIVITY_KINDS
 from vanhoa.store import load_sql
+from vanhoa.ui import download_buttons_later  # noqa: F401  moved to ui; pages/archive.py still imports it from here
 
 # export name -> the name people see, and what one row is
 TABLE_NAMES = {
@@ -82,7 +83,7 @@ def render() -> None:
     order = [c for c in shown.columns if not (filters.get("period") and c == HEADERS_VI["period"])]
     st.dataframe(shown, hide_index=True, width="stretch", height=ui.table_height(len(shown)),
                  column_order=order, column_config=_column_config(frame))
-    download_buttons_later(every_row(name, filters), file_stem(name, filters), key="data_download")
+    ui.download_buttons_later(every_row(name, filters), file_stem(name, filters), key="data_download")
 
 
 # ---------------------------------------------------------------- the data
@@ -123,21 +124,6 @@ def every_row(name: str, filters: dict):
         params["approved_only"] = bool(st.session_state.get(ui.APPROVED_KEY, False))
     store = ui.view_store()  # the store now, or as it stood at the moment an administrator chose
     return lambda: store.query(query, **params)[columns + EXTRA_COLUMNS[name]]
-
-
-def download_buttons_later(rows, stem: str, key: str) -> None:
-    """'Tải xuống CSV' and 'Tải xuống Excel' like ui.download_buttons, but each file is written
-    when its button is clicked (Streamlit's deferred download): writing 100,000 rows to Excel
-    takes seconds, which every rerun of the page would otherwise wait for. `rows` is a function
-    returning the frame to write."""
-    from vanhoa.export import to_csv_bytes, to_xlsx_bytes
-
-    left, right = st.columns(2)
-    left.download_button("Tải xuống CSV", lambda: to_csv_bytes(rows()), file_name=f"{stem}.csv",
-                         mime="text/csv", key=f"{key}-csv", width="stretch")
-    right.download_button("Tải xuống Excel", lambda: to_xlsx_bytes(rows()), file_name=f"{stem}.xlsx",
-                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          key=f"{key}-xlsx", width="stretch")
 
 
 def file_stem(name: str, filters: dict) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages.data import download_buttons_later
 from vanhoa import charts, ui
 
 PLAN_YEARS = (2022, 2026)
@@ -48,8 +47,8 @@ def render() -> None:
         download = participation[["event", "date", "unit", "registered", "participants", "achievement", "note"]]
         # pandas' missing integers (pd.NA) become empty cells, not the text '<NA>', in the Excel file
         # written when clicked: Excel for a province's thousands of rows takes longer than a rerun may
-        download_buttons_later(lambda: download.astype(object).where(download.notna(), None),
-                               f"su-kien_{period}", key="events_download")
+        ui.download_buttons_later(lambda: download.astype(object).where(download.notna(), None),
+                                  f"su-kien_{period}", key="events_download")
         for event, rows in participation.groupby("event", sort=False):
             _event(summary.set_index("event").loc[event], rows)
 

@@ -284,3 +284,18 @@ def download_buttons(frame: pd.DataFrame, stem: str, key: str) -> None:
     right.download_button("Tải xuống Excel", to_xlsx_bytes(frame), file_name=f"{stem}.xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           key=f"{key}-xlsx", width="stretch")
+
+
+def download_buttons_later(rows, stem: str, key: str) -> None:
+    """'Tải xuống CSV' and 'Tải xuống Excel' like download_buttons, but each file is written
+    when its button is clicked (Streamlit's deferred download): writing 100,000 rows to Excel
+    takes seconds, which every rerun of the page would otherwise wait for. `rows` is a function
+    returning the frame to write."""
+    from vanhoa.export import to_csv_bytes, to_xlsx_bytes
+
+    left, right = st.columns(2)
+    left.download_button("Tải xuống CSV", lambda: to_csv_bytes(rows()), file_name=f"{stem}.csv",
+                         mime="text/csv", key=f"{key}-csv", width="stretch")
+    right.download_button("Tải xuống Excel", lambda: to_xlsx_bytes(rows()), file_name=f"{stem}.xlsx",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          key=f"{key}-xlsx", width="stretch")
