@@ -8,6 +8,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 from conftest import good_sheets, signed_in, workbook_bytes
+from test_report import downloads  # noqa: F401 (a fixture: the bytes behind a download button)
 from streamlit.testing.v1 import AppTest
 
 from vanhoa import admin, auth, ui
@@ -272,3 +273,26 @@ def test_audit_page_filters_and_downloads(demo_copy):
     table = at.dataframe[0].value
     assert table[["Người thực hiện", "Thao tác", "Đối tượng", "Chi tiết"]].values.tolist() == [
         ["quantri", "đổi mục tiêu", "T2", "70% → 75%"]]
+
+
+def test_audit_page_lists_the_newest_with_the_count_and_downloads_every_match_when_clicked(
+        demo_copy, monkeypatch, downloads):
+    import csv
+    import io
+
+    from pages import audit
+
+    monkeypatch.setattr(audit, "PAGE_ROWS", 3)
+    every = len(demo_copy.query("audit_log"))
+    at = AppTest.from_function(page_script, args=("audit",), default_timeout=60)
+    signed_in(at, "admin").run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) == 3
+    log = demo_copy.query("audit_log")
+    total = len(log)  # the account signed_in made is in the log too
+    assert total > every and f"**{total}** dòng" in [m.value for m in at.markdown]
+    assert f"Hiển thị 3 dòng mới nhất trong {total}; lọc để tìm dòng khác." in [c.value for c in at.caption]
+    csv_button = next(b for b in at.download_button if b.label == "Tải xuống CSV")
+    assert csv_button.proto.deferred_file_id  # written when clicked
+    rows = list(csv.DictReader(io.StringIO(downloads(csv_button).decode("utf-8-sig"))))
+    assert len(rows) == total and rows[0]["Thao tác"] == log["action"].iloc[0]
