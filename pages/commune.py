@@ -53,7 +53,7 @@ def render() -> None:
     scope_label = whole_label if scope_period is None else label
 
     units = ui.query("commune_units", period=scope_period)
-    _headline(units, scope_period, label)
+    _headline(units, history, scope_period, label)
     if scope_period is not None and units["activities"].sum() == 0:
         filed = ui.query("returns", period=period)["unit_code"].nunique()
         st.info(f"Trong {_in_sentence(label)}, chưa có hoạt động nào tại xã {commune} được báo cáo "
@@ -75,7 +75,7 @@ def _in_sentence(label: str) -> str:
     return label[:1].lower() + label[1:]
 
 
-def _headline(units: pd.DataFrame, scope_period: str | None, label: str) -> None:
+def _headline(units: pd.DataFrame, history: pd.DataFrame, scope_period: str | None, label: str) -> None:
     helped = int((units["activities"] > 0).sum())
     cells = [
         ("Số hoạt động", ui.fmt_int(units["activities"].sum()), "Hoạt động các đơn vị thực hiện tại xã"),
@@ -87,14 +87,25 @@ def _headline(units: pd.DataFrame, scope_period: str | None, label: str) -> None
     for column, (title, value, help_text) in zip(st.columns(4), cells):
         column.metric(title, value, help=help_text, border=True)
     if scope_period is not None:
-        whole = ui.query("commune_units")
+        activities, participants, cost = _whole_plan(history)
         st.caption(
-            f"Cả giai đoạn {PLAN_YEARS[0]} - {PLAN_YEARS[1]}: {ui.fmt_int(whole['activities'].sum())} hoạt động · "
-            f"{ui.fmt_int(whole['participants'].sum(min_count=1))} lượt người tham gia · "
-            f"{ui.fmt_money(whole['cost'].sum(min_count=1))}."
+            f"Cả giai đoạn {PLAN_YEARS[0]} - {PLAN_YEARS[1]}: {ui.fmt_int(activities)} hoạt động · "
+            f"{ui.fmt_int(participants)} lượt người tham gia · {ui.fmt_money(cost)}."
             + (f" {label} gồm cả 6 tháng đầu năm; mỗi hoạt động tính theo ngày thực hiện, một lần."
                if ui.reference().periods[scope_period].kind == "Y" else "")
         )
+
+
+def _whole_plan(history: pd.DataFrame) -> tuple:
+    """The whole history's activities, people and money: the timeline's sums, the same distinct
+    activities commune_units counts without a period, so the page need not run that query too
+    (a third of a second at province scale). Only when nobody gave a number of people or an
+    amount does the per-unit query decide between 0 and unknown (its idle units count 0)."""
+    participants, cost = history["participants"].sum(min_count=1), history["cost"].sum(min_count=1)
+    if pd.isna(participants) or pd.isna(cost):
+        whole = ui.query("commune_units")
+        return whole["activities"].sum(), whole["participants"].sum(min_count=1), whole["cost"].sum(min_count=1)
+    return history["activities"].sum(), participants, cost
 
 
 def _halves(history: pd.DataFrame) -> list[tuple[int, int]]:

@@ -148,6 +148,23 @@ def test_commune_queries_agree(small):
         == small.query("commune_units")["activities"].sum() == 4
 
 
+def test_whole_plan_figures_from_the_timeline_are_the_per_unit_figures(small, monkeypatch):
+    """The caption's whole-plan figures come from the timeline; they are those of commune_units
+    without a period, which the page asks only when no number of people or amount is known."""
+    from pages import commune
+    from vanhoa import ui
+
+    whole = small.query("commune_units")
+    expected = (whole["activities"].sum(), whole["participants"].sum(min_count=1), whole["cost"].sum(min_count=1))
+    assert expected == (4, 22, 6500000)
+    monkeypatch.setattr(ui, "query", lambda name, **params: pytest.fail(f"asked {name}"))
+    assert commune._whole_plan(small.query("commune_timeline")) == expected
+
+    unknown = small.query("commune_timeline").assign(participants=None)  # nobody counted the people
+    monkeypatch.setattr(ui, "query", lambda name, **params: whole.assign(participants=[None, 0] * 5 + [0]))
+    assert commune._whole_plan(unknown) == (4, 0, 6500000)  # idle units count 0, as on the per-unit view
+
+
 # ---------------------------------------------------------------- the page (AppTest)
 
 
