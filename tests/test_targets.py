@@ -63,3 +63,20 @@ def test_units_that_have_not_filed_are_listed_as_such(demo_copy):
     units = at.dataframe[0].value
     assert len(units) == 11
     assert units.iloc[1].tolist() == ["Phòng Kinh tế", "—", "—", "—", "chưa nộp"]
+
+
+def test_many_units_chart_those_furthest_from_the_goal_and_list_them_all(demo_copy, monkeypatch):
+    import json
+
+    from pages import targets
+
+    monkeypatch.setattr(targets, "CHART_UNITS", 4)
+    at = run("2022-H1", "T2")
+    assert len(at.dataframe[0].value) == 11  # the table keeps every unit
+    assert "Biểu đồ: 4 đơn vị có tỷ lệ thấp nhất (đơn vị chưa nộp trước); bảng dưới đây có đủ 11 đơn vị." in [
+        c.value for c in at.caption]
+    chart = at.get("vega_lite_chart")[0].proto
+    spec = json.loads(chart.spec)
+    assert spec["title"] == "T2: 4 đơn vị có tỷ lệ thấp nhất so với mục tiêu 70 %"
+    assert "Nhà khách Ủy ban nhân dân tỉnh" in spec["layer"][0]["encoding"]["y"]["sort"]  # 44,4 %, among the lowest
+    assert len(spec["layer"][0]["encoding"]["y"]["sort"]) == 4
