@@ -11,7 +11,6 @@ import json
 import pandas as pd
 import streamlit as st
 
-from pages.data import download_buttons_later
 from vanhoa import ui
 
 STATUS_VI = {"accepted": "đã lưu", "unchanged": "không thay đổi", "rejected": "bị từ chối"}
@@ -43,7 +42,7 @@ def render() -> None:
     st.dataframe(table, hide_index=True, width="stretch",
                  column_config={"Phiên bản": st.column_config.NumberColumn(format="%d")})
     reader = ui.view_store()  # the downloads read the store the page shows, when clicked
-    download_buttons_later(lambda: _table(reader.query("uploads", **filters)), "kho-tep", key="archive")
+    ui.download_buttons_later(lambda: _table(reader.query("uploads", **filters)), "kho-tep", key="archive")
 
     st.subheader("Xem một tệp")
     labels = (table["Thời gian"] + " — " + uploads["filename"].fillna("") + " (" + table["Tình trạng"] + ")").tolist()

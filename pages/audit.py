@@ -11,7 +11,6 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from pages.data import download_buttons_later
 from vanhoa import ui
 
 PAGE_ROWS = 1_000  # log rows listed on screen, newest first
@@ -43,7 +42,7 @@ def render() -> None:
     table = _table(shown)
     st.dataframe(table, hide_index=True, width="stretch", height=ui.table_height(len(table)))
     reader = ui.view_store()  # the downloads read the store the page shows, when clicked
-    download_buttons_later(lambda: _table(reader.query("audit_log", **filters)), "nhat-ky-thao-tac",
+    ui.download_buttons_later(lambda: _table(reader.query("audit_log", **filters)), "nhat-ky-thao-tac",
                            key="audit_download")
 
 
