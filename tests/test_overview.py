@@ -106,3 +106,20 @@ def test_a_new_upload_shows_at_the_next_rerun(demo_copy):
     ingest(demo_copy, workbook_bytes(better), "th-v2.xlsx", "Lò Thị Hoa")
     at.run()
     assert at.metric[1].value == "63,7 %"  # (70 - 7 + 9) / 113
+
+
+def test_the_account_is_checked_against_the_store_at_every_run(demo_copy, monkeypatch):
+    """The router and the page share one check per run, never one across runs: an account
+    disabled between two runs is signed out at the next."""
+    from vanhoa import auth
+
+    checks = []
+    original = auth.session_account
+    monkeypatch.setattr(auth, "session_account", lambda store, token: checks.append(token) or original(store, token))
+    at = run("2022-H1")
+    assert len(checks) == 1
+    at.run()
+    assert len(checks) == 2 and not at.warning
+    auth.set_active(demo_copy, "test.admin", False, "quantri")
+    at.run()
+    assert [w.value for w in at.warning] == ["Hãy đăng nhập để xem trang này."]

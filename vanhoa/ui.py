@@ -90,6 +90,22 @@ def today() -> dt.date:
 # ---------------------------------------------------------------- store
 
 
+def _run_memo() -> dict:
+    """A dict that lives for the current script run only: Streamlit starts every run (rerun,
+    fragment) with a new `cursors` dict in its run context, held here so it cannot be
+    mistaken for a later one. Outside a run (a thread, bare mode): a new dict, nothing kept."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None:
+        return {}
+    held = getattr(ctx, "_vanhoa_run_memo", None)
+    if held is None or held[0] is not ctx.cursors:
+        held = (ctx.cursors, {})
+        ctx._vanhoa_run_memo = held
+    return held[1]
+
+
 @st.cache_resource
 def _store_for(target: str) -> Store:
     return Store(target)
@@ -159,12 +175,17 @@ def query(name: str, **params) -> pd.DataFrame:
 
 def current_account():
     """The signed-in account, checked against the store on every run (a disabled account or an
-    ended session is signed out at once); restored from the browser's cookie after a reload."""
+    ended session is signed out at once); restored from the browser's cookie after a reload.
+    The router and the page both ask: the store is asked once per run and token."""
     from vanhoa import auth
 
     store = get_store()
     token = st.session_state.get(TOKEN_KEY) or st.context.cookies.get(COOKIE_NAME)
-    account = auth.session_account(store, token) if isinstance(token, str) and token else None
+    memo = _run_memo()
+    if ("account", store.target, token) not in memo:
+        memo["account", store.target, token] = \
+            auth.session_account(store, token) if isinstance(token, str) and token else None
+    account = memo["account", store.target, token]
     if account is None:
         st.session_state.pop(ACCOUNT_KEY, None)
         st.session_state.pop(TOKEN_KEY, None)
@@ -224,8 +245,15 @@ def _cached_reference(target: str, moment: str | None, data_version: str) -> Ref
 
 
 def reference() -> Reference:
+    """The reference lists of the store the page reads. One copy per script run: a page asks
+    for it twenty times, and each copy out of st.cache_data is unpickled (1,000 units at
+    province scale: 1-2 ms each)."""
     store = view_store()
-    return _cached_reference(*store_key(store), store.data_version())
+    key = (*store_key(store), store.data_version())
+    memo = _run_memo()
+    if ("reference", key) not in memo:
+        memo["reference", key] = _cached_reference(*key)
+    return memo["reference", key]
 
 
 def busy_guard(action):
