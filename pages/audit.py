@@ -43,7 +43,7 @@ def render() -> None:
     st.dataframe(table, hide_index=True, width="stretch", height=ui.table_height(len(table)))
     reader = ui.view_store()  # the downloads read the store the page shows, when clicked
     ui.download_buttons_later(lambda: _table(reader.query("audit_log", **filters)), "nhat-ky-thao-tac",
-                           key="audit_download")
+                              key="audit_download")
 
 
 def _table(log: pd.DataFrame) -> pd.DataFrame:
