@@ -38,13 +38,16 @@ def render() -> None:
                 "Văn thư các đơn vị hãy vào mục **Nộp báo cáo** để tải biểu mẫu, điền và tải lên báo cáo "
                 "của đơn vị.")
         return
+    period = ui.selected_period()
+    likely_scope = None if st.session_state.get(SCOPE_KEY) == WHOLE_PLAN else period  # the radio below says
+    ui.prefetch(("commune_timeline", {}), ("commune_units", {"period": likely_scope}),
+                ("commune_activities", {"period": likely_scope, "limit": PAGE_ROWS}))
     history = ui.query("commune_timeline")
     if history.empty:
         st.info(f"Chưa đơn vị nào báo cáo hoạt động tại xã {commune}. Hoạt động tại xã được ghi ở sheet "
                 f"**Hoạt động** của biểu mẫu, cột **Xã/phường** là “{commune}”.")
         return
 
-    period = ui.selected_period()
     label = ui.period_label(period)
     whole_label = f"Cả giai đoạn {PLAN_YEARS[0]} - {PLAN_YEARS[1]}"
     scope = st.radio("Phạm vi số liệu", [CHOSEN_PERIOD, WHOLE_PLAN], horizontal=True, key=SCOPE_KEY,

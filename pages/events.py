@@ -32,6 +32,8 @@ def render() -> None:
     period = ui.selected_period()
     label = ui.period_label(period)
     st.subheader(f"Sự kiện trong {_in_sentence(label)}")
+    ui.prefetch(("event_summary", {"period": period}), ("event_participation", {"period": period}),
+                ("event_trend", {}))
     summary = ui.query("event_summary", period=period)
     if summary.empty:
         filed = ui.query("returns", period=period)["unit_code"].nunique()

@@ -26,6 +26,10 @@ def render() -> None:
     st.subheader(f"Kỳ báo cáo: {ui.period_label(period)}")
     st.caption("Số liệu: chỉ các báo cáo đã được lãnh đạo phê duyệt." if st.session_state.get(ui.APPROVED_KEY)
                else "Số liệu: mọi báo cáo đã nộp (bản đã phê duyệt được giữ cho đến khi bản mới được phê duyệt).")
+    before = previous_same_kind(period)
+    ui.prefetch(("progress", {"period": period}), ("completeness", {"period": period, "today": ui.today()}),
+                *([("progress", {"period": before})] if before in ui.reference().periods else []),
+                ("progress", {"office_only": True}))
     progress = ui.query("progress", period=period)
     filing = ui.query("completeness", period=period, today=ui.today())
 

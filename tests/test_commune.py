@@ -338,3 +338,18 @@ def test_page_when_no_unit_has_worked_in_the_commune(small, tmp_path, monkeypatc
     assert [i.value for i in at.info] == [
         "Chưa đơn vị nào báo cáo hoạt động tại xã Mường Do. Hoạt động tại xã được ghi ở sheet **Hoạt động** "
         "của biểu mẫu, cột **Xã/phường** là “Mường Do”."]
+
+
+@pytest.mark.parametrize("scope", [None, "all"])
+def test_the_page_queries_start_together_and_none_runs_twice(demo_env, monkeypatch, scope):
+    from test_overview import assert_prefetch_runs_what_the_page_asks
+
+    def run_page():
+        at = signed_in(AppTest.from_function(commune_page, default_timeout=30))
+        at.session_state["period"] = "2022-Y"
+        if scope:
+            at.session_state["commune_scope"] = scope
+        return at.run()
+
+    calls = assert_prefetch_runs_what_the_page_asks(monkeypatch, run_page)
+    assert {"commune_timeline", "commune_units", "commune_activities"} <= {name for name, _ in calls}

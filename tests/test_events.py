@@ -279,3 +279,10 @@ def test_many_units_chart_those_with_the_most_people(demo_env, monkeypatch):
     assert len(layer["encoding"]["y"]["sort"]) == 3  # a bar per unit charted
     assert "Biểu đồ: 3 đơn vị có nhiều người tham gia nhất; bảng chi tiết có đủ 10 đơn vị." in [
         c.value for c in at.caption]
+
+
+def test_the_page_queries_start_together_and_none_runs_twice(demo_env, monkeypatch):
+    from test_overview import assert_prefetch_runs_what_the_page_asks
+
+    calls = assert_prefetch_runs_what_the_page_asks(monkeypatch, lambda: page("2022-Y"))
+    assert {"event_summary", "event_participation", "event_trend"} <= {name for name, _ in calls}

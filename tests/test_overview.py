@@ -123,3 +123,42 @@ def test_the_account_is_checked_against_the_store_at_every_run(demo_copy, monkey
     auth.set_active(demo_copy, "test.admin", False, "quantri")
     at.run()
     assert [w.value for w in at.warning] == ["Hãy đăng nhập để xem trang này."]
+
+
+def queries_of_a_cold_run(monkeypatch, run_page) -> list[tuple]:
+    """Every query the store runs while a page runs once with empty caches (ui.prefetch's
+    threads included), as (name, sorted parameters)."""
+    import streamlit as st
+
+    from vanhoa.store import Store
+
+    calls = []
+    original = Store.query
+    monkeypatch.setattr(Store, "query", lambda self, name, **params: calls.append(
+        (name, sorted(params.items()))) or original(self, name, **params))
+    st.cache_data.clear()
+    at = run_page()
+    assert not at.exception
+    monkeypatch.setattr(Store, "query", original)
+    return calls
+
+
+def assert_prefetch_runs_what_the_page_asks(monkeypatch, run_page) -> list[tuple]:
+    """ui.prefetch starts the page's queries together: the store runs exactly the queries the
+    page asks for without it (none twice, none for nothing). Returns them."""
+    from vanhoa import ui
+
+    calls = queries_of_a_cold_run(monkeypatch, run_page)
+    assert [c for c in calls if calls.count(c) > 1] == []
+    with monkeypatch.context() as without:
+        without.setattr(ui, "prefetch", lambda *calls: None)
+        alone = queries_of_a_cold_run(monkeypatch, run_page)
+    assert sorted(calls, key=repr) == sorted(alone, key=repr)
+    return calls
+
+
+def test_the_page_queries_start_together_and_none_runs_twice(demo_copy, monkeypatch):
+    calls = assert_prefetch_runs_what_the_page_asks(monkeypatch, lambda: run("2023-H1"))
+    assert sorted(params for name, params in calls if name == "progress") == [
+        [("approved_only", False), ("office_only", True)],
+        [("approved_only", False), ("period", "2022-H1")], [("approved_only", False), ("period", "2023-H1")]]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import threading
 
 import pandas as pd
 import streamlit as st
@@ -159,15 +160,56 @@ def _cached_query(target: str, moment: str | None, data_version: str, name: str,
     return store_from_key(target, moment).query(name, **dict(params))
 
 
+def _query_key(store: Store, version: str, name: str, params: dict) -> tuple:
+    """The arguments of _cached_query: the store, its data version, the query and its parameters
+    (with the sidebar's "approved only" for the queries that take it)."""
+    from vanhoa.store import load_sql
+
+    if "$approved_only" in load_sql(name):
+        params = {"approved_only": bool(st.session_state.get(APPROVED_KEY, False)), **params}
+    return (*store_key(store), version, name, tuple(sorted(params.items())))
+
+
 def query(name: str, **params) -> pd.DataFrame:
     """A query's result, cached until the store's data changes. Queries that can show approved
     data only get the sidebar's choice."""
-    from vanhoa.store import load_sql
+    store = view_store()
+    return _cached_query(*_query_key(store, store.data_version(), name, params))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _prefetched(keys: tuple, _ctx) -> bool:
+    # Pure: runs _cached_query for each key (side by side) and only says it did; kept in the
+    # same cache as the results, so clearing one clears the other.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from streamlit.runtime.scriptrunner import add_script_run_ctx
+
+    def run(key: tuple) -> None:
+        if _ctx is not None:  # Streamlit's caches expect the run's context in every thread
+            add_script_run_ctx(threading.current_thread(), _ctx)
+        try:
+            _cached_query(*key)
+        except Exception:  # noqa: BLE001 - the page's own query() call meets it where the page handles it
+            pass
+
+    with ThreadPoolExecutor(max_workers=min(4, len(keys)), thread_name_prefix="vanhoa-prefetch") as pool:
+        list(pool.map(run, keys))
+    return True
+
+
+def prefetch(*calls: tuple[str, dict]) -> None:
+    """Start the queries a page is about to ask for (name, params) together: on a cold run the
+    page then waits for the slowest of them rather than for their sum (DuckDB runs them side by
+    side on one machine's cores). The results land in query()'s cache, where the page's own
+    query() calls, with the same parameters, find them; on a warm run this is one cache look-up."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     store = view_store()
-    if "$approved_only" in load_sql(name):
-        params.setdefault("approved_only", bool(st.session_state.get(APPROVED_KEY, False)))
-    return _cached_query(*store_key(store), store.data_version(), name, tuple(sorted(params.items())))
+    version = store.data_version()
+    keys = tuple(_query_key(store, version, name, dict(params)) for name, params in calls)
+    if len(keys) > 1:
+        _prefetched(keys, get_script_run_ctx(suppress_warning=True))
 
 
 # ---------------------------------------------------------------- accounts
