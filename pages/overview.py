@@ -8,9 +8,8 @@ import streamlit as st
 from vanhoa import charts, ui
 
 OFFICE = "Toàn Văn phòng"
-# The unit table's marks, in the colours of the charts' statuses: green met, red not met, grey not filed.
-STATUS_MARK = {"đạt": "🟢", "chưa đạt": "🔴", "chưa nộp": "⚪"}
-FILING_MARK = {"đúng hạn": STATUS_MARK["đạt"], "trễ hạn": STATUS_MARK["chưa đạt"], "chưa nộp": STATUS_MARK["chưa nộp"]}
+STATUS_BACKGROUND = {"đạt": "#E3F1E4", "chưa đạt": "#F9DEDC", "chưa nộp": "#ECECEC"}
+FILING_STATUS = {"đúng hạn": "đạt", "trễ hạn": "chưa đạt", "chưa nộp": "chưa nộp"}  # its colour
 
 
 def render() -> None:
@@ -93,22 +92,38 @@ def _attention(progress: pd.DataFrame, filing: pd.DataFrame) -> None:
 def _unit_table(progress: pd.DataFrame, filing: pd.DataFrame) -> None:
     units = progress[progress["unit"] != OFFICE]
     names = units.drop_duplicates("unit")["unit"].tolist()
-    # Each cell starts with its status's mark (the colour a pandas Styler used to paint behind it:
-    # at province scale styling 1,000 rows x 6 cells took a quarter of a second at every rerun).
+    # Each cell is a pill in its status's colour (a pandas Styler painted the cells before: at
+    # province scale styling 1,000 rows x 6 cells took a quarter of a second at every rerun).
+    # A pill's value is "status|text" (the same text may be met in one cell and not in another,
+    # 99,96 % shown as 100,0 %); it shows the text.
     text = units.assign(cell=[
-        f"{STATUS_MARK[status]} " + (status if status == "chưa nộp" or target == "T3" else ui.fmt_pct(ratio))
+        f"{status}|" + (status if status == "chưa nộp" or target == "T3" else ui.fmt_pct(ratio))
         for target, ratio, status in zip(units["target"], units["ratio"], units["status"])
     ])
     cells = text.pivot(index="unit", columns="target", values="cell").reindex(names)
     goals = units.drop_duplicates("target").set_index("target")["goal"]
-    table = cells.rename(columns={t: f"{t} (mục tiêu {ui.fmt_pct(goals[t], 0)})" for t in cells.columns})
-    table.insert(0, "Đơn vị", table.index)
+    headers = {t: f"{t} (mục tiêu {ui.fmt_pct(goals[t], 0)})" for t in cells.columns}
+    table = pd.DataFrame({"Đơn vị": names})
+    config = {"Đơn vị": st.column_config.TextColumn(pinned=True)}
+    for target, header in headers.items():
+        values = [v if isinstance(v, str) else None for v in cells[target]]
+        table[header] = [[v] if v else [] for v in values]
+        config[header] = _pills(header, values)
     filed = filing.set_index("unit")["status"].reindex(names)
-    table["Nộp báo cáo"] = [f"{FILING_MARK[status]} {status}" if status in FILING_MARK else status for status in filed]
-    st.dataframe(table.reset_index(drop=True), hide_index=True, width="stretch", height=ui.table_height(len(table)),
-                 column_config={"Đơn vị": st.column_config.TextColumn(pinned=True)})
-    st.caption(f"{STATUS_MARK['đạt']} Đạt · {STATUS_MARK['chưa đạt']} Chưa đạt (hoặc nộp trễ hạn) · "
-               f"{STATUS_MARK['chưa nộp']} Chưa nộp. T3: đơn vị đạt chuẩn văn hóa khi đạt cả ba tiêu chuẩn.")
+    values = [f"{FILING_STATUS[s]}|{s}" if s in FILING_STATUS else None for s in filed]
+    table["Nộp báo cáo"] = [[v] if v else [] for v in values]
+    config["Nộp báo cáo"] = _pills("Nộp báo cáo", values)
+    st.dataframe(table, hide_index=True, width="stretch", height=ui.table_height(len(table)), column_config=config)
+    st.caption("Xanh: đạt · Đỏ: chưa đạt (hoặc nộp trễ hạn) · Xám: chưa nộp. T3: đơn vị đạt chuẩn văn hóa "
+               "khi đạt cả ba tiêu chuẩn.")
+
+
+def _pills(header: str, values: list[str | None]):
+    """A read-only column of pills: each "status|text" value shows its text in its status's colour."""
+    options = list(dict.fromkeys(v for v in values if v))
+    return st.column_config.MultiselectColumn(
+        header, options=options, color=[STATUS_BACKGROUND[o.split("|", 1)[0]] for o in options],
+        format_func=lambda o: o.split("|", 1)[1])
 
 
 def _filing(filing: pd.DataFrame) -> None:

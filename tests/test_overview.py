@@ -59,20 +59,33 @@ def test_unit_by_target_table(demo_copy):
     table = at.dataframe[0].value
     assert list(table.columns) == ["Đơn vị", "T1 (mục tiêu 100 %)", "T2 (mục tiêu 70 %)", "T3 (mục tiêu 100 %)",
                                    "T4 (mục tiêu 100 %)", "Nộp báo cáo"]
-    rows = {r[0]: r[1:] for r in table.values.tolist()}
-    # each cell starts with its status's colour: green met (or filed on time), red not met (or late)
-    assert rows["Nhà khách Thanh Xuân - Hà Nội"] == ["🔴 90,9 %", "🔴 63,6 %", "🔴 chưa đạt", "🟢 100,0 %",
-                                                    "🔴 trễ hạn"]
-    assert rows["Phòng Tổng hợp"] == ["🟢 100,0 %", "🟢 77,8 %", "🟢 đạt", "🟢 100,0 %", "🟢 đúng hạn"]
+    rows = {r[0]: [list(cell) for cell in r[1:]] for r in table.values.tolist()}
+    # each cell is a pill "status|text": it shows the text in the status's colour
+    assert rows["Nhà khách Thanh Xuân - Hà Nội"] == [["chưa đạt|90,9 %"], ["chưa đạt|63,6 %"], ["chưa đạt|chưa đạt"],
+                                                    ["đạt|100,0 %"], ["chưa đạt|trễ hạn"]]
+    assert rows["Phòng Tổng hợp"] == [["đạt|100,0 %"], ["đạt|77,8 %"], ["đạt|đạt"], ["đạt|100,0 %"],
+                                      ["đạt|đúng hạn"]]
     assert len(rows) == 11
-    assert ("🟢 Đạt · 🔴 Chưa đạt (hoặc nộp trễ hạn) · ⚪ Chưa nộp. T3: đơn vị đạt chuẩn văn hóa khi đạt cả ba "
-            "tiêu chuẩn.") in [c.value for c in at.caption]
+    pills = pill_colours(at, "T2 (mục tiêu 70 %)")
+    assert pills["chưa đạt|63,6 %"] == ("63,6 %", "#F9DEDC") and pills["đạt|77,8 %"] == ("77,8 %", "#E3F1E4")
+    assert pill_colours(at, "Nộp báo cáo")["chưa đạt|trễ hạn"] == ("trễ hạn", "#F9DEDC")
+    assert ("Xanh: đạt · Đỏ: chưa đạt (hoặc nộp trễ hạn) · Xám: chưa nộp. T3: đơn vị đạt chuẩn văn hóa khi đạt cả "
+            "ba tiêu chuẩn.") in [c.value for c in at.caption]
+
+
+def pill_colours(at: AppTest, column: str) -> dict[str, tuple[str, str]]:
+    """The unit table's pills of one column: value -> (the text shown, its colour)."""
+    import json
+
+    options = json.loads(at.dataframe[0].proto.columns)[column]["type_config"]["options"]
+    return {o["value"]: (o["label"], o["color"]) for o in options}
 
 
 def test_unit_table_marks_units_that_have_not_filed(demo_copy):
     at = run("2023-H1")  # no unit has filed 2023-H1 in the demonstration data: every cell is grey
-    rows = {r[0]: r[1:] for r in at.dataframe[0].value.values.tolist()}
-    assert rows["Phòng Kinh tế"] == ["⚪ chưa nộp"] * 5
+    rows = {r[0]: [list(cell) for cell in r[1:]] for r in at.dataframe[0].value.values.tolist()}
+    assert rows["Phòng Kinh tế"] == [["chưa nộp|chưa nộp"]] * 5
+    assert pill_colours(at, "Nộp báo cáo") == {"chưa nộp|chưa nộp": ("chưa nộp", "#ECECEC")}
 
 
 def test_filing_table_counts_days(demo_copy):
