@@ -16,7 +16,6 @@ from vanhoa import ui
 from vanhoa.export import EXTRA_COLUMNS, HEADERS_VI, TABLES
 from vanhoa.form.spec import ACTIVITY_KINDS
 from vanhoa.store import load_sql
-from vanhoa.ui import download_buttons_later  # noqa: F401  moved to ui; pages/archive.py still imports it from here
 
 # export name -> the name people see, and what one row is
 TABLE_NAMES = {
