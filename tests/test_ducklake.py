@@ -52,9 +52,16 @@ def lake_demo(postgres, tmp_path_factory) -> Store:
     """The demonstration data loaded into a DuckLake store through the app's own ingest path."""
     from vanhoa.demo_load import load_demo
 
+    previous = os.environ.get("VANHOA_DATA_PATH")
     os.environ["VANHOA_DATA_PATH"] = str(tmp_path_factory.mktemp("lake-demo-files"))
     postgres.create_database("demo_lake")
-    store = Store(postgres.lake_target("demo_lake"))
+    try:
+        store = Store(postgres.lake_target("demo_lake"))  # keeps its data path
+    finally:
+        if previous is None:
+            os.environ.pop("VANHOA_DATA_PATH")
+        else:
+            os.environ["VANHOA_DATA_PATH"] = previous
     lines = list(load_demo(store))
     assert lines[0] == f"Đã nạp 23 báo cáo minh họa vào {store.target}."
     return store
@@ -85,8 +92,9 @@ def test_synthetic_export_tables_are_identical_on_both_back_ends(lake_store, tmp
     assert lake_tables["activities mọi kỳ"].count(b"\n") == 1 + 79 * 25  # header + current versions' rows
 
 
-def test_migrate_copies_every_version_and_file_and_checks_counts_and_progress(postgres, demo_db, tmp_path):
-    os.environ["VANHOA_DATA_PATH"] = str(tmp_path / "files")
+def test_migrate_copies_every_version_and_file_and_checks_counts_and_progress(postgres, demo_db, tmp_path,
+                                                                            monkeypatch):
+    monkeypatch.setenv("VANHOA_DATA_PATH", str(tmp_path / "files"))
     postgres.create_database("moved")
     target = postgres.lake_target("moved")
     done = cli("--db", demo_db, "migrate", "--to", target)
@@ -123,6 +131,15 @@ def test_migrate_refuses_a_file_target_and_a_lake_without_data_path(demo_db, tmp
     assert done.returncode == 2
     assert done.stderr == ("Lỗi: Kho DuckLake cần biến môi trường VANHOA_DATA_PATH: thư mục dữ liệu dùng chung "
                            "của mọi máy chủ ứng dụng (xem README, mục Triển khai nhiều máy chủ).\n")
+
+
+def test_a_server_with_another_data_path_is_told_so(lake_store, tmp_path, monkeypatch):
+    lake_store.reference()  # the lake exists, with its data path
+    monkeypatch.setenv("VANHOA_DATA_PATH", str(tmp_path / "elsewhere"))
+    done = cli("--db", lake_store.target, "export", "returns")
+    assert done.returncode == 2
+    assert done.stderr == (f"Lỗi: VANHOA_DATA_PATH ({tmp_path / 'elsewhere'}/) khác thư mục dữ liệu kho này đang dùng "
+                           f"({tmp_path / 'lake-files'}/): mọi máy chủ ứng dụng phải dùng cùng một thư mục.\n")
 
 
 def test_a_lake_whose_server_is_down_gives_a_clear_message(tmp_path, monkeypatch):
@@ -283,6 +300,7 @@ def _page(name: str) -> None:
                                   "upload", "lists", "accounts", "audit", "archive", "history"])
 def test_every_page_runs_on_ducklake(lake_demo, monkeypatch, name):
     monkeypatch.setenv("VANHOA_DB", lake_demo.target)
+    monkeypatch.setenv("VANHOA_DATA_PATH", lake_demo.data_path)
     at = signed_in(AppTest.from_function(_page, args=(name,), default_timeout=120), "admin").run()
     assert not at.exception, at.exception
     assert at.title, name

@@ -317,6 +317,11 @@ class Store:
                 try:
                     root = _open_lake_root(self.target, self.data_path, self.as_of)
                 except duckdb.Error as exc:
+                    used = re.search(r'existing data path in the catalog "([^"]*)"', str(exc))
+                    if used:
+                        raise StoreBusy(
+                            f"VANHOA_DATA_PATH ({self.data_path}) khác thư mục dữ liệu kho này đang dùng "
+                            f"({used.group(1)}): mọi máy chủ ứng dụng phải dùng cùng một thư mục.") from exc
                     if self.as_of is not None and "snapshot" in str(exc).lower():
                         raise StoreBusy(f"Kho chưa có dữ liệu vào thời điểm {self.as_of:%d/%m/%Y %H:%M}.") from exc
                     raise StoreBusy(
