@@ -89,6 +89,31 @@ def store(tmp_path) -> Store:
     return Store(tmp_path / "test.duckdb")
 
 
+@pytest.fixture
+def downloads(monkeypatch):
+    """The bytes behind a download button, as a click gives them: AppTest keeps each run's files in
+    a MediaFileManager; this records the managers it makes, so a test reads a file, or runs a
+    deferred one (written when clicked) as Streamlit's server does on a click."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+    from streamlit.testing.v1 import app_test
+
+    managers: list[MediaFileManager] = []
+
+    class Recording(MediaFileManager):
+        def __init__(self, storage) -> None:
+            super().__init__(storage)
+            managers.append(self)
+
+    monkeypatch.setattr(app_test, "MediaFileManager", Recording)
+
+    def read(button) -> bytes:
+        manager = managers[-1]
+        url = button.proto.url or manager.execute_deferred(button.proto.deferred_file_id)
+        return manager.read_file(url.rsplit("/", 1)[-1].split(".")[0]).content
+
+    return read
+
+
 @pytest.fixture(scope="session")
 def postgres():
     """A real PostgreSQL server (Debian's packages) on a loopback port, for the DuckLake back end."""

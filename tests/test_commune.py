@@ -259,22 +259,11 @@ def test_page_on_the_first_half_and_the_whole_plan(demo_env):
                                                    "Danh sách hoạt động: Cả giai đoạn 2022 - 2026"]
 
 
-def test_a_long_list_shows_its_first_activities(demo_env, monkeypatch):
+def test_a_long_list_shows_its_first_activities(demo_env, monkeypatch, downloads):
     """A province's units report tens of thousands of activities there: the list shows the
     first PAGE_ROWS and says how many there are (the download has them all)."""
-    from streamlit.runtime.media_file_manager import MediaFileManager
-    from streamlit.testing.v1 import app_test
-
     from pages import commune
 
-    managers: list[MediaFileManager] = []
-
-    class Recording(MediaFileManager):
-        def __init__(self, storage) -> None:
-            super().__init__(storage)
-            managers.append(self)
-
-    monkeypatch.setattr(app_test, "MediaFileManager", Recording)
     monkeypatch.setattr(commune, "PAGE_ROWS", 3)
     at = page()
     assert not at.exception
@@ -282,10 +271,7 @@ def test_a_long_list_shows_its_first_activities(demo_env, monkeypatch):
     assert "Hiển thị 3 hoạt động đầu trong 8 hoạt động; tải về để có đủ." in [c.value for c in at.caption]
     assert [b.label for b in at.download_button] == ["Tải xuống CSV", "Tải xuống Excel"]
     # the files are written when a button is clicked, with every activity
-    manager = managers[-1]
-    csv = manager.read_file(manager.execute_deferred(at.download_button[0].proto.deferred_file_id)
-                            .rsplit("/", 1)[-1].split(".")[0]).content
-    lines = csv.decode("utf-8-sig").splitlines()
+    lines = downloads(at.download_button[0]).decode("utf-8-sig").splitlines()
     assert len(lines) == 1 + 8 and lines[1].startswith("2022-01-24,Phòng Tổ chức - Hành chính - Quản trị,")
 
 

@@ -19,9 +19,7 @@ import zipfile
 import openpyxl
 import pytest
 from conftest import good_sheets, workbook_bytes, signed_in
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1 import app_test as app_test_module
 
 from vanhoa.export import EXTRA_COLUMNS, HEADERS_VI, table_frame, to_csv_bytes
 from vanhoa.ingest import ingest
@@ -57,28 +55,6 @@ def demo_env(demo_db, tmp_path, monkeypatch):
     return copy
 
 
-@pytest.fixture
-def media(monkeypatch):
-    """The bytes behind a download button, as a click gives them: AppTest keeps each run's files
-    in a MediaFileManager; this records the managers it makes so a test can read a file, or
-    run a deferred one (written when clicked) as Streamlit's server does on a click."""
-    managers: list[MediaFileManager] = []
-
-    class Recording(MediaFileManager):
-        def __init__(self, storage) -> None:
-            super().__init__(storage)
-            managers.append(self)
-
-    monkeypatch.setattr(app_test_module, "MediaFileManager", Recording)
-
-    def read(button) -> bytes:
-        manager = managers[-1]
-        url = button.proto.url or manager.execute_deferred(button.proto.deferred_file_id)
-        return manager.read_file(url.rsplit("/", 1)[-1].split(".")[0]).content
-
-    return read
-
-
 def open_page() -> AppTest:
     at = signed_in(AppTest.from_function(data_page, default_timeout=30)).run()
     assert not at.exception
@@ -108,11 +84,11 @@ def csv_rows(data: bytes) -> list[dict]:
     return list(csv.DictReader(io.StringIO(data[len(BOM):].decode("utf-8"), newline="")))
 
 
-def assert_download_is_what_is_shown(at: AppTest, media, name: str, filters: dict) -> list[dict]:
+def assert_download_is_what_is_shown(at: AppTest, downloads, name: str, filters: dict) -> list[dict]:
     """The CSV offered has the BOM, the spec's header line and exactly the rows on screen, in the
     same order, and is byte for byte what `python -m vanhoa export` writes for the same filters."""
     shown = at.dataframe[0].value
-    data = media(button(at, "Tải xuống CSV"))
+    data = downloads(button(at, "Tải xuống CSV"))
     assert data.startswith(BOM)
     header = data[len(BOM):].split(b"\r\n", 1)[0].decode("utf-8")
     assert header == ",".join(SPEC_COLUMNS[name] + EXTRA_COLUMNS[name])
@@ -150,20 +126,20 @@ COUNTS = [
 
 @pytest.mark.parametrize(("name", "in_period", "in_all", "widget", "filtered", "filters"), COUNTS,
                          ids=[c[0] for c in COUNTS])
-def test_each_table_counts_and_downloads_what_it_shows(demo_env, media, name, in_period, in_all, widget,
+def test_each_table_counts_and_downloads_what_it_shows(demo_env, downloads, name, in_period, in_all, widget,
                                                        filtered, filters):
     at = choose(open_page(), "data_table", name)
     assert at.selectbox(key="data_period").value == "2022-Y"  # the sidebar's period by default
     assert count_line(at) == f"**{in_period} dòng**"
-    assert_download_is_what_is_shown(at, media, name, {"period": "2022-Y"})
+    assert_download_is_what_is_shown(at, downloads, name, {"period": "2022-Y"})
 
     choose(at, "data_period", "")  # Tất cả các kỳ
     assert count_line(at) == f"**{in_all} dòng**"
-    assert_download_is_what_is_shown(at, media, name, {})
+    assert_download_is_what_is_shown(at, downloads, name, {})
 
     choose(at, *widget)
     assert count_line(at) == f"**{filtered} dòng**"
-    assert_download_is_what_is_shown(at, media, name, filters)
+    assert_download_is_what_is_shown(at, downloads, name, filters)
 
 
 def test_only_the_filters_that_apply_to_the_table_are_offered(demo_env):
@@ -199,37 +175,37 @@ def test_vietnamese_formats_on_screen(demo_env):
 # ------------------------------------------------------------------ activities: commune, text, dates
 
 
-def test_commune_then_text_search(demo_env, media):
+def test_commune_then_text_search(demo_env, downloads):
     at = choose(open_page(), "data_table", "activities")
     choose(at, "data_period", "")
     choose(at, "data_commune", "Chiềng Xuân")
     assert count_line(at) == "**8 dòng**"
-    rows = assert_download_is_what_is_shown(at, media, "activities", {"commune": "Chiềng Xuân"})
+    rows = assert_download_is_what_is_shown(at, downloads, "activities", {"commune": "Chiềng Xuân"})
     assert {r["commune"] for r in rows} == {"Chiềng Xuân"}
     assert {r["kind"] for r in rows} == {"Giúp đỡ xã"}
 
     at.text_input(key="data_search").input("tết").run()  # any case: "Tết Nguyên đán"
     assert count_line(at) == "**1 dòng**"
-    rows = assert_download_is_what_is_shown(at, media, "activities", {"commune": "Chiềng Xuân", "search": "tết"})
+    rows = assert_download_is_what_is_shown(at, downloads, "activities", {"commune": "Chiềng Xuân", "search": "tết"})
     assert [(r["period"], r["unit"], r["content"]) for r in rows] == [(
         "2022-H1", "Phòng Tổ chức - Hành chính - Quản trị",
         "Thăm, tặng quà hộ nghèo, gia đình chính sách xã Chiềng Xuân dịp Tết Nguyên đán Nhâm Dần 2022")]
 
     choose(at, "data_commune", "")
     assert count_line(at) == "**16 dòng**"
-    assert_download_is_what_is_shown(at, media, "activities", {"search": "tết"})
+    assert_download_is_what_is_shown(at, downloads, "activities", {"search": "tết"})
 
 
-def test_event_text_search(demo_env, media):
+def test_event_text_search(demo_env, downloads):
     at = choose(open_page(), "data_table", "events")
     choose(at, "data_period", "")
     at.text_input(key="data_search").input("  Mộc Châu ").run()
     assert count_line(at) == "**5 dòng**"
-    rows = assert_download_is_what_is_shown(at, media, "events", {"search": "Mộc Châu"})
+    rows = assert_download_is_what_is_shown(at, downloads, "events", {"search": "Mộc Châu"})
     assert {r["event"] for r in rows} == {"Giải chạy VTM Mộc Châu 2022 (Marathon Mộc Châu)"}
 
 
-def test_date_range(demo_env, media):
+def test_date_range(demo_env, downloads):
     at = choose(open_page(), "data_table", "activities")
     choose(at, "data_period", "")
     at.date_input(key="data_date_from").set_value(dt.date(2022, 3, 1)).run()
@@ -237,7 +213,7 @@ def test_date_range(demo_env, media):
     assert not at.exception
     assert count_line(at) == "**8 dòng**"
     rows = assert_download_is_what_is_shown(
-        at, media, "activities", {"date_from": dt.date(2022, 3, 1), "date_to": dt.date(2022, 3, 31)})
+        at, downloads, "activities", {"date_from": dt.date(2022, 3, 1), "date_to": dt.date(2022, 3, 31)})
     assert sorted({r["date"] for r in rows}) == ["2022-03-08", "2022-03-10", "2022-03-14", "2022-03-15",
                                                  "2022-03-16", "2022-03-24", "2022-03-25"]
 
@@ -272,7 +248,7 @@ def test_period_follows_the_sidebar_and_all_periods_stays_chosen(demo_env):
 # ------------------------------------------------------------------ formulas and Excel cells
 
 
-def test_text_that_starts_with_a_formula_sign_is_never_a_live_formula(demo_env, media, ref):
+def test_text_that_starts_with_a_formula_sign_is_never_a_live_formula(demo_env, downloads, ref):
     sheets = good_sheets()  # Phòng Tổng hợp, 2022-H1: a second version replacing the demo one
     sheets["Hoạt động"][1][1] = FORMULA
     done = ingest(Store(demo_env), workbook_bytes(sheets), "cong-thuc.xlsx", "Lò Thị Hoa", ref=ref)
@@ -284,10 +260,10 @@ def test_text_that_starts_with_a_formula_sign_is_never_a_live_formula(demo_env, 
     assert count_line(at) == "**2 dòng**"
     assert at.dataframe[0].value["Nội dung"].tolist() == [FORMULA, "Giao lưu văn nghệ"]
 
-    rows = assert_download_is_what_is_shown(at, media, "activities", {"period": "2022-H1", "unit": "TH"})
+    rows = assert_download_is_what_is_shown(at, downloads, "activities", {"period": "2022-H1", "unit": "TH"})
     assert rows[0]["content"] == "'" + FORMULA  # inert for Excel, the text kept
 
-    data = media(button(at, "Tải xuống Excel"))
+    data = downloads(button(at, "Tải xuống Excel"))
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         sheets_xml = [archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/")]
     assert sheets_xml and not any("<f>" in xml or "<f " in xml for xml in sheets_xml)
@@ -296,10 +272,10 @@ def test_text_that_starts_with_a_formula_sign_is_never_a_live_formula(demo_env, 
     assert (content.data_type, content.value) == ("s", FORMULA)
 
 
-def test_excel_has_vietnamese_headers_typed_cells_and_the_rows_shown(demo_env, media):
+def test_excel_has_vietnamese_headers_typed_cells_and_the_rows_shown(demo_env, downloads):
     at = choose(open_page(), "data_table", "activities")
     shown = at.dataframe[0].value
-    sheet = openpyxl.load_workbook(io.BytesIO(media(button(at, "Tải xuống Excel")))).worksheets[0]
+    sheet = openpyxl.load_workbook(io.BytesIO(downloads(button(at, "Tải xuống Excel")))).worksheets[0]
     assert [c.value for c in sheet[1]] == list(shown.columns)
     assert sheet.freeze_panes == "A2"
     assert sheet.max_row - 1 == len(shown) == 62
@@ -327,7 +303,7 @@ def test_empty_store_invites_instead_of_failing(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize(("name", "total"), [("activities", 123), ("events", 30), ("progress", 96)])
-def test_a_long_table_shows_its_first_rows_and_downloads_them_all(demo_env, media, monkeypatch, name, total):
+def test_a_long_table_shows_its_first_rows_and_downloads_them_all(demo_env, downloads, monkeypatch, name, total):
     """A province has a million activities: the screen shows the first PAGE_ROWS and says so,
     the files (written when a button is clicked) still have every row, in the same order."""
     from pages import data
@@ -339,10 +315,10 @@ def test_a_long_table_shows_its_first_rows_and_downloads_them_all(demo_env, medi
         f"Hiển thị 20 dòng đầu trong {total} dòng; tải về để có đủ."]
     shown = at.dataframe[0].value
     assert len(shown) == 20
-    data_csv = media(button(at, "Tải xuống CSV"))
+    data_csv = downloads(button(at, "Tải xuống CSV"))
     assert data_csv == to_csv_bytes(table_frame(Store(), name))
     rows = csv_rows(data_csv)
     assert len(rows) == total
     assert [r["unit"] for r in rows[:20]] == shown["Đơn vị"].tolist()
-    sheet = openpyxl.load_workbook(io.BytesIO(media(button(at, "Tải xuống Excel")))).worksheets[0]
+    sheet = openpyxl.load_workbook(io.BytesIO(downloads(button(at, "Tải xuống Excel")))).worksheets[0]
     assert sheet.max_row - 1 == total

@@ -13,9 +13,7 @@ import openpyxl
 import pytest
 from docx import Document
 from conftest import signed_in
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1 import app_test as app_test_module
 
 from vanhoa.report import build_appendix, build_report
 
@@ -149,27 +147,6 @@ def report_page():
 
     st.session_state[ui.PERIOD_KEY] = "2022-H1"
     report.render()
-
-
-@pytest.fixture
-def downloads(monkeypatch):
-    """The bytes behind a download button, as a click gives them: a deferred file (written when
-    clicked) is run as Streamlit's server runs it on a click."""
-    managers: list[MediaFileManager] = []
-
-    class Recording(MediaFileManager):
-        def __init__(self, storage) -> None:
-            super().__init__(storage)
-            managers.append(self)
-
-    monkeypatch.setattr(app_test_module, "MediaFileManager", Recording)
-
-    def read(button) -> bytes:
-        manager = managers[-1]
-        url = button.proto.url or manager.execute_deferred(button.proto.deferred_file_id)
-        return manager.read_file(url.rsplit("/", 1)[-1].split(".")[0]).content
-
-    return read
 
 
 def test_report_page_writes_its_files_when_clicked_with_the_text_shown(demo_copy, downloads):
