@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from conftest import signed_in
 from streamlit.testing.v1 import AppTest
-from test_report import downloads  # noqa: F401 (a fixture: the bytes behind a download button)
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")

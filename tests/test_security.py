@@ -8,7 +8,6 @@ import datetime as dt
 import pandas as pd
 import pytest
 from conftest import good_sheets, signed_in, workbook_bytes
-from test_report import downloads  # noqa: F401 (a fixture: the bytes behind a download button)
 from streamlit.testing.v1 import AppTest
 
 from vanhoa import admin, auth, ui
