@@ -17,7 +17,7 @@ def render() -> None:
     st.title("Tổng quan phong trào")
     st.caption("Phong trào “Toàn dân đoàn kết xây dựng đời sống văn hóa” giai đoạn 2022 - 2026 "
                "tại Văn phòng UBND tỉnh Sơn La")
-    if ui.busy_guard(lambda: ui.query("returns")).empty:
+    if not ui.busy_guard(ui.filed_periods):
         st.info("Chưa có báo cáo nào được nộp. Văn thư các đơn vị hãy vào mục **Nộp báo cáo** "
                 "để tải biểu mẫu, điền và tải lên báo cáo của đơn vị.")
         return

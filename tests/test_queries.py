@@ -182,6 +182,10 @@ def test_returns_lists_every_version(small):
     ]
 
 
+def test_filed_periods(small):
+    assert small.query("filed_periods")["period"].tolist() == ["2022-H1"]  # three versions, one period
+
+
 def test_return_figures_compare_versions(small):
     v1 = small.query("return_figures", unit="TH", period="2022-H1", version=1)
     v2 = small.query("return_figures", unit="TH", period="2022-H1", version=2)

@@ -312,14 +312,19 @@ def busy_guard(action):
 def period_options() -> list[str]:
     """Periods to choose from: those with a return, and those whose deadline has come."""
     ref = reference()
-    filed = set(query("returns")["period"])
+    filed = set(filed_periods())
     today_ = today()
     codes = [code for code, period in ref.periods.items() if code in filed or period.start <= today_]
     return sorted(codes)
 
 
+def filed_periods() -> list[str]:
+    """The codes of the periods with a stored return, oldest first (empty: nothing filed yet)."""
+    return query("filed_periods")["period"].tolist()
+
+
 def latest_period_with_data() -> str | None:
-    filed = sorted(set(query("returns")["period"]))
+    filed = filed_periods()
     return filed[-1] if filed else None
 
 
