@@ -25,21 +25,23 @@ def render() -> None:
     st.subheader(f"Kỳ báo cáo: {ui.period_label(period)}")
     st.caption("Số liệu: chỉ các báo cáo đã được lãnh đạo phê duyệt." if st.session_state.get(ui.APPROVED_KEY)
                else "Số liệu: mọi báo cáo đã nộp (bản đã phê duyệt được giữ cho đến khi bản mới được phê duyệt).")
-    before = previous_same_kind(period)
-    ui.prefetch(("progress", {"period": period}), ("completeness", {"period": period, "today": ui.today()}),
-                *([("progress", {"period": before})] if before in ui.reference().periods else []),
-                ("progress", {"office_only": True}))
-    progress = ui.query("progress", period=period)
-    filing = ui.query("completeness", period=period, today=ui.today())
+    # The trend's Office rows of every period also hold last year's, which the cards compare
+    # with: no query of a whole second period for four numbers.
+    units, filing, office = (("progress", {"period": period}), ("completeness", {"period": period, "today": ui.today()}),
+                             ("progress", {"office_only": True}))
+    ui.prefetch(units, filing, office)
 
-    _target_cards(period, progress)
-    _attention(progress, filing)
+    # Each part is built from the query results once per data version (ui.derived), not at every
+    # rerun: a province has a thousand units, each formatted in six cells.
+    _target_cards(period, units, office)
+    with st.container(border=True):
+        st.markdown(ui.derived(_attention, units, filing))
     st.subheader("Kết quả từng đơn vị")
-    _unit_table(progress, filing)
+    _unit_table(units, filing)
     st.subheader("Tình hình nộp báo cáo")
     _filing(filing)
     st.subheader("Diễn biến qua các kỳ (2022 - 2026)")
-    _trends()
+    _trends(office)
 
 
 def previous_same_kind(period: str) -> str:
@@ -48,29 +50,39 @@ def previous_same_kind(period: str) -> str:
     return f"{int(year) - 1}-{kind}"
 
 
-def _target_cards(period: str, progress: pd.DataFrame) -> None:
-    office = progress[progress["unit"] == OFFICE].set_index("target")
-    before = ui.query("progress", period=previous_same_kind(period)) \
-        if previous_same_kind(period) in ui.reference().periods else None
-    before_office = before[before["unit"] == OFFICE].set_index("target") if before is not None else None
+def _target_cards(period: str, units: tuple, office: tuple) -> None:
     previous_label = ui.period_label(previous_same_kind(period))
-    for column, (target, row) in zip(st.columns(4), office.iterrows()):
-        delta = None
-        if before_office is not None and pd.notna(row["ratio"]) and pd.notna(before_office.loc[target, "ratio"]):
-            points = (row["ratio"] - before_office.loc[target, "ratio"]) * 100
-            delta = f"{points:+.1f} điểm %".replace(".", ",")
+    for column, card in zip(st.columns(4), ui.derived(_cards, units, office, period=period)):
         with column:
-            st.metric(
-                f"{target}. {row['target_name']}", ui.fmt_pct(row["ratio"]), delta,
-                delta_description=f"so với {previous_label}" if delta else None,
-                border=True, help=f"Tử số / mẫu số: {ui.fmt_int(row['numerator'])} / {ui.fmt_int(row['denominator'])}",
-            )
-            met = row["status"] == "đạt"
-            st.badge(f"{'Đạt' if met else 'Chưa đạt'} (mục tiêu {ui.fmt_pct(row['goal'], 0)})",
+            st.metric(card["label"], card["value"], card["delta"],
+                      delta_description=f"so với {previous_label}" if card["delta"] else None,
+                      border=True, help=card["help"])
+            met = card["status"] == "đạt"
+            st.badge(f"{'Đạt' if met else 'Chưa đạt'} (mục tiêu {ui.fmt_pct(card['goal'], 0)})",
                      color="green" if met else "red", icon=":material/check:" if met else ":material/close:")
 
 
-def _attention(progress: pd.DataFrame, filing: pd.DataFrame) -> None:
+def _cards(progress: pd.DataFrame, office: pd.DataFrame, period: str) -> list[dict]:
+    """The four targets of the whole Office, each with its change in points from the same kind
+    of period a year before (none when either ratio is unknown)."""
+    now = progress[progress["unit"] == OFFICE]
+    before = office[office["period"] == previous_same_kind(period)]
+    before_ratio = dict(zip(before["target"], before["ratio"]))
+    cards = []
+    for row in now.to_dict("records"):
+        delta = None
+        if pd.notna(row["ratio"]) and pd.notna(before_ratio.get(row["target"])):
+            points = (row["ratio"] - before_ratio[row["target"]]) * 100
+            delta = f"{points:+.1f} điểm %".replace(".", ",")
+        cards.append({
+            "label": f"{row['target']}. {row['target_name']}", "value": ui.fmt_pct(row["ratio"]), "delta": delta,
+            "help": f"Tử số / mẫu số: {ui.fmt_int(row['numerator'])} / {ui.fmt_int(row['denominator'])}",
+            "status": row["status"], "goal": row["goal"],
+        })
+    return cards
+
+
+def _attention(progress: pd.DataFrame, filing: pd.DataFrame) -> str:
     """The one-look answer: which units missed which target, and who has not filed."""
     units = progress[progress["unit"] != OFFICE]
     lines = []
@@ -85,11 +97,21 @@ def _attention(progress: pd.DataFrame, filing: pd.DataFrame) -> None:
     lines.append(f"- **Chưa nộp:** {', '.join(map(ui.escape_md, missing)) if missing else 'không có đơn vị nào'}")
     if late:
         lines.append(f"- **Nộp trễ hạn:** {', '.join(map(ui.escape_md, late))}")
-    with st.container(border=True):
-        st.markdown("**Cần chú ý trong kỳ**\n\n" + "\n".join(lines))
+    return "**Cần chú ý trong kỳ**\n\n" + "\n".join(lines)
 
 
-def _unit_table(progress: pd.DataFrame, filing: pd.DataFrame) -> None:
+def _unit_table(units: tuple, filing: tuple) -> None:
+    table, options = ui.derived(_unit_cells, units, filing)
+    config = {"Đơn vị": st.column_config.TextColumn(pinned=True)}
+    for header, values in options.items():
+        config[header] = _pills(header, values)
+    st.dataframe(table, hide_index=True, width="stretch", height=ui.table_height(len(table)), column_config=config)
+    st.caption("Xanh: đạt · Đỏ: chưa đạt (hoặc nộp trễ hạn) · Xám: chưa nộp. T3: đơn vị đạt chuẩn văn hóa "
+               "khi đạt cả ba tiêu chuẩn.")
+
+
+def _unit_cells(progress: pd.DataFrame, filing: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """The unit x target table and each column's pill options (header -> values, first seen first)."""
     units = progress[progress["unit"] != OFFICE]
     names = units.drop_duplicates("unit")["unit"].tolist()
     # Each cell is a pill in its status's colour (a pandas Styler painted the cells before: at
@@ -98,40 +120,42 @@ def _unit_table(progress: pd.DataFrame, filing: pd.DataFrame) -> None:
     # 99,96 % shown as 100,0 %); it shows the text.
     text = units.assign(cell=[
         f"{status}|" + (status if status == "chưa nộp" or target == "T3" else ui.fmt_pct(ratio))
-        for target, ratio, status in zip(units["target"], units["ratio"], units["status"])
+        for target, ratio, status in zip(units["target"].tolist(), units["ratio"].tolist(), units["status"].tolist())
     ])
     cells = text.pivot(index="unit", columns="target", values="cell").reindex(names)
     goals = units.drop_duplicates("target").set_index("target")["goal"]
     headers = {t: f"{t} (mục tiêu {ui.fmt_pct(goals[t], 0)})" for t in cells.columns}
     table = pd.DataFrame({"Đơn vị": names})
-    config = {"Đơn vị": st.column_config.TextColumn(pinned=True)}
+    options = {}
     for target, header in headers.items():
-        values = [v if isinstance(v, str) else None for v in cells[target]]
+        values = [v if isinstance(v, str) else None for v in cells[target].tolist()]
         table[header] = [[v] if v else [] for v in values]
-        config[header] = _pills(header, values)
+        options[header] = list(dict.fromkeys(v for v in values if v))
     filed = filing.set_index("unit")["status"].reindex(names)
-    values = [f"{FILING_STATUS[s]}|{s}" if s in FILING_STATUS else None for s in filed]
+    values = [f"{FILING_STATUS[s]}|{s}" if s in FILING_STATUS else None for s in filed.tolist()]
     table["Nộp báo cáo"] = [[v] if v else [] for v in values]
-    config["Nộp báo cáo"] = _pills("Nộp báo cáo", values)
-    st.dataframe(table, hide_index=True, width="stretch", height=ui.table_height(len(table)), column_config=config)
-    st.caption("Xanh: đạt · Đỏ: chưa đạt (hoặc nộp trễ hạn) · Xám: chưa nộp. T3: đơn vị đạt chuẩn văn hóa "
-               "khi đạt cả ba tiêu chuẩn.")
+    options["Nộp báo cáo"] = list(dict.fromkeys(v for v in values if v))
+    return table, options
 
 
-def _pills(header: str, values: list[str | None]):
-    """A read-only column of pills: each "status|text" value shows its text in its status's colour."""
-    options = list(dict.fromkeys(v for v in values if v))
+def _pills(header: str, options: list[str]):
+    """A read-only column of pills: each "status|text" option shows its text in its status's colour."""
     return st.column_config.MultiselectColumn(
         header, options=options, color=[STATUS_BACKGROUND[o.split("|", 1)[0]] for o in options],
         format_func=lambda o: o.split("|", 1)[1])
 
 
-def _filing(filing: pd.DataFrame) -> None:
+def _filing(filing: tuple) -> None:
+    summary, shown = ui.derived(_filing_table, filing)
+    st.write(summary)
+    st.dataframe(shown, hide_index=True, width="stretch", height=ui.table_height(len(shown)),
+                 column_config={"Phiên bản": st.column_config.NumberColumn(format="%d")})
+
+
+def _filing_table(filing: pd.DataFrame) -> tuple[str, pd.DataFrame]:
     counts = filing["status"].value_counts()
-    st.write(
-        f"Đúng hạn: **{counts.get('đúng hạn', 0)}** · Trễ hạn: **{counts.get('trễ hạn', 0)}** · "
-        f"Chưa nộp: **{counts.get('chưa nộp', 0)}** (trên {len(filing)} đơn vị)"
-    )
+    summary = (f"Đúng hạn: **{counts.get('đúng hạn', 0)}** · Trễ hạn: **{counts.get('trễ hạn', 0)}** · "
+               f"Chưa nộp: **{counts.get('chưa nộp', 0)}** (trên {len(filing)} đơn vị)")
     shown = pd.DataFrame({
         "Đơn vị": filing["unit"],
         "Tình trạng": filing["status"],
@@ -142,19 +166,24 @@ def _filing(filing: pd.DataFrame) -> None:
                                                                                filing["days_after_deadline"])],
         "Phê duyệt": filing["approval"].fillna("—"),
     })
-    st.dataframe(shown, hide_index=True, width="stretch", height=ui.table_height(len(shown)),
-                 column_config={"Phiên bản": st.column_config.NumberColumn(format="%d")})
+    return summary, shown
 
 
-def _trends() -> None:
-    office = ui.query("progress", office_only=True)
-    periods = [(code, p.label) for code, p in ui.reference().periods.items() if 2022 <= p.year <= 2026]
+def _trends(office: tuple) -> None:
     columns = st.columns(2)
-    for index, (target, rows) in enumerate(office.groupby("target", sort=True)):
-        goal = float(rows["goal"].iloc[0])
+    for index, spec in enumerate(ui.derived(_trend_specs, office)):
         with columns[index % 2]:
-            st.vega_lite_chart(charts.target_trend(rows, periods, f"{target}. {rows['target_name'].iloc[0]}",
-                                                   goal), width="stretch", height=280)
+            st.vega_lite_chart(spec, width="stretch", height=280)
+
+
+def _trend_specs(office: pd.DataFrame) -> list[dict]:
+    """One chart spec per target: the whole Office over the plan's periods, with its goal."""
+    periods = [(code, p.label) for code, p in ui.reference().periods.items() if 2022 <= p.year <= 2026]
+    specs = []
+    for target, rows in office.groupby("target", sort=True):
+        goal = float(rows["goal"].iloc[0])
+        specs.append(charts.target_trend(rows, periods, f"{target}. {rows['target_name'].iloc[0]}", goal))
+    return specs
 
 
 if __name__ == "__main__":

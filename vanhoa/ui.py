@@ -212,6 +212,25 @@ def prefetch(*calls: tuple[str, dict]) -> None:
         _prefetched(keys, get_script_run_ctx(suppress_warning=True))
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _derived(builder: str, keys: tuple, extra: tuple, _build) -> object:
+    # Pure: `builder` names _build, whose result depends only on the results of the queries
+    # named by `keys` (their data version included) and on `extra`.
+    return _build(*(_cached_query(*key) for key in keys), **dict(extra))
+
+
+def derived(build, *calls: tuple[str, dict], **extra):
+    """build(the result of each query call (name, params), **extra), built once per data version
+    and kept in query()'s cache (cleared with it): what a page derives from a large result (a
+    thousand rows formatted, a chart's spec) is built again when the data or the arguments
+    change, not at every rerun. `build` is a module-level function that shows nothing and
+    depends on nothing else (the reference lists and formats are fine)."""
+    store = view_store()
+    version = store.data_version()
+    keys = tuple(_query_key(store, version, name, dict(params)) for name, params in calls)
+    return _derived(f"{build.__module__}.{build.__qualname__}", keys, tuple(sorted(extra.items())), build)
+
+
 # ---------------------------------------------------------------- accounts
 
 
