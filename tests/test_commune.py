@@ -91,6 +91,19 @@ def test_commune_activities_whole_history(small):
     ]
 
 
+@pytest.mark.parametrize("limit", [1, 2, 4, 10])
+def test_commune_activities_limit_gives_the_first_rows_and_counts_them_after_repeats(small, limit):
+    """The page's call: the first rows of the whole list, in its order, and the count of the
+    whole list (the annual return's repeat of March counted once)."""
+    every = small.query("commune_activities")
+    first = small.query("commune_activities", limit=limit)
+    assert rows(first, ACTIVITY) == rows(every, ACTIVITY)[:limit]
+    assert first["total_rows"].tolist() == [4] * min(limit, 4)
+    assert every["total_rows"].isna().all()  # the download counts what it gets
+    assert rows(small.query("commune_activities", period="2022-H1", limit=1), ACTIVITY + ["total_rows"]) == [
+        [dt.date(2022, 3, 15), 2022, 1, "Phòng Tổng hợp", PROPAGANDA, "Giúp đỡ xã", 14, 1500000, "2022-Y", 2]]
+
+
 @pytest.mark.parametrize("period, dates", [
     ("2022-H1", [dt.date(2022, 3, 15), dt.date(2022, 6, 5)]),  # by date: the annual return's March row too
     ("2022-Y", [dt.date(2022, 3, 15), dt.date(2022, 6, 5), dt.date(2022, 9, 10), dt.date(2022, 11, 20)]),
