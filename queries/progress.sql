@@ -2,6 +2,9 @@
 -- Parameters: $period (code or null = every period with a return), $unit (code or null),
 -- $office_only (true: only the 'Toàn Văn phòng' rows; the overview's trend over every period
 -- needs 40 rows, not the 40,000 of a province).
+-- $limit (null = every row): only the first rows, in the same order; with a limit, total_rows
+-- says how many rows there are (the Dữ liệu page shows the first rows of every period's 40,000
+-- and the count; its download has them all).
 -- A unit expected to report but without a return is 'chưa nộp': empty numerator and ratio,
 -- and it still counts in T3's denominator (the spec: never silently dropped).
 with -- $approved_only: only versions a leader approved count (the sidebar's choice)
@@ -53,38 +56,56 @@ measures as (
     left join standard sd using (period_code, unit_code)
 ),
 
-unit_rows as (
-    select period_code, period_label, unit_code, unit, sort_order, filed,
-           'T1' as target, ethics as numerator, total as denominator
+-- the Office as a whole, one row per period: sums over the units that filed (a sum skips the
+-- units without a number); T3 over every unit expected. Summed from the 10,000 unit-periods of
+-- a province, not from their 40,000 target rows
+office as (
+    select period_code, period_label, bool_or(filed) as filed,
+           sum(ethics) as ethics, sum(culture) as culture, sum(total) as total,
+           sum(cultural_families) as cultural_families, sum(families) as families,
+           sum(case when filed then meets::integer end) as standard_met, count(*) as expected
     from measures
-    union all
-    select period_code, period_label, unit_code, unit, sort_order, filed,
-           'T2', culture, total
-    from measures
-    union all
-    select period_code, period_label, unit_code, unit, sort_order, filed,
-           'T3', case when filed then meets::integer end, 1
-    from measures
-    union all
-    select period_code, period_label, unit_code, unit, sort_order, filed,
-           'T4', cultural_families, families
-    from measures
+    group by period_code, period_label
 ),
 
--- the Office as a whole: sums over the units that filed; T3 over every unit expected
-office_rows as (
-    select period_code, period_label, null as unit_code, 'Toàn Văn phòng' as unit, 0 as sort_order,
-           bool_or(filed) as filed, target,
-           sum(numerator) as numerator,
-           case when target = 'T3' then count(*) else sum(denominator) end as denominator
-    from unit_rows
-    group by period_code, period_label, target
-),
-
+-- one row per target: each unit-period (and the Office's period) crossed with the four targets
 all_rows as (
-    select * from office_rows
+    select m.period_code, m.period_label, m.unit_code, m.unit, m.sort_order, m.filed, t.code as target,
+           case t.code
+               when 'T1' then m.ethics
+               when 'T2' then m.culture
+               when 'T3' then case when m.filed then m.meets::integer end
+               when 'T4' then m.cultural_families
+           end as numerator,
+           case t.code when 'T1' then m.total when 'T2' then m.total when 'T3' then 1 when 'T4' then m.families end
+               as denominator
+    from measures m
+    cross join targets t
+    where t.code in ('T1', 'T2', 'T3', 'T4')
+      and not coalesce($office_only, false)
+      and ($unit is null or m.unit_code = $unit)
     union all
-    select * from unit_rows
+    select o.period_code, o.period_label, null, 'Toàn Văn phòng', 0, o.filed, t.code,
+           case t.code
+               when 'T1' then o.ethics
+               when 'T2' then o.culture
+               when 'T3' then o.standard_met
+               when 'T4' then o.cultural_families
+           end,
+           case t.code when 'T1' then o.total when 'T2' then o.total when 'T3' then o.expected
+                       when 'T4' then o.families end
+    from office o
+    cross join targets t
+    where t.code in ('T1', 'T2', 'T3', 'T4')
+      and $unit is null
+),
+
+-- the first rows in the files' order; the figures below are worked out for these only
+shown as (
+    select *
+    from all_rows
+    order by period_code, sort_order, target
+    limit $limit
 )
 
 select a.period_code as period,
@@ -107,9 +128,10 @@ select a.period_code as period,
        end as status,
        a.unit_code,
        a.period_label,
-       t.name as target_name
-from all_rows a
+       t.name as target_name,
+       (select case when $limit is not null then count(*) end
+        from all_rows
+        where $limit is not null) as total_rows
+from shown a
 join targets t on t.code = a.target
-where ($unit is null or a.unit_code = $unit)
-  and (not coalesce($office_only, false) or a.unit_code is null)
 order by a.period_code, a.sort_order, a.target
