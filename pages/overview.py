@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 import streamlit as st
 
 from vanhoa import charts, ui
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 OFFICE = "Toàn Văn phòng"
 STATUS_BACKGROUND = {"đạt": "#E3F1E4", "chưa đạt": "#F9DEDC", "chưa nộp": "#ECECEC"}
@@ -110,7 +115,7 @@ def _unit_table(units: tuple, filing: tuple) -> None:
                "khi đạt cả ba tiêu chuẩn.")
 
 
-def _unit_cells(progress: pd.DataFrame, filing: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+def _unit_cells(progress: pd.DataFrame, filing: pd.DataFrame) -> tuple[pa.Table, dict[str, list[str]]]:
     """The unit x target table and each column's pill options (header -> values, first seen first)."""
     units = progress[progress["unit"] != OFFICE]
     names = units.drop_duplicates("unit")["unit"].tolist()
@@ -135,7 +140,7 @@ def _unit_cells(progress: pd.DataFrame, filing: pd.DataFrame) -> tuple[pd.DataFr
     values = [f"{FILING_STATUS[s]}|{s}" if s in FILING_STATUS else None for s in filed.tolist()]
     table["Nộp báo cáo"] = [[v] if v else [] for v in values]
     options["Nộp báo cáo"] = list(dict.fromkeys(v for v in values if v))
-    return table, options
+    return ui.arrow_table(table), options
 
 
 def _pills(header: str, options: list[str]):
@@ -152,7 +157,7 @@ def _filing(filing: tuple) -> None:
                  column_config={"Phiên bản": st.column_config.NumberColumn(format="%d")})
 
 
-def _filing_table(filing: pd.DataFrame) -> tuple[str, pd.DataFrame]:
+def _filing_table(filing: pd.DataFrame) -> tuple[str, pa.Table]:
     counts = filing["status"].value_counts()
     summary = (f"Đúng hạn: **{counts.get('đúng hạn', 0)}** · Trễ hạn: **{counts.get('trễ hạn', 0)}** · "
                f"Chưa nộp: **{counts.get('chưa nộp', 0)}** (trên {len(filing)} đơn vị)")
@@ -166,7 +171,7 @@ def _filing_table(filing: pd.DataFrame) -> tuple[str, pd.DataFrame]:
                                                                                filing["days_after_deadline"])],
         "Phê duyệt": filing["approval"].fillna("—"),
     })
-    return summary, shown
+    return summary, ui.arrow_table(shown)
 
 
 def _trends(office: tuple) -> None:
