@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 import streamlit as st
 
@@ -9,9 +11,15 @@ from vanhoa import ui
 from vanhoa.admin import STATUS_VI, ChangeRefused, review
 from vanhoa.compare import item_label
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 # Versions shown at once for review: a province of a thousand units may have thousands waiting,
-# and each one shown is a comparison query and a form.
+# and each one shown is a table and a form.
 PAGE_SIZE = 25
+# Decisions listed under 'Đã xử lý' (the latest ones).
+REVIEWED_ROWS = 1000
+PERIOD = "approval_period"  # the chosen period's session key
 
 
 def render() -> None:
@@ -19,76 +27,92 @@ def render() -> None:
     st.title("Phê duyệt báo cáo của các đơn vị")
     st.caption("Báo cáo đã phê duyệt được khóa: bản tải lên sau đó là phiên bản mới chờ phê duyệt và không thay "
                "số liệu đã phê duyệt trên các trang cho đến khi được phê duyệt.")
-    returns = ui.busy_guard(lambda: ui.query("returns"))
-    pending = returns[returns["status"] == "pending"]
+    # Each list is its own query, filtered and cut in the store: a province has 10.000 versions,
+    # which the page loaded and filtered in pandas at every rerun.
+    reviewed = ("reviewed_returns", {"limit": REVIEWED_ROWS})
+
+    def waiting_periods() -> pd.DataFrame:
+        # the units of the period chosen at the previous run: the choice lists it next
+        ui.prefetch(("pending_periods", {}), ("pending_units", {"period": st.session_state.get(PERIOD) or None}),
+                    reviewed)
+        return ui.query("pending_periods")
+
+    periods = ui.busy_guard(waiting_periods)
     if message := st.session_state.pop("approval_message", None):
         st.success(message)
-    if pending.empty:
+    if periods.empty:
         st.info("Không có báo cáo nào chờ phê duyệt.")
     else:
-        st.write(f"Có **{len(pending)}** phiên bản chờ phê duyệt.")
-        pending = _filtered(pending)
-        if len(pending) > PAGE_SIZE:
-            st.caption(f"Hiển thị {PAGE_SIZE} phiên bản đầu tiên trong {ui.fmt_int(len(pending))}; "
+        st.write(f"Có **{int(periods['versions'].sum())}** phiên bản chờ phê duyệt.")
+        filters = {**_filters(periods), "limit": PAGE_SIZE}
+        pending, changes = ("pending_returns", filters), ("pending_changes", filters)
+        ui.prefetch(pending, changes)
+        shown = ui.query("pending_returns", **filters)
+        total = int(shown["total_rows"].iloc[0]) if len(shown) else 0
+        if total > PAGE_SIZE:
+            st.caption(f"Hiển thị {PAGE_SIZE} phiên bản đầu tiên trong {ui.fmt_int(total)}; "
                        "chọn kỳ hoặc đơn vị để tìm phiên bản khác.")
-    for row in pending.head(PAGE_SIZE).itertuples(index=False):
-        _pending(account, row, returns)
-    reviewed = returns[returns["status"] != "pending"].sort_values("reviewed_at", ascending=False)
-    if not reviewed.empty:
+        parts = ui.derived(_version_parts, pending, changes)
+        for row in shown.itertuples(index=False):
+            _pending(account, row, parts[_key(row)])
+    total, table = ui.derived(_reviewed_table, reviewed)
+    if total:
         st.subheader("Đã xử lý")
-        if len(reviewed) > 1000:
-            st.caption(f"{ui.fmt_int(len(reviewed))} phiên bản đã xử lý; hiển thị 1.000 phiên bản mới nhất.")
-            reviewed = reviewed.head(1000)
-        st.dataframe(pd.DataFrame({
-            "Kỳ": reviewed["period"].map(ui.period_label),
-            "Đơn vị": reviewed["unit"],
-            "Phiên bản": reviewed["version"],
-            "Kết quả": reviewed["status"].map(STATUS_VI),
-            "Người xử lý": reviewed["reviewed_by"].fillna(""),
-            "Thời gian": reviewed["reviewed_at"].map(ui.fmt_time),
-            "Ý kiến": reviewed["review_comment"].fillna(""),
-        }), hide_index=True, width="stretch", height=ui.table_height(len(reviewed)))
+        if total > REVIEWED_ROWS:
+            st.caption(f"{ui.fmt_int(total)} phiên bản đã xử lý; "
+                       f"hiển thị {ui.fmt_int(REVIEWED_ROWS)} phiên bản mới nhất.")
+        st.dataframe(table, hide_index=True, width="stretch", height=ui.table_height(len(table)))
 
 
-def _filtered(pending: pd.DataFrame) -> pd.DataFrame:
-    """The versions waiting in the chosen period and unit (all of them unless chosen)."""
+def _filters(periods: pd.DataFrame) -> dict:
+    """The chosen period and unit among those with versions waiting (None: all of them)."""
     left, right = st.columns(2)
-    periods = sorted(pending["period"].unique(), reverse=True)
-    period = left.selectbox("Kỳ", ["", *periods], key="approval_period",
+    period = left.selectbox("Kỳ", ["", *periods["period"].tolist()], key=PERIOD,
                             format_func=lambda code: ui.period_label(code) if code else "Tất cả các kỳ")
-    if period:
-        pending = pending[pending["period"] == period]
-    units = pending.drop_duplicates("unit_code")
-    names = dict(zip(units["unit_code"], units["unit"]))
+    units = ui.query("pending_units", period=period or None)
+    names = dict(zip(units["unit_code"].tolist(), units["unit"].tolist()))
     unit = right.selectbox("Đơn vị", ["", *names], key="approval_unit",
                            format_func=lambda code: names.get(code, code) if code else "Tất cả các đơn vị")
-    return pending[pending["unit_code"] == unit] if unit else pending
+    return {"period": period or None, "unit": unit or None}
 
 
-def _pending(account, row, returns: pd.DataFrame) -> None:
-    key = f"{row.unit_code}-{row.period}-{row.version}"
-    title = f"{row.unit} — {ui.period_label(row.period)} — phiên bản {row.version}"
+def _key(row) -> str:
+    return f"{row.unit_code}-{row.period}-{row.version}"
+
+
+def _version_parts(pending: pd.DataFrame, changes: pd.DataFrame) -> dict[str, dict]:
+    """What each shown version's panel says (key: unit-period-version): its title, who filed it,
+    how many figures changed from the approved version, and the table of those figures (every
+    figure, with an empty approved column, when none is approved) as the Arrow table sent."""
+    rows = changes.groupby(["unit_code", "period", "version"], sort=False).indices
+    parts = {}
+    for row in pending.itertuples(index=False):
+        found = rows.get((row.unit_code, row.period, row.version))
+        table = changes.iloc[found if found is not None else []].reset_index(drop=True)
+        approved = pd.notna(row.approved_version)
+        parts[_key(row)] = {
+            "title": f"{row.unit} — {ui.period_label(row.period)} — phiên bản {row.version}",
+            "filed": f"Nộp lúc {ui.fmt_time(row.filed_at)} bởi {ui.escape_md(row.filed_by or '(không rõ)')}; "
+                     f"tệp {ui.escape_md(row.filename or '')}.",
+            "changed": f"So với phiên bản {int(row.approved_version)} đã phê duyệt: **{len(table)}** số liệu thay đổi."
+            if approved else None,
+            "table": ui.arrow_table(pd.DataFrame({
+                "Mục": table["item"].map(item_label), "Số liệu": table["figure"],
+                "Đã phê duyệt": table["value_old"] if approved else pd.NA, "Bản này": table["value"],
+            })),
+        }
+    return parts
+
+
+def _pending(account, row, parts: dict) -> None:
+    key, title = _key(row), parts["title"]
     with st.expander(title, expanded=False):
-        st.write(f"Nộp lúc {ui.fmt_time(row.filed_at)} bởi {ui.escape_md(row.filed_by or '(không rõ)')}; "
-                 f"tệp {ui.escape_md(row.filename or '')}.")
+        st.write(parts["filed"])
         if row.warnings:
             st.warning(row.warnings)
-        same = returns[(returns["unit_code"] == row.unit_code) & (returns["period"] == row.period)]
-        approved = same[same["status"] == "approved"]
-        new = ui.query("return_figures", unit=row.unit_code, period=row.period, version=int(row.version))
-        if not approved.empty:
-            base_version = int(approved["version"].max())
-            base = ui.query("return_figures", unit=row.unit_code, period=row.period, version=base_version)
-            merged = new.merge(base, on=["section", "item", "figure"], how="left", suffixes=("", "_old"))
-            changed = merged[merged["value"] != merged["value_old"]]
-            st.write(f"So với phiên bản {base_version} đã phê duyệt: **{len(changed)}** số liệu thay đổi.")
-            table = changed
-        else:
-            table = new.assign(value_old=pd.NA)
-        st.dataframe(pd.DataFrame({
-            "Mục": table["item"].map(item_label), "Số liệu": table["figure"],
-            "Đã phê duyệt": table["value_old"], "Bản này": table["value"],
-        }), hide_index=True, width="stretch")
+        if parts["changed"]:
+            st.write(parts["changed"])
+        st.dataframe(parts["table"], hide_index=True, width="stretch")
         comment = st.text_input("Ý kiến (bắt buộc khi trả lại)", key=f"comment-{key}")
         left, right = st.columns(2)
         if left.button("Phê duyệt", key=f"approve-{key}", type="primary", icon=":material/check:"):
@@ -97,6 +121,20 @@ def _pending(account, row, returns: pd.DataFrame) -> None:
         if right.button("Trả lại", key=f"return-{key}", icon=":material/undo:"):
             _act(lambda: review(ui.get_store(), row.unit_code, row.period, int(row.version), False, account.name,
                                 comment), f"Đã trả lại {title} kèm ý kiến cho văn thư đơn vị.")
+
+
+def _reviewed_table(reviewed: pd.DataFrame) -> tuple[int, pa.Table]:
+    """How many versions were approved or returned, and the table of the latest ones."""
+    total = int(reviewed["total_rows"].iloc[0]) if len(reviewed) else 0
+    return total, ui.arrow_table(pd.DataFrame({
+        "Kỳ": reviewed["period"].map(ui.period_label),
+        "Đơn vị": reviewed["unit"],
+        "Phiên bản": reviewed["version"],
+        "Kết quả": reviewed["status"].map(STATUS_VI),
+        "Người xử lý": reviewed["reviewed_by"].fillna(""),
+        "Thời gian": reviewed["reviewed_at"].map(ui.fmt_time),
+        "Ý kiến": reviewed["review_comment"].fillna(""),
+    }))
 
 
 def _act(action, message: str) -> None:

@@ -257,3 +257,76 @@ def test_filter_values(small):
         ["commune", "Chiềng Xuân"],
         ["event", "Giải chạy VTM Mộc Châu 2022 (Marathon Mộc Châu)"],
     ]
+
+
+# ------------------------------------------------------------------ approval
+
+
+@pytest.fixture(scope="module")
+def reviewing(small, tmp_path_factory) -> Store:
+    """The small store after a leader's decisions: TH 2022-H1 v1 approved and v2 returned;
+    NKTX 2022-H1 v1 approved, then a v2 waiting that changes one figure; TH 2023-H1 v1 waiting,
+    nothing of it approved."""
+    import shutil
+
+    from vanhoa import admin
+
+    store = Store(shutil.copy(small.path, tmp_path_factory.mktemp("reviewing") / "reviewing.duckdb"))
+    admin.review(store, "TH", "2022-H1", 1, True, "lanhdao")
+    admin.review(store, "TH", "2022-H1", 2, False, "lanhdao", "Sai số người tham gia")
+    admin.review(store, "NKTX", "2022-H1", 1, True, "lanhdao")
+    more = nktx_sheets()
+    more["Chỉ tiêu"][2] = ["Lao động hợp đồng", 8, 7, 6, 6, 5]  # culture 4 -> 6
+    ingest(store, workbook_bytes(more), "nktx-v2.xlsx", "Vũ Văn Nam", filed_at=dt.datetime(2022, 7, 1, 8, 0))
+    ingest(store, workbook_bytes(good_sheets(period="6 tháng đầu năm 2023")), "th-2023.xlsx", "Lò Thị Hoa",
+           filed_at=dt.datetime(2023, 6, 5, 9, 0))
+    with store.connect() as con:  # decisions at known times, one a day
+        for day, (unit, version) in enumerate([("TH", 1), ("TH", 2), ("NKTX", 1)], start=1):
+            con.execute("update returns set reviewed_at = ? where unit_code = ? and period_code = '2022-H1' "
+                        "and version = ?", [dt.datetime(2022, 7, day, 10, 0), unit, version])
+    return store
+
+
+def test_pending_periods_and_units(reviewing):
+    assert reviewing.query("pending_periods").values.tolist() == [["2023-H1", 1], ["2022-H1", 1]]
+    # a unit where it first waits: NKTX in 2022-H1 before TH in 2023-H1
+    assert reviewing.query("pending_units").values.tolist() == [["NKTX", NKTX], ["TH", "Phòng Tổng hợp"]]
+    assert reviewing.query("pending_units", period="2023-H1").values.tolist() == [["TH", "Phòng Tổng hợp"]]
+
+
+def test_pending_returns_with_the_version_they_replace(reviewing):
+    frame = reviewing.query("pending_returns")
+    columns = ["period", "unit_code", "version", "filed_by", "filename", "approved_version", "total_rows"]
+    assert rows(frame, columns) == [
+        ["2022-H1", "NKTX", 2, "Vũ Văn Nam", "nktx-v2.xlsx", 1, None],
+        ["2023-H1", "TH", 1, "Lò Thị Hoa", "th-2023.xlsx", None, None],
+    ]
+    first = reviewing.query("pending_returns", limit=1)
+    assert rows(first, ["unit_code", "total_rows"]) == [["NKTX", 2]]
+    assert rows(reviewing.query("pending_returns", unit="TH", limit=25), ["period", "total_rows"]) == [["2023-H1", 1]]
+    assert reviewing.query("pending_returns", period="2023-H1", unit="NKTX", limit=25).empty
+
+
+def test_pending_changes_are_the_figures_that_differ_from_the_approved_version(reviewing):
+    frame = reviewing.query("pending_changes", limit=25)
+    nktx = frame[frame["unit_code"] == "NKTX"]
+    assert rows(nktx, ["period", "version", "section", "item", "figure", "value_old", "value"]) == [
+        ["2022-H1", 2, 1, "LDHD", "Tham gia hoạt động văn hóa", 4, 6]]
+    # nothing approved: every figure of the version, as return_figures gives them
+    th = frame[frame["unit_code"] == "TH"].reset_index(drop=True)
+    figures = reviewing.query("return_figures", unit="TH", period="2023-H1", version=1)
+    pd.testing.assert_frame_equal(th[["section", "item", "figure", "value"]], figures)
+    assert th["value_old"].isna().all() and set(th["period"]) == {"2023-H1"}
+    # the same versions as pending_returns with the same parameters
+    assert reviewing.query("pending_changes", limit=1)["unit_code"].unique().tolist() == ["NKTX"]
+    assert reviewing.query("pending_changes", period="2023-H1", limit=25)["unit_code"].unique().tolist() == ["TH"]
+
+
+def test_reviewed_returns_latest_decision_first(reviewing):
+    frame = reviewing.query("reviewed_returns")
+    assert rows(frame, ["period", "unit", "version", "status", "reviewed_by", "review_comment", "total_rows"]) == [
+        ["2022-H1", NKTX, 1, "approved", "lanhdao", None, None],
+        ["2022-H1", "Phòng Tổng hợp", 2, "returned", "lanhdao", "Sai số người tham gia", None],
+        ["2022-H1", "Phòng Tổng hợp", 1, "approved", "lanhdao", None, None],
+    ]
+    assert rows(reviewing.query("reviewed_returns", limit=1), ["unit", "total_rows"]) == [[NKTX, 3]]

@@ -166,6 +166,38 @@ def test_approval_page_shows_a_page_of_waiting_versions_and_filters_them(demo_co
     assert [e.label for e in at.expander] == ["Nhà khách Thanh Xuân - Hà Nội — 6 tháng đầu năm 2022 — phiên bản 1"]
 
 
+def test_approval_page_compares_with_the_approved_version_and_lists_decisions(demo_copy):
+    admin.review(demo_copy, "TH", "2022-H1", 1, True, "lanhdao")
+    admin.review(demo_copy, "NKTX", "2022-H1", 1, False, "lanhdao", "Thiếu số gia đình")
+    lower = good_sheets()
+    lower["Chỉ tiêu"][1:] = [["Cán bộ, công chức", 9, 9, 3, 8, 8]]
+    ingest(demo_copy, workbook_bytes(lower), "th-v2.xlsx", "vanthu.th")
+    with demo_copy.connect() as con:  # decided at known times
+        con.execute("update returns set reviewed_at = timestamp '2022-07-01 10:00' where unit_code = 'TH'")
+        con.execute("update returns set reviewed_at = timestamp '2022-07-02 11:30' where unit_code = 'NKTX'")
+    at = AppTest.from_function(page_script, args=("approval",), default_timeout=60)
+    signed_in(at, "leader").run()
+    assert "Có **22** phiên bản chờ phê duyệt." in [m.value for m in at.markdown]
+    th = next(e for e in at.expander if e.label == "Phòng Tổng hợp — 6 tháng đầu năm 2022 — phiên bản 2")
+    assert [m.value for m in th.markdown][1:] == ["So với phiên bản 1 đã phê duyệt: **4** số liệu thay đổi."]
+    assert th.dataframe[0].value.values.tolist() == [
+        ["Cán bộ, công chức", "Tham gia hoạt động văn hóa", 7.0, 3.0],
+        ["Hoạt động", "Kinh phí (đồng)", 900000.0, 1500000.0],
+        ["Hoạt động", "Số hoạt động", 6.0, 2.0],
+        ["Sự kiện", "Số lượt tham gia", 8.0, 4.0],
+    ]
+    kt = next(e for e in at.expander if e.label == "Phòng Kinh tế — 6 tháng đầu năm 2022 — phiên bản 1")
+    assert [m.value for m in kt.markdown][1:] == []  # nothing approved: every figure, no comparison
+    every = kt.dataframe[0].value
+    assert len(every) == 22 and every["Đã phê duyệt"].isna().all()
+    assert [s.value for s in at.subheader] == ["Đã xử lý"]
+    assert at.dataframe[-1].value.values.tolist() == [
+        ["6 tháng đầu năm 2022", "Nhà khách Thanh Xuân - Hà Nội", 1, "trả lại", "lanhdao", "11:30 02/07/2022",
+         "Thiếu số gia đình"],
+        ["6 tháng đầu năm 2022", "Phòng Tổng hợp", 1, "đã phê duyệt", "lanhdao", "10:00 01/07/2022", ""],
+    ]
+
+
 # ------------------------------------------------------------------ passwords and lockout
 
 

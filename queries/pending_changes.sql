@@ -1,0 +1,108 @@
+-- pending_changes: for each version pending_returns lists with the same parameters, the
+-- figures a leader reviews: those that differ from the version of its unit and period
+-- approved last, or every figure when none is approved. One query for the page's whole list
+-- (return_figures is one version at a time: 25 versions shown were 25-50 queries).
+-- The figures are return_figures' (one row per figure); a figure missing on either side
+-- counts as changed, as the page always counted it.
+-- Parameters: $period, $unit (codes or null), $limit (null: every waiting version).
+with waiting as (
+    select r.unit_code, r.period_code, r.version, u.sort_order
+    from returns r
+    join units u on u.code = r.unit_code
+    where r.status = 'pending'
+      and ($period is null or r.period_code = $period)
+      and ($unit is null or r.unit_code = $unit)
+),
+
+approved as (
+    select unit_code, period_code, max(version) as approved_version
+    from returns
+    where status = 'approved'
+    group by unit_code, period_code
+),
+
+-- the same rows as pending_returns, in its order
+shown as (
+    select w.*, a.approved_version
+    from waiting w
+    left join approved a on a.unit_code = w.unit_code and a.period_code = w.period_code
+    order by w.period_code, w.sort_order, w.unit_code, w.version
+    limit $limit
+),
+
+-- the shown versions and the approved ones they are compared with
+versions as (
+    select unit_code, period_code, version from shown
+    union
+    select unit_code, period_code, approved_version from shown where approved_version is not null
+),
+
+staff as (
+    -- the shown versions' rows first, then one row per figure (unpivoting the whole table
+    -- before the join took twice as long)
+    select s.unit_code, s.period_code, s.version, 1 as section, s.staff_group as item, f.figure, f.value
+    from (select s.* from return_staff s join versions v using (unit_code, period_code, version)) s,
+         lateral (values ('Tổng số', s.total),
+                         ('Thực hiện tốt chuẩn mực đạo đức, văn hóa công sở', s.ethics),
+                         ('Tham gia hoạt động văn hóa', s.culture),
+                         ('Số gia đình', s.families),
+                         ('Gia đình văn hóa', s.cultural_families)) as f(figure, value)
+),
+
+criteria as (
+    select c.unit_code, c.period_code, c.version, 2, c.criterion, 'Đạt', c.met::integer
+    from return_criteria c
+    join versions v using (unit_code, period_code, version)
+),
+
+activity_totals as (
+    select a.unit_code, a.period_code, a.version, count(*) as activities, sum(a.cost) as cost
+    from return_activities a
+    join versions v using (unit_code, period_code, version)
+    group by all
+),
+
+event_totals as (
+    select e.unit_code, e.period_code, e.version, sum(e.participants) as participants
+    from return_events e
+    join versions v using (unit_code, period_code, version)
+    group by all
+),
+
+-- a version without activities or events still has its three counts, at 0
+counts as (
+    select v.unit_code, v.period_code, v.version, 3, 'Hoạt động', 'Số hoạt động', coalesce(a.activities, 0)
+    from versions v
+    left join activity_totals a using (unit_code, period_code, version)
+    union all
+    select v.unit_code, v.period_code, v.version, 3, 'Hoạt động', 'Kinh phí (đồng)', coalesce(a.cost, 0)
+    from versions v
+    left join activity_totals a using (unit_code, period_code, version)
+    union all
+    select v.unit_code, v.period_code, v.version, 3, 'Sự kiện', 'Số lượt tham gia', coalesce(e.participants, 0)
+    from versions v
+    left join event_totals e using (unit_code, period_code, version)
+),
+
+figures as (
+    select * from staff
+    union all select * from criteria
+    union all select * from counts
+)
+
+select s.period_code as period,
+       s.unit_code,
+       s.version,
+       n.section,
+       n.item,
+       n.figure,
+       o.value as value_old,
+       n.value
+from shown s
+join figures n on n.unit_code = s.unit_code and n.period_code = s.period_code and n.version = s.version
+left join figures o
+       on o.unit_code = s.unit_code and o.period_code = s.period_code and o.version = s.approved_version
+      and o.section = n.section and o.item = n.item and o.figure = n.figure
+where s.approved_version is null
+   or n.value is null or o.value is null or n.value <> o.value
+order by s.period_code, s.sort_order, s.unit_code, s.version, n.section, n.item, n.figure
