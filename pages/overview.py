@@ -32,8 +32,9 @@ def render() -> None:
                else "Số liệu: mọi báo cáo đã nộp (bản đã phê duyệt được giữ cho đến khi bản mới được phê duyệt).")
     # The trend's Office rows of every period also hold last year's, which the cards compare
     # with: no query of a whole second period for four numbers.
-    units, filing, office = (("progress", {"period": period}), ("completeness", {"period": period, "today": ui.today()}),
-                             ("progress", {"office_only": True}))
+    units = ("progress", {"period": period})
+    filing = ("completeness", {"period": period, "today": ui.today()})
+    office = ("progress", {"office_only": True})
     ui.prefetch(units, filing, office)
 
     # Each part is built from the query results once per data version (ui.derived), not at every
