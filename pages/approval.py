@@ -126,13 +126,14 @@ def _pending(account, row, parts: dict) -> None:
 def _reviewed_table(reviewed: pd.DataFrame) -> tuple[int, pa.Table]:
     """How many versions were approved or returned, and the table of the latest ones."""
     total = int(reviewed["total_rows"].iloc[0]) if len(reviewed) else 0
+    labels = {code: ui.period_label(code) for code in reviewed["period"].unique()}  # ten codes, not 1.000 rows
     return total, ui.arrow_table(pd.DataFrame({
-        "Kỳ": reviewed["period"].map(ui.period_label),
+        "Kỳ": reviewed["period"].map(labels),
         "Đơn vị": reviewed["unit"],
         "Phiên bản": reviewed["version"],
         "Kết quả": reviewed["status"].map(STATUS_VI),
         "Người xử lý": reviewed["reviewed_by"].fillna(""),
-        "Thời gian": reviewed["reviewed_at"].map(ui.fmt_time),
+        "Thời gian": ui.fmt_times(reviewed["reviewed_at"]),
         "Ý kiến": reviewed["review_comment"].fillna(""),
     }))
 

@@ -165,7 +165,7 @@ def _filing_table(filing: pd.DataFrame) -> tuple[str, pa.Table]:
     shown = pd.DataFrame({
         "Đơn vị": filing["unit"],
         "Tình trạng": filing["status"],
-        "Thời gian nộp": filing["filed_at"].map(ui.fmt_time),
+        "Thời gian nộp": ui.fmt_times(filing["filed_at"]),
         "Phiên bản": filing["version"],
         "Hạn nộp": filing["deadline"].map(ui.fmt_date),
         "So với hạn": [ui.deadline_text(status, days) for status, days in zip(filing["status"],
