@@ -173,6 +173,12 @@ def test_activities_of_current_versions_only(small):
     ({"unit": "NKTX"}, ["Dọn vệ sinh khuôn viên nhà khách"]),
     ({"date_from": dt.date(2022, 4, 1), "date_to": dt.date(2022, 5, 31)}, ["Giao lưu văn nghệ"]),
     ({"search": "VĂN NGHỆ"}, ["Giao lưu văn nghệ"]),
+    # the fields are searched as one text, joined by spaces (content, place, result, commune)
+    ({"search": "mới ubnd xã TỐT chiềng"}, ["Tuyên truyền xây dựng nông thôn mới"]),
+    ({"search": "nghệ hội trường"}, ["Giao lưu văn nghệ"]),  # no result, no commune: skipped
+    ({"search": "tốt CHIỀNG XUÂN"}, ["Tuyên truyền xây dựng nông thôn mới"]),
+    ({"search": "ô"}, ["Tuyên truyền xây dựng nông thôn mới", "Dọn vệ sinh khuôn viên nhà khách"]),
+    ({"search": "xã tốt mới"}, []),
     ({"search": "%"}, []),
     ({"period": "2023-H1"}, []),
 ])
@@ -189,6 +195,16 @@ def test_a_limit_gives_the_first_rows_and_counts_them_all(small, name):
         every.drop(columns="total_rows").head(1).to_dict("records")
     assert first["total_rows"].tolist() == [len(every)]
     assert small.query(name, limit=1, period="2023-H1").empty
+
+
+@pytest.mark.parametrize("limit", [1, 2, 5])
+def test_a_search_with_a_limit_gives_the_first_matching_rows_and_counts_them(small, limit):
+    first = small.query("activities", search="ô", limit=limit)
+    assert first["content"].tolist() == \
+        ["Tuyên truyền xây dựng nông thôn mới", "Dọn vệ sinh khuôn viên nhà khách"][:limit]
+    assert first["total_rows"].tolist() == [2] * min(limit, 2)
+    assert small.query("activities", search="nghệ hội", limit=limit)["total_rows"].tolist() == [1]
+    assert small.query("activities", search="không có", limit=limit).empty
 
 
 def test_events(small):
