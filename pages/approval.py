@@ -85,21 +85,21 @@ def _version_parts(pending: pd.DataFrame, changes: pd.DataFrame) -> dict[str, di
     how many figures changed from the approved version, and the table of those figures (every
     figure, with an empty approved column, when none is approved) as the Arrow table sent."""
     rows = changes.groupby(["unit_code", "period", "version"], sort=False).indices
+    shown = pd.DataFrame({"Mục": changes["item"].map(item_label), "Số liệu": changes["figure"],
+                          "Đã phê duyệt": changes["value_old"], "Bản này": changes["value"]})
+    labels = {code: ui.period_label(code) for code in pending["period"].unique()}
     parts = {}
     for row in pending.itertuples(index=False):
         found = rows.get((row.unit_code, row.period, row.version))
-        table = changes.iloc[found if found is not None else []].reset_index(drop=True)
+        table = shown.iloc[found if found is not None else []].reset_index(drop=True)
         approved = pd.notna(row.approved_version)
         parts[_key(row)] = {
-            "title": f"{row.unit} — {ui.period_label(row.period)} — phiên bản {row.version}",
+            "title": f"{row.unit} — {labels[row.period]} — phiên bản {row.version}",
             "filed": f"Nộp lúc {ui.fmt_time(row.filed_at)} bởi {ui.escape_md(row.filed_by or '(không rõ)')}; "
                      f"tệp {ui.escape_md(row.filename or '')}.",
             "changed": f"So với phiên bản {int(row.approved_version)} đã phê duyệt: **{len(table)}** số liệu thay đổi."
             if approved else None,
-            "table": ui.arrow_table(pd.DataFrame({
-                "Mục": table["item"].map(item_label), "Số liệu": table["figure"],
-                "Đã phê duyệt": table["value_old"] if approved else pd.NA, "Bản này": table["value"],
-            })),
+            "table": ui.arrow_table(table if approved else table.assign(**{"Đã phê duyệt": pd.NA})),
         }
     return parts
 
