@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 PAGE_SIZE = 25
 # Decisions listed under 'Đã xử lý' (the latest ones).
 REVIEWED_ROWS = 1000
-PERIOD = "approval_period"  # the chosen period's session key
+PERIOD, UNIT = "approval_period", "approval_unit"  # the chosen period's and unit's session keys
 
 
 def render() -> None:
@@ -30,11 +30,14 @@ def render() -> None:
     # Each list is its own query, filtered and cut in the store: a province has 10.000 versions,
     # which the page loaded and filtered in pandas at every rerun.
     reviewed = ("reviewed_returns", {"limit": REVIEWED_ROWS})
+    # Every query starts at once, for the period and unit chosen at the previous run (the choice
+    # lists below keep them; one they correct costs one more round).
+    chosen = {"period": st.session_state.get(PERIOD) or None, "unit": st.session_state.get(UNIT) or None,
+              "limit": PAGE_SIZE}
 
     def waiting_periods() -> pd.DataFrame:
-        # the units of the period chosen at the previous run: the choice lists it next
-        ui.prefetch(("pending_periods", {}), ("pending_units", {"period": st.session_state.get(PERIOD) or None}),
-                    reviewed)
+        ui.prefetch(("pending_periods", {}), ("pending_units", {"period": chosen["period"]}),
+                    ("pending_returns", chosen), ("pending_changes", chosen), reviewed)
         return ui.query("pending_periods")
 
     periods = ui.busy_guard(waiting_periods)
@@ -46,7 +49,8 @@ def render() -> None:
         st.write(f"Có **{int(periods['versions'].sum())}** phiên bản chờ phê duyệt.")
         filters = {**_filters(periods), "limit": PAGE_SIZE}
         pending, changes = ("pending_returns", filters), ("pending_changes", filters)
-        ui.prefetch(pending, changes)
+        if filters != chosen:  # a choice the lists corrected: the two queries together again
+            ui.prefetch(pending, changes)
         shown = ui.query("pending_returns", **filters)
         total = int(shown["total_rows"].iloc[0]) if len(shown) else 0
         if total > PAGE_SIZE:
@@ -71,7 +75,7 @@ def _filters(periods: pd.DataFrame) -> dict:
                             format_func=lambda code: ui.period_label(code) if code else "Tất cả các kỳ")
     units = ui.query("pending_units", period=period or None)
     names = dict(zip(units["unit_code"].tolist(), units["unit"].tolist()))
-    unit = right.selectbox("Đơn vị", ["", *names], key="approval_unit",
+    unit = right.selectbox("Đơn vị", ["", *names], key=UNIT,
                            format_func=lambda code: names.get(code, code) if code else "Tất cả các đơn vị")
     return {"period": period or None, "unit": unit or None}
 

@@ -166,6 +166,19 @@ def test_approval_page_shows_a_page_of_waiting_versions_and_filters_them(demo_co
     assert [e.label for e in at.expander] == ["Nhà khách Thanh Xuân - Hà Nội — 6 tháng đầu năm 2022 — phiên bản 1"]
 
 
+def test_approval_page_queries_start_together_and_none_runs_twice(demo_copy, monkeypatch):
+    from test_overview import assert_prefetch_runs_what_the_page_asks
+
+    def run_page() -> AppTest:
+        return signed_in(AppTest.from_function(page_script, args=("approval",), default_timeout=60), "leader").run()
+
+    calls = assert_prefetch_runs_what_the_page_asks(monkeypatch, run_page)
+    assert sorted(calls) == [
+        ("pending_changes", [("limit", 25), ("period", None), ("unit", None)]), ("pending_periods", []),
+        ("pending_returns", [("limit", 25), ("period", None), ("unit", None)]), ("pending_units", [("period", None)]),
+        ("reviewed_returns", [("limit", 1000)])]
+
+
 def test_approval_page_compares_with_the_approved_version_and_lists_decisions(demo_copy):
     admin.review(demo_copy, "TH", "2022-H1", 1, True, "lanhdao")
     admin.review(demo_copy, "NKTX", "2022-H1", 1, False, "lanhdao", "Thiếu số gia đình")
