@@ -147,13 +147,21 @@ def demo_db(tmp_path_factory) -> str:
     return str(path)
 
 
+def copy_store(source, target) -> str:
+    """A copy of a store file. This process first lets go of the source (Store.release): a store is
+    kept open for a moment after use, and its write-ahead log is only folded into the file on close."""
+    import shutil
+
+    Store(source).release()
+    return shutil.copy(source, target)
+
+
 @pytest.fixture
 def demo_copy(demo_db, tmp_path, monkeypatch) -> Store:
     """A writable copy of the demonstration store, named by VANHOA_DB."""
-    import shutil
 
     path = tmp_path / "demo-copy.duckdb"
-    shutil.copy(demo_db, path)
+    copy_store(demo_db, path)
     monkeypatch.setenv("VANHOA_DB", str(path))
     return Store(path)
 

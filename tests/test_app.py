@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import signed_in
+from conftest import copy_store, signed_in
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,10 +18,9 @@ PAGES = ["pages/overview.py", "pages/targets.py", "pages/commune.py", "pages/eve
 @pytest.fixture
 def demo_env(demo_db, monkeypatch):
     """VANHOA_DB points at a copy of the demonstration store, so a test may write to it."""
-    import shutil
 
     copy = demo_db.replace("demo.duckdb", f"copy-{id(monkeypatch)}.duckdb")
-    shutil.copy(demo_db, copy)
+    copy_store(demo_db, copy)
     monkeypatch.setenv("VANHOA_DB", copy)
     return copy
 

@@ -5,7 +5,6 @@ a clerk's upload from mistake to confirmation, and screenshots at desktop and ph
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -14,7 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import good_sheets, workbook_bytes
+from conftest import copy_store, good_sheets, workbook_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -73,7 +72,7 @@ def demo_copy_with_accounts(demo_db: str, path: Path) -> str:
     from vanhoa import auth
     from vanhoa.store import Store
 
-    shutil.copy(demo_db, path)
+    copy_store(demo_db, path)
     store = Store(path)
     for role, (name, password) in USERS.items():
         auth.add_account(store, name, role, password, "TH" if role == "clerk" else None, by="test")

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 
 
 import pytest
-from conftest import ACTIVITY_HEADER, good_sheets, workbook_bytes, signed_in, rows_of
+from conftest import copy_store, ACTIVITY_HEADER, good_sheets, workbook_bytes, signed_in, rows_of
 from streamlit.testing.v1 import AppTest
 
 from vanhoa.ingest import ingest
@@ -146,7 +145,7 @@ def test_commune_units_of_the_first_half_and_of_a_period_without_data(small):
 
 def test_the_commune_is_the_setting(small, tmp_path):
     """Another supported commune in the settings: the queries follow it, nothing is hard-coded."""
-    copy = Store(shutil.copy(small.path, tmp_path / "other.duckdb"))
+    copy = Store(copy_store(small.path, tmp_path / "other.duckdb"))
     with copy.transaction() as con:
         con.execute("update settings set value = $v where key = 'supported_commune'", {"v": "Chiềng Ve"})
     assert rows(copy.query("commune_activities"), ["date", "content", "participants", "cost"]) == [
@@ -183,7 +182,7 @@ def test_whole_plan_figures_from_the_timeline_are_the_per_unit_figures(small, mo
 
 @pytest.fixture
 def demo_env(demo_db, tmp_path, monkeypatch):
-    copy = shutil.copy(demo_db, tmp_path / "demo.duckdb")
+    copy = copy_store(demo_db, tmp_path / "demo.duckdb")
     monkeypatch.setenv("VANHOA_DB", str(copy))
     return copy
 
@@ -327,7 +326,7 @@ def test_page_on_an_empty_store(tmp_path, monkeypatch):
 
 
 def test_page_when_no_unit_has_worked_in_the_commune(small, tmp_path, monkeypatch):
-    copy = Store(shutil.copy(small.path, tmp_path / "elsewhere.duckdb"))
+    copy = Store(copy_store(small.path, tmp_path / "elsewhere.duckdb"))
     with copy.transaction() as con:
         con.execute("update settings set value = $v where key = 'supported_commune'", {"v": "Mường Do"})
     monkeypatch.setenv("VANHOA_DB", str(copy.path))

@@ -18,7 +18,7 @@ import zipfile
 
 import openpyxl
 import pytest
-from conftest import good_sheets, workbook_bytes, signed_in
+from conftest import copy_store, good_sheets, workbook_bytes, signed_in
 from streamlit.testing.v1 import AppTest
 
 from vanhoa.export import EXTRA_COLUMNS, HEADERS_VI, table_frame, to_csv_bytes
@@ -47,10 +47,9 @@ def data_page():
 @pytest.fixture
 def demo_env(demo_db, tmp_path, monkeypatch):
     """VANHOA_DB points at a copy of the demonstration store, so a test may write to it."""
-    import shutil
 
     copy = tmp_path / "demo-copy.duckdb"
-    shutil.copy(demo_db, copy)
+    copy_store(demo_db, copy)
     monkeypatch.setenv("VANHOA_DB", str(copy))
     return copy
 

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 
 import pytest
-from conftest import EVENT_HEADER, good_sheets, workbook_bytes, signed_in, rows_of
+from conftest import copy_store, EVENT_HEADER, good_sheets, workbook_bytes, signed_in, rows_of
 from streamlit.testing.v1 import AppTest
 
 from vanhoa.ingest import ingest
@@ -139,7 +138,7 @@ def test_event_queries_agree(small):
 
 @pytest.fixture
 def demo_env(demo_db, tmp_path, monkeypatch):
-    copy = shutil.copy(demo_db, tmp_path / "demo.duckdb")
+    copy = copy_store(demo_db, tmp_path / "demo.duckdb")
     monkeypatch.setenv("VANHOA_DB", str(copy))
     return copy
 
@@ -253,7 +252,7 @@ def test_page_on_an_empty_store(tmp_path, monkeypatch):
 
 
 def test_page_marks_an_event_outside_the_list(small, tmp_path, monkeypatch):
-    monkeypatch.setenv("VANHOA_DB", str(shutil.copy(small.path, tmp_path / "small.duckdb")))
+    monkeypatch.setenv("VANHOA_DB", str(copy_store(small.path, tmp_path / "small.duckdb")))
     at = page("2022-Y")
     assert not at.exception
     assert "Ngày 10/10/2022 · sự kiện ngoài danh mục, do đơn vị ghi trong báo cáo" in [c.value for c in at.caption]

@@ -160,6 +160,7 @@ def test_concurrent_commits_in_one_process_never_share_a_version(store):
 def test_other_process_holding_the_file_gets_a_clear_message_then_a_retry_succeeds(tmp_path):
     path = tmp_path / "busy.duckdb"
     Store(path).is_empty()  # create it
+    Store(path).release()  # this process would let go of it once idle; at once here
     holder = subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent(f"""
             import duckdb, sys, time
@@ -217,3 +218,68 @@ def test_a_store_of_an_older_schema_is_migrated_in_place(tmp_path):
     assert migrated.report_draft("2022-H1")["context"] == "Mở đầu"
     progress = migrated.query("progress", period="2022-H1", unit="TH")
     assert progress[progress["target"] == "T2"][["numerator", "denominator"]].values.tolist() == [[6, 9]]
+
+
+def _other_process_opens(path, seconds: float = 0.0) -> str:
+    """Whether another process can open the file: 'opened', or DuckDB's lock error. With `seconds`,
+    it retries (through Store, as the command line does) for that long."""
+    script = textwrap.dedent("""
+        import sys, duckdb
+        from vanhoa.store import Store, StoreBusy
+        try:
+            if float(sys.argv[2]):
+                Store(sys.argv[1], busy_timeout=float(sys.argv[2])).is_empty()
+            else:
+                duckdb.connect(sys.argv[1]).close()
+            print("opened")
+        except (duckdb.IOException, StoreBusy) as exc:
+            print("locked:", str(exc).splitlines()[0])
+    """)
+    done = subprocess.run([sys.executable, "-c", script, str(path), str(seconds)], capture_output=True, text=True,
+                          timeout=60)
+    return done.stdout.strip() or done.stderr
+
+
+def test_the_file_is_held_between_operations_and_let_go_once_idle(tmp_path, monkeypatch):
+    """A file store stays open for a moment after use (a page's queries and a clerk's commit
+    share one open, and the checkpoint waits for the idle moment), then is closed so that the
+    command line can write while the app runs."""
+    from vanhoa import store as store_module
+
+    path = tmp_path / "held.duckdb"
+    store = Store(path)
+    monkeypatch.setattr(store_module, "LINGER_SECONDS", 60.0)
+    result = ingest(store, workbook_bytes(good_sheets()), "th.xlsx", "Lò Thị Hoa")
+    assert result.status == "accepted"
+    # the commit is durable in the write-ahead log; folding it into the file waits for the close
+    assert path.with_name("held.duckdb.wal").stat().st_size > 0
+    assert _other_process_opens(path).startswith("locked: IO Error: Could not set lock on file")
+
+    store.release()
+    assert not path.with_name("held.duckdb.wal").exists()
+    assert _other_process_opens(path) == "opened"
+    assert Store(path).query("returns")["version"].tolist() == [1]
+
+    monkeypatch.setattr(store_module, "LINGER_SECONDS", 0.2)
+    assert store.is_empty() is False
+    deadline = time.monotonic() + 10
+    while (state := _other_process_opens(path)) != "opened" and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert state == "opened"
+
+
+def test_a_process_in_constant_use_still_lets_another_one_in(tmp_path, monkeypatch):
+    """Queries back to back never leave the file idle: after MAX_HOLD_SECONDS it is closed between
+    two of them anyway, and another process waiting for it (the command line) gets its turn."""
+    from vanhoa import store as store_module
+
+    path = tmp_path / "busy.duckdb"
+    store = Store(path)
+    store.is_empty()
+    monkeypatch.setattr(store_module, "MAX_HOLD_SECONDS", 0.5)
+    outcome = []
+    waiting = threading.Thread(target=lambda: outcome.append(_other_process_opens(path, seconds=15)))
+    waiting.start()
+    while waiting.is_alive():
+        store.is_empty()
+    assert outcome == ["opened"]

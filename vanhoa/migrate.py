@@ -72,6 +72,7 @@ def migrate(source: Store, target: Store, by: str | None = None) -> MigrationRep
     if not source.path.exists():
         raise MigrationRefused(f"Không có kho nguồn {source.path}.")
     before = table_counts(source)  # also brings the source's schema up to date
+    source.release()  # one process cannot have the file open twice: the lake attaches it below
     filled = {table: n for table, n in table_counts(target).items()
               if n and table in ("returns", "uploads", "accounts", "audit_log")}
     if filled:

@@ -5,9 +5,12 @@ Two back ends behind one class, chosen by the target string (`--db`, `VANHOA_DB`
 - `ducklake:postgres:dbname=… host=…`: DuckLake with its catalog in PostgreSQL and its data files
   under `VANHOA_DATA_PATH`, for several app servers sharing one store. The same SQL runs on both.
 
-- Connections are short-lived, one per operation and thread, so that the app never holds the
-  file's lock while idle and `python -m vanhoa ingest` can write while the app runs. When
-  another process holds the lock, we wait and retry, then give a clear Vietnamese message.
+- A file is opened once per process and lent as a cursor per operation and thread (`_FileRoot`).
+  It is closed again once idle for LINGER_SECONDS (at once when it has been open MAX_HOLD_SECONDS),
+  in a background thread: that close folds the write-ahead log into the file (a checkpoint,
+  0,25 s after a 50.000-row return), so nobody waits for it, and the app never holds the file's
+  lock while idle, so `python -m vanhoa ingest` can write while the app runs. When another
+  process holds the lock, we wait and retry, then give a clear Vietnamese message.
 - Writes in this process go through one lock, so version numbers are never given twice; across
   processes DuckDB's file lock does the same.
 - A commit is one transaction: a failure half-way leaves the store as it was.
@@ -25,6 +28,7 @@ import json
 import os
 import random
 import re
+import atexit
 import threading
 import time
 import uuid
@@ -206,6 +210,103 @@ _local_versions: dict[str, int] = {}
 # which is DuckDB's way for threads to share one database.
 _lake_roots: dict[tuple, duckdb.DuckDBPyConnection] = {}
 
+# A file store stays open this long after its last operation: a page's queries, or a clerk's
+# check and commit, share one open (and the writer's checkpoint happens after, not during, them).
+LINGER_SECONDS = 2.0
+# ... but no longer than this while in use, so another process waiting for the file gets it.
+MAX_HOLD_SECONDS = 5.0
+# After such a forced close, this process waits this long before opening again: another
+# process's retry (every 0,1 s at most, see Store._open_file) gets its turn.
+YIELD_SECONDS = 0.3
+# Folded into the file when the store is closed (idle), not inside a clerk's commit: DuckDB's
+# default (16 MB) would checkpoint inside every second 50.000-row commit.
+CHECKPOINT_THRESHOLD = "1GB"
+
+
+class _FileRoot:
+    """One process's connection to one database file, lent out as cursors (DuckDB's way for
+    threads to share a database) and closed in the background once nobody has used it for
+    LINGER_SECONDS. While it closes (checkpoint), new operations wait for it, then reopen: one
+    process never has the same file open twice."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.con: duckdb.DuckDBPyConnection | None = None
+        self.users = 0
+        self.opened_at = 0.0
+        self.closing = False
+        self.reopen_after = 0.0
+        self.generation = 0  # bumped by every release: a close timer acts only if nothing came since
+        self.cond = threading.Condition()
+
+    def cursor(self, open_file) -> duckdb.DuckDBPyConnection:
+        with self.cond:
+            while self.closing:
+                self.cond.wait()
+            if self.con is None:
+                pause = self.reopen_after - time.monotonic()
+                if pause > 0:
+                    time.sleep(pause)
+                self.con = open_file()
+                self.con.execute("set checkpoint_threshold = '" + CHECKPOINT_THRESHOLD + "'")
+                self.opened_at = time.monotonic()
+            self.users += 1
+            try:
+                return self.con.cursor()
+            except BaseException:
+                self.users -= 1
+                raise
+
+    def release(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        try:
+            cursor.close()
+        finally:
+            with self.cond:
+                self.users -= 1
+                if self.users:
+                    return
+                self.generation += 1
+                held = time.monotonic() - self.opened_at
+                delay = 0.0 if held > MAX_HOLD_SECONDS else LINGER_SECONDS
+                timer = threading.Timer(delay, self.close, (self.generation, held > MAX_HOLD_SECONDS))
+                timer.daemon = True
+                timer.start()
+
+    def close(self, generation: int | None = None, forced: bool = False) -> None:
+        """Close now (generation None: waiting for operations under way to end), or when the timer
+        of `generation` fires and nothing has happened since."""
+        with self.cond:
+            if generation is None:
+                while self.users or self.closing:
+                    self.cond.wait()
+            elif generation != self.generation or self.users or self.closing:
+                return
+            con, self.con = self.con, None
+            if con is None:
+                return
+            self.closing = True
+        try:
+            con.close()
+        finally:
+            with self.cond:
+                self.closing = False
+                if forced:
+                    self.reopen_after = time.monotonic() + YIELD_SECONDS
+                self.cond.notify_all()
+
+
+_file_roots: dict[str, _FileRoot] = {}
+
+
+@atexit.register
+def _close_files() -> None:
+    """A command-line run ends with its files closed and checkpointed, not left to the timer."""
+    for root in list(_file_roots.values()):
+        try:
+            root.close()
+        except duckdb.Error:
+            pass
+
 
 def _sql_text(value: str) -> str:
     """A SQL string literal, for ATTACH, which takes no bound parameters. The values are the
@@ -266,6 +367,8 @@ class Store:
             self.path = Path(self.target)
             self.data_path = None
             self._key = str(self.path.resolve())
+            with _process_lock:
+                self._file_root = _file_roots.setdefault(self._key, _FileRoot(self.path))
         with _process_lock:
             self._write_lock = _write_locks.setdefault(self._key, threading.RLock())
 
@@ -278,7 +381,11 @@ class Store:
         return Store(self.target, self.busy_timeout, as_of=moment)
 
     def release(self) -> None:
-        """Close this process's DuckLake connection for this store (a past moment's, say)."""
+        """Close this process's connection to the store now: a file is checkpointed and unlocked
+        (before copying it, or for another program); a DuckLake moment's attachment is dropped."""
+        if not self.lake:
+            self._file_root.close()
+            return
         with _connect_lock:
             root = _lake_roots.pop((self.target, self.data_path, self.as_of), None)
         if root is not None:
@@ -289,6 +396,9 @@ class Store:
     def _open(self) -> duckdb.DuckDBPyConnection:
         if self.lake:
             return self._open_lake()
+        return self._file_root.cursor(self._open_file)
+
+    def _open_file(self) -> duckdb.DuckDBPyConnection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         deadline = time.monotonic() + self.busy_timeout
         pause = 0.02
@@ -307,7 +417,7 @@ class Store:
                         "Vui lòng thử lại sau ít phút."
                     ) from exc
                 time.sleep(pause)
-                pause = min(pause * 2, 0.5)
+                pause = min(pause * 2, 0.1)  # often enough to find the gap another process leaves
 
     def _open_lake(self) -> duckdb.DuckDBPyConnection:
         key = (self.target, self.data_path, self.as_of)
@@ -334,7 +444,7 @@ class Store:
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection for one operation, schema ensured; closed (and the file unlocked) after."""
+        """A cursor for one operation, schema ensured; the file is unlocked once idle (_FileRoot)."""
         con = self._open()
         try:
             if self._key not in _migrated and self.as_of is None:
@@ -343,7 +453,10 @@ class Store:
                 _migrated.add(self._key)
             yield con
         finally:
-            con.close()
+            if self.lake:
+                con.close()
+            else:
+                self._file_root.release(con)
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
