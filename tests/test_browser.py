@@ -76,6 +76,7 @@ def demo_copy_with_accounts(demo_db: str, path: Path) -> str:
     store = Store(path)
     for role, (name, password) in USERS.items():
         auth.add_account(store, name, role, password, "TH" if role == "clerk" else None, by="test")
+    store.release()  # the server, another process, opens it at once
     return str(path)
 
 
