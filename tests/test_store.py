@@ -4,6 +4,7 @@ all-or-nothing commits, concurrent writers, and another process holding the file
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -283,3 +284,33 @@ def test_a_process_in_constant_use_still_lets_another_one_in(tmp_path, monkeypat
     while waiting.is_alive():
         store.is_empty()
     assert outcome == ["opened"]
+
+
+def test_the_data_version_moves_with_data_not_with_the_idle_checkpoint(tmp_path):
+    """Cached results are keyed by the data version: a write changes it, and another process's write
+    does too, but folding the log into the file when the store goes idle does not (the pages would
+    otherwise recompute everything a second time after each upload)."""
+    path = tmp_path / "version.duckdb"
+    store = Store(path)
+    empty = store.data_version()
+    assert ingest(store, workbook_bytes(good_sheets()), "th.xlsx", "Lò Thị Hoa").status == "accepted"
+    written = store.data_version()
+    assert written != empty
+    store.release()  # the checkpoint
+    assert not path.with_name("version.duckdb.wal").exists()
+    assert store.data_version() == written
+
+    other = textwrap.dedent("""
+        import sys
+        from conftest import good_sheets, workbook_bytes
+        from vanhoa.ingest import ingest
+        from vanhoa.store import Store
+        sheets = good_sheets()
+        sheets["Hoạt động"][2][1] = "Giao lưu văn nghệ lần 2"
+        print(ingest(Store(sys.argv[1]), workbook_bytes(sheets), "th2.xlsx", "CLI").status)
+    """)
+    done = subprocess.run([sys.executable, "-c", other, str(path)], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": os.pathsep.join(["tests", "."])})
+    assert done.stdout.strip() == "accepted", done.stderr
+    assert store.data_version() != written
+    assert store.query("returns")["version"].tolist() == [1, 2]

@@ -238,6 +238,15 @@ class _FileRoot:
         self.reopen_after = 0.0
         self.generation = 0  # bumped by every release: a close timer acts only if nothing came since
         self.cond = threading.Condition()
+        # (stamp after our last close, stamp before it): folding the log into the file changes the
+        # file's stamp, not its data, so the cached results stay valid
+        self.alias: tuple[str, str] | None = None
+
+    def stamp(self) -> str:
+        """The file's change stamp (file and write-ahead log), our own checkpoints seen through."""
+        now = _file_stamp(self.path)
+        alias = self.alias
+        return alias[1] if alias and alias[0] == now else now
 
     def cursor(self, open_file) -> duckdb.DuckDBPyConnection:
         with self.cond:
@@ -285,10 +294,14 @@ class _FileRoot:
             if con is None:
                 return
             self.closing = True
+        before = self.stamp()
         try:
             con.close()
         finally:
+            after = _file_stamp(self.path)
             with self.cond:
+                if after != before:
+                    self.alias = (after, before)
                 self.closing = False
                 if forced:
                     self.reopen_after = time.monotonic() + YIELD_SECONDS
@@ -296,6 +309,17 @@ class _FileRoot:
 
 
 _file_roots: dict[str, _FileRoot] = {}
+
+
+def _file_stamp(path: Path) -> str:
+    parts = []
+    for part in (path, Path(str(path) + ".wal")):
+        try:
+            stat = part.stat()
+            parts.append(f"{stat.st_mtime_ns}:{stat.st_size}")
+        except FileNotFoundError:
+            parts.append("-")
+    return "/".join(parts)
 
 
 @atexit.register
@@ -510,14 +534,8 @@ class Store:
             with self.connect() as con:
                 snapshot = con.execute("select id from " + LAKE_ALIAS + ".current_snapshot()").fetchone()[0]
             return f"{_local_versions.get(self.target, 0)}/{snapshot}"
-        parts = [str(_local_versions.get(self.target, 0))]
-        for path in (self.path, Path(str(self.path) + ".wal")):
-            try:
-                stat = path.stat()
-                parts.append(f"{stat.st_mtime_ns}:{stat.st_size}")
-            except FileNotFoundError:
-                parts.append("-")
-        return "/".join(parts)
+        # Another process's write changes the file's stamp; ours bump the local count too.
+        return f"{_local_versions.get(self.target, 0)}/{self._file_root.stamp()}"
 
     # ------------------------------------------------------------ schema
 
