@@ -287,6 +287,7 @@ def reviewing(small, tmp_path_factory) -> Store:
 
     from vanhoa import admin
 
+    small.release()  # the file holds everything once this process lets go of it
     store = Store(shutil.copy(small.path, tmp_path_factory.mktemp("reviewing") / "reviewing.duckdb"))
     admin.review(store, "TH", "2022-H1", 1, True, "lanhdao")
     admin.review(store, "TH", "2022-H1", 2, False, "lanhdao", "Sai số người tham gia")
