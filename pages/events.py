@@ -25,7 +25,7 @@ def render() -> None:
     st.title("Sự kiện")
     st.caption("Cán bộ, công chức, viên chức, người lao động của Văn phòng UBND tỉnh tham gia các sự kiện: "
                "số người đăng ký, số người tham gia và thành tích của từng đơn vị.")
-    if ui.busy_guard(lambda: ui.query("returns")).empty:
+    if not ui.busy_guard(ui.filed_periods):  # ten codes, not every version of the province
         st.info("Chưa có báo cáo nào được nộp, nên chưa có sự kiện nào để hiển thị. Văn thư các đơn vị hãy vào "
                 "mục **Nộp báo cáo** để tải biểu mẫu, điền và tải lên báo cáo của đơn vị.")
         return
