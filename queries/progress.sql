@@ -35,6 +35,8 @@ staff as (
            sum(s.families) as families, sum(s.cultural_families) as cultural_families
     from return_staff s
     join chosen_returns r using (unit_code, period_code, version)
+    -- one period: only its rows are summed (the others would find no expected unit below)
+    where $period is null or s.period_code = $period
     group by s.unit_code, s.period_code
 ),
 
@@ -44,6 +46,7 @@ standard as (
     from return_criteria c
     join chosen_returns r using (unit_code, period_code, version)
     where c.criterion in ('C1', 'C2', 'C3')
+      and ($period is null or c.period_code = $period)  -- as for staff
     group by c.unit_code, c.period_code
 ),
 
@@ -100,12 +103,13 @@ all_rows as (
       and $unit is null
 ),
 
--- the first rows in the files' order; the figures below are worked out for these only
+-- with a limit, the first rows in the files' order, and the figures below are worked out for
+-- these only; without one, every row, sorted once below (the parameters are bound before the
+-- query is planned, so the other branch is planned away)
 shown as (
-    select *
-    from all_rows
-    order by period_code, sort_order, target
-    limit $limit
+    select * from all_rows where $limit is null
+    union all
+    (select * from all_rows where $limit is not null order by period_code, sort_order, target limit $limit)
 )
 
 select a.period_code as period,
