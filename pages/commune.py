@@ -80,11 +80,12 @@ def _in_sentence(label: str) -> str:
 
 def _headline(units: pd.DataFrame, history: pd.DataFrame, scope_period: str | None, label: str) -> None:
     helped = int((units["activities"] > 0).sum())
+    spent = units["cost"].sum(min_count=1)
     cells = [
         ("Số hoạt động", ui.fmt_int(units["activities"].sum()), "Hoạt động các đơn vị thực hiện tại xã"),
         ("Lượt người tham gia", ui.fmt_int(units["participants"].sum(min_count=1)),
          "Tổng số người tham gia của các hoạt động (một người tham gia hai hoạt động tính hai lượt)"),
-        ("Kinh phí", ui.fmt_money(units["cost"].sum(min_count=1)), "Tổng kinh phí của các hoạt động tại xã"),
+        ("Kinh phí", ui.fmt_money_short(spent), f"Tổng kinh phí của các hoạt động tại xã: {ui.fmt_money(spent)}"),
         ("Đơn vị tham gia", f"{helped}/{len(units)}", "Số đơn vị có ít nhất một hoạt động tại xã"),
     ]
     for column, (title, value, help_text) in zip(st.columns(4), cells):

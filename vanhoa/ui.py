@@ -46,6 +46,15 @@ def fmt_money(value) -> str:
     return "—" if value is None or pd.isna(value) else f"{fmt_int(value)} đ"
 
 
+def fmt_money_short(value) -> str:
+    """For a metric card, which cuts a long value off ('132.561.9…'): from a thousand million on,
+    in tỷ with up to two decimals (132561900000 -> '132,56 tỷ đ'); below it, as fmt_money."""
+    if value is None or pd.isna(value) or abs(value) < 1_000_000_000:
+        return fmt_money(value)
+    billions = f"{value / 1_000_000_000:,.2f}".rstrip("0").rstrip(".")
+    return billions.replace(",", " ").replace(".", ",").replace(" ", ".") + " tỷ đ"
+
+
 def fmt_date(value) -> str:
     if value is None or value is pd.NaT or (not isinstance(value, (dt.date, pd.Timestamp)) and pd.isna(value)):
         return "—"
