@@ -238,11 +238,41 @@ def ingest_section(folder: Path, ref: Reference) -> list[Row]:
                          f"ở đây cho {len(big_files)} lần nạp"))
     plain = median_time(lambda: pd.read_excel(io.BytesIO(big), sheet_name=None, engine="openpyxl"), 3)
     ratio = plain / big_median
+    bare = median_time(lambda: _calamine_only(big), 3)
     rows.append(Row("So sánh: chỉ đọc cùng tệp bằng pandas.read_excel(engine='openpyxl')", _s(plain)))
+    rows.append(Row("So sánh: chỉ đọc cùng tệp bằng python-calamine (không kiểm tra kích thước, không quy tắc, "
+                    "không lưu)", _s(bare)))
     rows.append(Row("Nạp 50.000 dòng nhanh hơn pandas.read_excel(openpyxl) (chỉ đọc)",
                     f"{ratio:.1f} lần".replace(".", ","), "≥ 5 lần", ratio >= 5,
                     f"{plain:.2f} s / {big_median:.2f} s".replace(".", ",")))
+    if ratio < 5:
+        SECTION_NOTES["Ingest"] = (
+            f"Why the 5× comparison is missed in this run ({ratio:.1f}×, ingest {big_median:.2f} s against "
+            f"{plain:.2f} s): 5× leaves {plain / 5:.2f} s for the whole ingest. Reading the file with calamine "
+            f"alone takes {bare:.2f} s ({plain / bare:.0f}× faster than openpyxl); the rest is what an ingest must "
+            f"do besides reading: the size guard that refuses zip bombs and far-away cells before calamine "
+            f"allocates anything (required by the hostile-file budget below), the form's rules "
+            f"({max(validate_only, 0):.2f} s) and a durable commit of 50,000 rows and the file's bytes "
+            f"({max(big_median - read_only - validate_only, 0):.2f} s). Already done for it: rules column by "
+            "column, calamine in a worker thread beside the formula-hint search, the cycle collector paused while "
+            "reading, the checkpoint moved to the store's idle close. Repeated runs on this machine give 4.5–5.2× "
+            "(openpyxl itself varies 4.6–5.1 s), so the budget is at the edge, not far off; what is left to try "
+            "is a size guard in compiled code (it is regular expressions over the inflated XML now) and activity "
+            "keys stored as hashes (a smaller commit).")
     return rows
+
+
+SECTION_NOTES: dict[str, str] = {}  # a section's explanation, printed under its table
+
+
+def _calamine_only(raw: bytes) -> None:
+    """The plain reading calamine does for the form's sheets: parse each and make Python lists."""
+    import python_calamine
+
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(raw))
+    for name in book.sheet_names:
+        book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    book.close()
 
 
 # ---------------------------------------------------------------- 2. queries at province scale
@@ -837,6 +867,8 @@ def main() -> int:
     ]
     for title, rows in sections:
         lines += ["", f"## {title}", ""] + _table(rows)
+        if title in SECTION_NOTES:
+            lines += ["", SECTION_NOTES[title]]
     text = "\n".join(lines) + "\n"
     (ROOT / "BENCHMARKS.md").write_text(text, encoding="utf-8")
     print(text)
