@@ -312,3 +312,26 @@ def test_the_check_after_calamine_names_rows_or_cells(monkeypatch):
     tall = good_sheets()
     tall["Hoạt động"] += [[None]] * 200 + [["x"]]
     assert rejection(workbook_bytes(tall)) == "Trang 'Hoạt động' có 204 dòng, vượt giới hạn 100 dòng."
+
+
+def test_the_cycle_collector_is_paused_only_while_files_are_checked():
+    """ingest.check turns Python's cycle collector off while a file becomes rows (speed) and on
+    again afterwards, whatever the verdict; overlapping checks (two sessions) turn it on once
+    the last one ends."""
+    import gc
+
+    from vanhoa.ingest import check, collector_paused
+    from vanhoa.reference import Reference
+
+    ref = Reference.from_csv()
+    assert gc.isenabled()
+    assert check(workbook_bytes(good_sheets()), "th.xlsx", ref).ok
+    assert gc.isenabled()
+    assert check(b"PK\x03\x04 not a workbook", "hong.xlsx", ref).unreadable
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():  # a second session's check
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the first one is still reading
+    assert gc.isenabled()
