@@ -33,7 +33,7 @@ def render() -> None:
     st.title(f"Xã {commune}")
     st.caption(f"Xã được giúp đỡ: hoạt động của các đơn vị thuộc Văn phòng UBND tỉnh tại xã {commune}, "
                "giai đoạn 2022 - 2026.")
-    if ui.busy_guard(lambda: ui.query("returns")).empty:
+    if not ui.busy_guard(ui.filed_periods):  # ten codes, not every version of the province
         st.info(f"Chưa có báo cáo nào được nộp, nên chưa có hoạt động nào tại xã {commune} để hiển thị. "
                 "Văn thư các đơn vị hãy vào mục **Nộp báo cáo** để tải biểu mẫu, điền và tải lên báo cáo "
                 "của đơn vị.")

@@ -55,27 +55,30 @@ def fmt_money_short(value) -> str:
     return billions.replace(",", " ").replace(".", ",").replace(" ", ".") + " tỷ đ"
 
 
+DATE_FORMAT, TIME_FORMAT = "%d/%m/%Y", "%H:%M %d/%m/%Y"  # one cell (fmt_date) or a column (fmt_dates)
+
+
 def fmt_date(value) -> str:
     if value is None or value is pd.NaT or (not isinstance(value, (dt.date, pd.Timestamp)) and pd.isna(value)):
         return "—"
-    return pd.Timestamp(value).strftime("%d/%m/%Y")
+    return pd.Timestamp(value).strftime(DATE_FORMAT)
 
 
 def fmt_time(value) -> str:
     """'14:05 05/12/2022' (the glossary's time format)."""
     if value is None or value is pd.NaT or pd.isna(value):
         return "—"
-    return pd.Timestamp(value).strftime("%H:%M %d/%m/%Y")
+    return pd.Timestamp(value).strftime(TIME_FORMAT)
 
 
 def fmt_times(values: pd.Series) -> pd.Series:
     """fmt_time for a whole column of timestamps at once (a thousand rows: a third of the time)."""
-    return values.dt.strftime("%H:%M %d/%m/%Y").fillna("—")
+    return values.dt.strftime(TIME_FORMAT).fillna("—")
 
 
 def fmt_dates(values: pd.Series) -> pd.Series:
     """fmt_date for a whole column of timestamps at once."""
-    return values.dt.strftime("%d/%m/%Y").fillna("—")
+    return values.dt.strftime(DATE_FORMAT).fillna("—")
 
 
 def escape_md(text) -> str:
