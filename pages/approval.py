@@ -46,7 +46,7 @@ def render() -> None:
     if periods.empty:
         st.info("Không có báo cáo nào chờ phê duyệt.")
     else:
-        st.write(f"Có **{int(periods['versions'].sum())}** phiên bản chờ phê duyệt.")
+        st.write(f"Có **{ui.fmt_int(periods['versions'].sum())}** phiên bản chờ phê duyệt.")
         filters = {**_filters(periods), "limit": PAGE_SIZE}
         pending, changes = ("pending_returns", filters), ("pending_changes", filters)
         if filters != chosen:  # a choice the lists corrected: the two queries together again
