@@ -88,6 +88,10 @@ def _cards(progress: pd.DataFrame, office: pd.DataFrame, period: str) -> list[di
     return cards
 
 
+# Names listed per line of "Cần chú ý trong kỳ" before "và N đơn vị khác": the Office's 11 units all fit.
+ATTENTION_NAMES = 12
+
+
 def _attention(progress: pd.DataFrame, filing: pd.DataFrame) -> str:
     """The one-look answer: which units missed which target, and who has not filed."""
     missed: dict[str, list[str]] = {}  # target -> the units that missed it, in the table's order
@@ -95,14 +99,24 @@ def _attention(progress: pd.DataFrame, filing: pd.DataFrame) -> str:
         if unit != OFFICE and status == "chưa đạt":
             missed.setdefault(target, []).append(
                 ui.escape_md(unit) if target == "T3" else f"{ui.escape_md(unit)} ({ui.fmt_pct(ratio)})")
-    lines = [f"- **{target} chưa đạt:** {', '.join(names)}" for target, names in sorted(missed.items())]
+    lines = [f"- **{target} chưa đạt:** {_some(names, 'Kết quả từng đơn vị')}"
+             for target, names in sorted(missed.items())]
     units, statuses = _columns(filing, "unit", "status")
-    late = [u for u, s in zip(units, statuses) if s == "trễ hạn"]
-    missing = [u for u, s in zip(units, statuses) if s == "chưa nộp"]
-    lines.append(f"- **Chưa nộp:** {', '.join(map(ui.escape_md, missing)) if missing else 'không có đơn vị nào'}")
+    late = [ui.escape_md(u) for u, s in zip(units, statuses) if s == "trễ hạn"]
+    missing = [ui.escape_md(u) for u, s in zip(units, statuses) if s == "chưa nộp"]
+    lines.append(f"- **Chưa nộp:** {_some(missing, 'Tình hình nộp báo cáo') if missing else 'không có đơn vị nào'}")
     if late:
-        lines.append(f"- **Nộp trễ hạn:** {', '.join(map(ui.escape_md, late))}")
+        lines.append(f"- **Nộp trễ hạn:** {_some(late, 'Tình hình nộp báo cáo')}")
     return "**Cần chú ý trong kỳ**\n\n" + "\n".join(lines)
+
+
+def _some(names: list[str], table: str) -> str:
+    """The names, or the first ATTENTION_NAMES and how many more (a province lists hundreds of units:
+    a wall of names is not 'one look'; the table below has them all)."""
+    if len(names) <= ATTENTION_NAMES:
+        return ", ".join(names)
+    rest = len(names) - ATTENTION_NAMES
+    return f"{', '.join(names[:ATTENTION_NAMES])} và {ui.fmt_int(rest)} đơn vị khác (xem bảng “{table}”)"
 
 
 def _columns(frame: pd.DataFrame, *names: str) -> list[list]:

@@ -195,3 +195,23 @@ def test_the_page_queries_start_together_and_none_runs_twice(demo_copy, monkeypa
     assert sorted(params for name, params in calls if name == "progress") == [
         [("approved_only", False), ("office_only", True)], [("approved_only", False), ("period", "2023-H1")]]
     assert sorted(name for name, _ in calls) == ["completeness", "filed_periods", "progress", "progress"]
+
+
+def test_attention_at_province_scale_names_a_dozen_units_and_counts_the_rest():
+    """A province misses a target in hundreds of units: 'Cần chú ý trong kỳ' names the first 12 and
+    says how many more, pointing at the table that lists them all."""
+    import pandas as pd
+
+    from pages import overview
+
+    units = [f"Đơn vị {n}" for n in range(1, 31)]
+    progress = pd.DataFrame({"unit": units + ["Toàn Văn phòng"], "target": "T1", "ratio": 0.5,
+                             "status": "chưa đạt"})
+    filing = pd.DataFrame({"unit": units, "status": ["chưa nộp"] * 13 + ["đã nộp"] * 17})
+    text = overview._attention(progress, filing)
+    first = ", ".join(f"Đơn vị {n} (50,0 %)" for n in range(1, 13))
+    assert text.splitlines()[2:] == [
+        f"- **T1 chưa đạt:** {first} và 18 đơn vị khác (xem bảng “Kết quả từng đơn vị”)",
+        "- **Chưa nộp:** " + ", ".join(f"Đơn vị {n}" for n in range(1, 13))
+        + " và 1 đơn vị khác (xem bảng “Tình hình nộp báo cáo”)",
+    ]
