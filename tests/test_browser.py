@@ -5,88 +5,17 @@ a clerk's upload from mistake to confirmation, and screenshots at desktop and ph
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import copy_store, good_sheets, workbook_bytes
+from conftest import good_sheets, workbook_bytes
+from live_server import CHROMIUM, CHROMIUM_ARGS, Server, demo_copy_with_accounts, sign_in
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-quic"]
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed "
                                 "(make test installs it)")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    """`streamlit run app.py` as a user starts it, on its own port and store."""
-
-    def __init__(self, db: str) -> None:
-        self.db = db
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = os.environ | {"VANHOA_DB": db}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError("streamlit did not start")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-
-
-USERS = {"admin": ("tester.admin", "mat-khau-admin-01"), "clerk": ("tester.clerk", "mat-khau-clerk-01"),
-         "leader": ("tester.leader", "mat-khau-leader-01")}
-
-
-def demo_copy_with_accounts(demo_db: str, path: Path) -> str:
-    """A copy of the demonstration store with one known account per role (clerk of Phòng Tổng hợp)."""
-    from vanhoa import auth
-    from vanhoa.store import Store
-
-    copy_store(demo_db, path)
-    store = Store(path)
-    for role, (name, password) in USERS.items():
-        auth.add_account(store, name, role, password, "TH" if role == "clerk" else None, by="test")
-    store.release()  # the server, another process, opens it at once
-    return str(path)
-
-
-def sign_in(page, role: str) -> None:
-    """Fill the sign-in form as a person would."""
-    name, password = USERS[role]
-    page.get_by_label("Tên đăng nhập").fill(name)
-    page.get_by_label("Mật khẩu").fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.get_by_role("heading", name="Đăng nhập").wait_for(state="detached", timeout=30000)
 
 
 @pytest.fixture
