@@ -23,12 +23,14 @@ install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev
 
 # Browser tests drive Debian's Chromium (Playwright's own browser download is not used);
-# the report test renders the .docx with LibreOffice and pdftoppm; the DuckLake tests start a
+# the report test renders the .docx with LibreOffice and pdftoppm; the format matrix test saves
+# the demonstration returns as .xls and .ods with LibreOffice Calc; the DuckLake tests start a
 # throwaway PostgreSQL server from Debian's package (vanhoa/pgserver.py).
 system-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
+	[ -e /usr/lib/libreoffice/program/libsclo.so ] || missing="$$missing libreoffice-calc-nogui"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \

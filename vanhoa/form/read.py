@@ -880,6 +880,10 @@ def read_workbook(raw: bytes, filename: str = "") -> Workbook:
     workbook = Workbook(filename=filename, format=kind)
     try:
         errors = _error_cells(archive, hinted, parsed.wanted) if hinted else {}
+        if kind in ("xls", "ods"):  # calamine gives their error cells as "" too (see cellerrors.py)
+            from vanhoa.form import cellerrors  # imports this module
+
+            errors = cellerrors.error_cells(kind, raw, archive, parsed.wanted)
         for name in parsed.wanted:
             sheet = parsed.sheets[name]
             # Anchored at A1, the grid reaches the sheet's last row and column, not only its used range.

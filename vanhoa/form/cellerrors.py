@@ -1,0 +1,360 @@
+"""Error cells of .xls and .ods workbooks, which python-calamine gives as empty strings.
+
+calamine reads an error value (#DIV/0!, #REF!, #N/A, LibreOffice's Err:502...) as `Data::Error`,
+and python-calamine hands that to Python as "", the value of a blank cell. A count computed by a
+broken formula would then be read as blank (0) and the return accepted with wrong figures, while
+the same return saved as .xlsx is refused at the cell (read.py's `_ErrorCells`). This module finds
+those cells in the other two formats, so that read.py can put a `CellError` where calamine left
+"" and every parser refuses it at its cell with the text the clerk sees in the spreadsheet.
+
+- .ods: content.xml is streamed through expat (entity declarations refused) and each cell is
+  placed as calamine places it: every table-cell and covered-table-cell takes
+  `number-columns-repeated` columns, every table-row `number-rows-repeated` rows, in any
+  row group. A cell is an error when LibreOffice marks it `calcext:value-type="error"`, or when it
+  holds a formula whose shown text is an error (other producers); a formula saved without any
+  value (scripts) is marked like the .xlsx reader marks one ("=SUM(...)").
+- .xls: the compound file is read with bounds (every sector chain followed at most once, no
+  allocation beyond the file's own size), then the BIFF5/BIFF8 records of the form's sheets:
+  FORMULA records whose cached result is an error (bytes 6..7 = FFFF, type byte 2) and BOOLERR
+  records whose error flag is set. Any structure this reader cannot follow yields no markers:
+  calamine has already read the file, so nothing here may refuse what it accepted.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import zipfile
+
+from vanhoa.form.read import MAX_FORMULA_CELLS, CellError, WorkbookRejected, _chunks, _part_key, _vn, _xml_parser
+
+Markers = dict[str, dict[tuple[int, int], CellError]]
+
+# BIFF error codes (MS-XLS 2.5.97.2 BErr) as Excel shows them.
+_BIFF_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?",
+                0x24: "#NUM!", 0x2A: "#N/A", 0x2B: "#GETTING_DATA"}
+# The text an .ods error cell shows: Excel's names, LibreOffice's "Err:NNN".
+_ODS_ERROR_TEXT = re.compile(r"#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA)|Err:\d{3}")
+
+
+def _too_many() -> WorkbookRejected:
+    # The same refusal as the .xlsx reader's: marking millions of cells would cost memory.
+    return WorkbookRejected(
+        f"Tệp bị từ chối: các trang của biểu mẫu có hơn {_vn(MAX_FORMULA_CELLS)} ô công thức; hãy dán giá "
+        "trị (Paste Special > Values) thay cho công thức rồi tải lên lại.")
+
+
+def error_cells(kind: str, raw: bytes, archive: zipfile.ZipFile | None, names: list[str]) -> Markers:
+    """Sheet name -> {(row, column) 0-based: CellError} for the sheets `names` (as calamine names
+    them) of an .ods or .xls; {} for the other formats (the .xlsx reader has its own)."""
+    if kind == "ods" and archive is not None:
+        return ods_error_cells(archive, names)
+    if kind == "xls":
+        return xls_error_cells(raw, names)
+    return {}
+
+
+# ------------------------------------------------------------------------------------------ .ods
+
+_MAX_REPEAT = 1 << 20  # beyond any sheet's 1,048,576 rows: an error cell repeated further is not placed
+
+
+def _repeat(value: str | None) -> int:
+    """A repeat count as calamine reads it (digits, optional '+'); 1 for anything else."""
+    if not value:
+        return 1
+    digits = value[1:] if value[:1] == "+" else value
+    if not (digits.isascii() and digits.isdigit()) or int(digits) == 0:
+        return 1
+    return min(int(digits), _MAX_REPEAT)
+
+
+def _local(name: str) -> str:
+    return name[name.rfind(":") + 1:]
+
+
+class _OdsErrors:
+    """One pass over content.xml: the error cells of the wanted tables, at calamine's positions."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.wanted = set(names)
+        self.found: Markers = {}
+        self.cells = 0
+        self.table: dict | None = None  # the wanted table being read: its markers
+        self.depth = 0  # nesting of table elements (a sub-table inside a cell is not the sheet)
+        self.row = 0  # rows before the current one, repeats included
+        self.row_repeat = 1
+        self.col = 0
+        self.cell: dict | None = None  # the candidate cell being read: its attributes and text
+        self.parser = _xml_parser()
+        self.parser.StartElementHandler = self._start
+        self.parser.EndElementHandler = self._end
+        self.parser.CharacterDataHandler = self._text
+
+    def _start(self, tag: str, attrs: dict[str, str]) -> None:
+        local = _local(tag)
+        if local == "table":
+            self.depth += 1
+            if self.depth == 1:
+                name = next((v for k, v in attrs.items() if _local(k) == "name"), None)
+                self.table = self.found.setdefault(name, {}) if name in self.wanted else None
+                self.row = 0
+            return
+        if self.table is None or self.depth != 1:
+            return
+        if local == "table-row":
+            self.row_repeat = _repeat(next((v for k, v in attrs.items() if _local(k) == "number-rows-repeated"), None))
+            self.col = 0
+        elif local in ("table-cell", "covered-table-cell"):
+            by_local = {_local(k): v for k, v in attrs.items()}
+            repeat = _repeat(by_local.get("number-columns-repeated"))
+            if "formula" in by_local or by_local.get("value-type") == "error":
+                self.cell = {"attrs": by_local, "at": self.col, "repeat": repeat, "text": [], "p": 0}
+            self.col += repeat
+        elif local == "p" and self.cell is not None:
+            self.cell["p"] += 1
+            if self.cell["p"] > 1:
+                self.cell["text"].append("\n")
+
+    def _text(self, data: str) -> None:
+        if self.cell is not None and self.cell["p"] and sum(map(len, self.cell["text"])) < 200:
+            self.cell["text"].append(data)
+
+    def _end(self, tag: str) -> None:
+        local = _local(tag)
+        if local == "table":
+            if self.depth == 1:
+                self.table = None
+            self.depth -= 1
+            return
+        if self.table is None or self.depth != 1:
+            return
+        if local in ("table-cell", "covered-table-cell") and self.cell is not None:
+            cell, self.cell = self.cell, None
+            marker = _ods_marker(cell["attrs"], "".join(cell["text"]))
+            if marker is not None:
+                for row in range(self.row, self.row + min(self.row_repeat, _MAX_REPEAT)):
+                    for col in range(cell["at"], cell["at"] + cell["repeat"]):
+                        self.cells += 1
+                        if self.cells > MAX_FORMULA_CELLS:
+                            raise _too_many()
+                        self.table[(row, col)] = marker
+        elif local == "table-row":
+            self.row += self.row_repeat
+            self.row_repeat = 1
+            self.col = 0
+
+
+def _ods_marker(attrs: dict[str, str], text: str) -> CellError | None:
+    """The marker for an .ods cell calamine gives as "" though it holds an error or a formula
+    without its result; None for any other cell."""
+    shown = " ".join(text.split())
+    if attrs.get("value-type") == "error":  # calcext:value-type, LibreOffice's own mark
+        return CellError(shown or "#N/A")
+    formula = attrs.get("formula")
+    if formula is None:
+        return None
+    if _ODS_ERROR_TEXT.fullmatch(shown) and attrs.get("value-type") in (None, "string"):
+        return CellError(shown)
+    if not any(key in attrs for key in ("value", "string-value", "date-value", "time-value", "boolean-value")) \
+            and not shown:
+        # A formula saved without its result: calamine has nothing to show.
+        text = " ".join(formula.split())
+        for prefix in ("of:", "msoxl:", "oooc:"):
+            if text.startswith(prefix):
+                text = text[len(prefix):]
+                break
+        text = text if text.startswith("=") else "=" + text
+        return CellError(text if text != "=" else "(công thức chưa có kết quả)")
+    return None
+
+
+def ods_error_cells(archive: zipfile.ZipFile, names: list[str]) -> Markers:
+    """The error cells of an .ods's tables `names`; content.xml has passed the size guard."""
+    info = next((i for i in archive.infolist() if _part_key(i.filename) == "content.xml"), None)
+    if info is None or not names:
+        return {}
+    reader = _OdsErrors(names)
+    try:
+        for chunk in _chunks(archive, info):
+            reader.parser.Parse(chunk, False)
+        reader.parser.Parse(b"", True)
+    except WorkbookRejected:
+        raise
+    except Exception:  # calamine read this part; a mismatch here must not refuse the file
+        return {}
+    return {name: cells for name, cells in reader.found.items() if cells}
+
+
+# ------------------------------------------------------------------------------------------ .xls
+
+_FREE, _END_OF_CHAIN = 0xFFFFFFFF, 0xFFFFFFFE
+
+
+class _Unreadable(Exception):
+    """A compound-file or BIFF structure this reader does not follow."""
+
+
+class _Compound:
+    """The streams of an OLE compound file, read with bounds: each chain is followed at most once
+    and never longer than the file has sectors."""
+
+    def __init__(self, raw: bytes) -> None:
+        if len(raw) < 512:
+            raise _Unreadable
+        self.raw = raw
+        shift, mini_shift = struct.unpack_from("<HH", raw, 0x1E)
+        if shift not in (9, 12) or mini_shift != 6:
+            raise _Unreadable
+        self.size = 1 << shift
+        self.sectors = (len(raw) - 512 + self.size - 1) // self.size
+        (fat_count, self.first_dir, self.cutoff, self.first_mini_fat, mini_fat_count,
+         first_difat, difat_count) = struct.unpack_from("<II4xIIIII", raw, 0x2C)
+        per_sector = self.size // 4
+        difat = list(struct.unpack_from("<109I", raw, 0x4C))
+        sector, seen = first_difat, set()
+        while sector < self.sectors and len(seen) < difat_count and sector not in seen:
+            seen.add(sector)
+            entries = struct.unpack_from(f"<{per_sector}I", self._sector(sector))
+            difat.extend(entries[:-1])
+            sector = entries[-1]
+        fat_sectors = [s for s in difat[:max(fat_count, 0)] if s < self.sectors]
+        if len(fat_sectors) > self.sectors:
+            raise _Unreadable
+        self.fat = b"".join(self._sector(s) for s in fat_sectors)
+        self.fat_len = len(self.fat) // 4
+
+    def _sector(self, number: int) -> bytes:
+        start = 512 + number * self.size
+        data = self.raw[start:start + self.size]
+        return data + b"\0" * (self.size - len(data))
+
+    def _chain(self, first: int, fat: bytes, fat_len: int, limit: int):
+        sector, seen = first, set()
+        while sector not in (_END_OF_CHAIN, _FREE) and sector < min(fat_len, limit):
+            if sector in seen:
+                raise _Unreadable  # a loop
+            seen.add(sector)
+            yield sector
+            sector = struct.unpack_from("<I", fat, sector * 4)[0]
+
+    def _read(self, first: int, size: int) -> bytes:
+        parts, got = [], 0
+        for sector in self._chain(first, self.fat, self.fat_len, self.sectors):
+            parts.append(self._sector(sector))
+            got += self.size
+            if got >= size:
+                break
+        return b"".join(parts)[:size]
+
+    def stream(self, wanted: tuple[str, ...]) -> bytes:
+        """The first stream whose name is one of `wanted` (case-insensitive), in that order."""
+        directory = b"".join(self._sector(s) for s in self._chain(self.first_dir, self.fat, self.fat_len, self.sectors))
+        entries = {}
+        root = None
+        for at in range(0, len(directory) - 127, 128):
+            name_len, kind = struct.unpack_from("<HB", directory, at + 0x40)
+            start, size = struct.unpack_from("<II", directory, at + 0x74)
+            name = directory[at:at + min(max(name_len - 2, 0), 64)].decode("utf-16-le", "replace").lower()
+            if kind == 5 and root is None:
+                root = (start, size)
+            elif kind == 2:
+                entries.setdefault(name, (start, size))
+        for name in wanted:
+            if name.lower() not in entries:
+                continue
+            start, size = entries[name.lower()]
+            size = min(size, len(self.raw))
+            if size >= self.cutoff:
+                return self._read(start, size)
+            if root is None:
+                raise _Unreadable
+            mini_stream = self._read(root[0], min(root[1], len(self.raw)))
+            mini_fat = self._read(self.first_mini_fat, len(self.raw))
+            parts, got = [], 0
+            for sector in self._chain(start, mini_fat, len(mini_fat) // 4, len(mini_stream) // 64 + 1):
+                parts.append(mini_stream[sector * 64:sector * 64 + 64])
+                got += 64
+                if got >= size:
+                    break
+            return b"".join(parts)[:size]
+        raise _Unreadable
+
+
+_BOF, _EOF, _BOUNDSHEET, _CODEPAGE = 0x0809, 0x000A, 0x0085, 0x0042
+_FORMULA, _BOOLERR = 0x0006, 0x0205
+
+
+def _records(stream: bytes, at: int):
+    """(type, data) of each record from `at` up to the substream's EOF (or the stream's end)."""
+    end = len(stream)
+    while at + 4 <= end:
+        kind, length = struct.unpack_from("<HH", stream, at)
+        data = stream[at + 4:at + 4 + length]
+        at += 4 + length
+        yield kind, data
+        if kind == _EOF:
+            return
+
+
+def _sheet_offsets(stream: bytes) -> dict[str, int]:
+    """Sheet name -> offset of its BOF, from the globals' BOUNDSHEET records (BIFF5 and BIFF8)."""
+    records = _records(stream, 0)
+    first = next(records, None)
+    if first is None or first[0] != _BOF or len(first[1]) < 2:
+        raise _Unreadable
+    biff8 = struct.unpack_from("<H", first[1])[0] == 0x0600
+    codepage = "cp1252"
+    out: dict[str, int] = {}
+    for kind, data in records:
+        if kind == _CODEPAGE and len(data) >= 2:
+            number = struct.unpack_from("<H", data)[0]
+            codepage = {1200: "utf-16-le", 10000: "mac_roman"}.get(number, f"cp{number}")
+        elif kind == _BOUNDSHEET and len(data) >= 8:
+            offset = struct.unpack_from("<I", data)[0]
+            count = data[6]
+            if biff8:
+                wide = data[7] & 1
+                raw_name = data[8:8 + count * (2 if wide else 1)]
+                name = raw_name.decode("utf-16-le" if wide else "latin-1", "replace")
+            else:
+                try:
+                    name = data[7:7 + count].decode(codepage)
+                except (LookupError, UnicodeDecodeError):
+                    name = data[7:7 + count].decode("latin-1")
+            out.setdefault(name, offset)
+    return out
+
+
+def _sheet_errors(stream: bytes, offset: int) -> dict[tuple[int, int], CellError]:
+    found = {}
+    for kind, data in _records(stream, offset):
+        if kind == _FORMULA and len(data) >= 14:
+            if data[12:14] == b"\xff\xff" and data[6] == 2:
+                row, col = struct.unpack_from("<HH", data)
+                found[(row, col)] = CellError(_BIFF_ERRORS.get(data[8], "#N/A"))
+        elif kind == _BOOLERR and len(data) >= 8:
+            if data[7] == 1:
+                row, col = struct.unpack_from("<HH", data)
+                found[(row, col)] = CellError(_BIFF_ERRORS.get(data[6], "#N/A"))
+    return found
+
+
+def xls_error_cells(raw: bytes, names: list[str]) -> Markers:
+    """The error cells of an .xls's sheets `names`; {} where the structure cannot be followed."""
+    try:
+        stream = _Compound(raw).stream(("Workbook", "Book"))
+        offsets = _sheet_offsets(stream)
+        out: Markers = {}
+        cells = 0
+        for name in names:
+            if name in offsets and offsets[name] < len(stream):
+                found = _sheet_errors(stream, offsets[name])
+                cells += len(found)
+                if cells > MAX_FORMULA_CELLS:
+                    raise _too_many()
+                if found:
+                    out[name] = found
+        return out
+    except (_Unreadable, struct.error):
+        return {}
