@@ -176,8 +176,10 @@ def test_other_process_holding_the_file_gets_a_clear_message_then_a_retry_succee
         impatient = Store(path, busy_timeout=0.3)
         with pytest.raises(StoreBusy) as caught:
             impatient.is_empty()
-        assert str(caught.value).startswith("Kho dữ liệu busy.duckdb đang được một tiến trình khác sử dụng (tiến trình ")
-        assert str(caught.value).endswith("). Vui lòng thử lại sau ít phút.")
+        assert caught.value.kind == "busy"
+        assert caught.value.message == (
+            f"Kho dữ liệu busy.duckdb đang bận: một tiến trình khác (tiến trình {holder.pid}) giữ tệp quá 0,3 giây; "
+            "chưa có gì thay đổi. Vui lòng thử lại sau ít phút.")
         started = time.monotonic()
         patient = Store(path, busy_timeout=20)
         assert patient.is_empty() is True  # waited for the holder to finish, then read

@@ -7,9 +7,11 @@ import getpass
 import sys
 from pathlib import Path
 
-from vanhoa.store import StoreBusy
+from vanhoa.store import StoreUnavailable
 
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+# 3: the store could not be read or written (busy past the wait, disk full, PostgreSQL out of
+# reach): one Vietnamese line says which. 1 is only for rejected files (../shared/spec/cli.md).
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_STORE = 0, 1, 2, 3
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 
 
@@ -121,7 +123,11 @@ def cmd_ingest(store, args) -> int:
     ref = store.reference()
     status = EXIT_OK
     for path in paths:
-        done = ingest(store, path.read_bytes(), path.name, by, ref=ref)
+        try:
+            done = ingest(store, path.read_bytes(), path.name, by, ref=ref)
+        except StoreUnavailable as exc:
+            # the files before it are stored (their lines are above); this one and the rest are not
+            raise StoreUnavailable(f"{path.name} chưa được lưu — {exc.message}", exc.kind) from exc
         if done.status == "accepted":
             result = done.result
             warnings = len(done.checked.outcome.warnings)
@@ -273,13 +279,23 @@ def main(argv: list[str] | None = None) -> int:
     args.synth_args = extra
     try:
         store = Store(args.db)
-        return COMMANDS[args.command](store, args)
+        store.on_wait = _say_waiting
+        status = COMMANDS[args.command](store, args)
+        # The command's writes are in the write-ahead log; fold them into the file now, while
+        # we can still say so if that fails (the disk filled up between the two).
+        store.release()
+        return status
     except UsageError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except StoreBusy as exc:
-        print(f"Lỗi: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    except StoreUnavailable as exc:
+        print(f"Lỗi: {exc.message}", file=sys.stderr)
+        return EXIT_STORE
+
+
+def _say_waiting(line: str) -> None:
+    """At once, on standard error: a writer waiting for another process is not hung."""
+    print(line, file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,10 @@ Two back ends behind one class, chosen by the target string (`--db`, `VANHOA_DB`
 - Writes in this process go through one lock, so version numbers are never given twice; across
   processes DuckDB's file lock does the same.
 - A commit is one transaction: a failure half-way leaves the store as it was.
+- What stops the store from being read or written (busy past the wait, a full disk, PostgreSQL
+  out of reach) is one exception, StoreUnavailable, with one Vietnamese line: the page shows it
+  (ui.busy_guard), the command line prints it and exits 3. The checkpoint at the idle close is
+  explicit, so a full disk there is logged and retried instead of passing silently.
 - Every uploaded file's bytes are kept once per SHA-256 in `files`; every upload, accepted or
   not, has a row in `uploads`.
 
@@ -23,8 +27,10 @@ Only this module knows which back end it runs on; pages, queries and the CLI see
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
+import logging
 import os
 import random
 import re
@@ -144,8 +150,77 @@ _MIGRATIONS: dict[int, list[str]] = {
 ACTIVITY_KEYS = "lower(commune) as commune_key, lower(trim(content)) as content_key"
 
 
-class StoreBusy(Exception):
-    """Another process holds the database file. The message is Vietnamese."""
+class StoreUnavailable(Exception):
+    """The store could not be read or written: busy past the wait, disk full, PostgreSQL out of
+    reach. `message` is one Vietnamese line for the page and the command line (exit status 3),
+    never a server path, a password or DuckDB's English; `kind` says which case it is. What
+    raised it was rolled back, except where the message says otherwise (a checkpoint)."""
+
+    def __init__(self, message: str, kind: str = "unavailable") -> None:
+        super().__init__(message)
+        self.message = message
+        self.kind = kind  # busy | conflict | disk_full | unreachable | config | checkpoint | unavailable
+
+
+class StoreBusy(StoreUnavailable):
+    """Another process holds the database file (or the store cannot be used as asked)."""
+
+    def __init__(self, message: str, kind: str = "busy") -> None:
+        super().__init__(message, kind)
+
+
+DISK_FULL_MESSAGE = "Ổ đĩa của máy chủ đã đầy: không ghi được vào kho dữ liệu; chưa có gì thay đổi."
+# What the operating system says when a write does not fit (ENOSPC; EFBIG past a file size
+# limit), as DuckDB quotes it in its IO errors.
+_DISK_FULL_TEXTS = ("no space left on device", "file too large", "disk quota exceeded")
+# What libpq and DuckDB's postgres scanner say when the catalog's server cannot be reached.
+_UNREACHABLE_TEXTS = {
+    "connection refused": "máy chủ từ chối kết nối",
+    "timeout expired": "quá thời gian chờ kết nối",
+    "timed out": "quá thời gian chờ kết nối",
+    "could not translate host name": "không tìm thấy tên máy chủ",
+    "no route to host": "không có đường tới máy chủ",
+    "network is unreachable": "không có đường tới máy chủ",
+    "server closed the connection": "máy chủ đã đóng kết nối",
+    "no connection to the server": "mất kết nối tới máy chủ",
+    "terminating connection": "máy chủ đã đóng kết nối",
+}
+# ... and when it answers but will not let us in (only in libpq's connect failure: "does not
+# exist" alone is also a missing table's error).
+_REFUSED_TEXTS = {
+    "password authentication failed": "sai tên đăng nhập hoặc mật khẩu",
+    "does not exist": "cơ sở dữ liệu hoặc tài khoản không tồn tại",
+}
+log = logging.getLogger("vanhoa.store")
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+        return True
+    return isinstance(exc, duckdb.Error) and any(text in str(exc).lower() for text in _DISK_FULL_TEXTS)
+
+
+def _libpq_fields(target: str) -> dict[str, str]:
+    return dict(re.findall(r"(\w+)=(\S+)", target))
+
+
+def unreachable_message(target: str, exc: BaseException) -> str | None:
+    """The Vietnamese line for a catalog server out of reach: which server (host and port,
+    from the attach string; never its password) and why, in our words, not libpq's."""
+    text = str(exc).lower()
+    connecting = "unable to connect to postgres" in text
+    known = _UNREACHABLE_TEXTS | (_REFUSED_TEXTS if connecting else {})
+    reason = next((words for key, words in known.items() if key in text), None)
+    if reason is None and not connecting:
+        return None
+    fields = _libpq_fields(target)
+    where = f"máy chủ {fields.get('host', 'localhost')}, cổng {fields.get('port', '5432')}"
+    return (f"Không kết nối được tới PostgreSQL ({where}): {reason or 'lỗi kết nối'}; chưa có gì thay đổi. "
+            "Vui lòng báo quản trị viên kiểm tra máy chủ PostgreSQL.")
+
+
+def _seconds_vi(seconds: float) -> str:
+    return f"{seconds:g}".replace(".", ",")
 
 
 @dataclass(frozen=True)
@@ -170,6 +245,17 @@ def sha256_of(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
+BUSY_TIMEOUT = 20.0  # seconds an open waits for another process holding the file
+
+
+def default_busy_timeout() -> float:
+    """BUSY_TIMEOUT, or VANHOA_BUSY_TIMEOUT (seconds) when the operator set one."""
+    try:
+        return max(0.0, float(os.environ.get("VANHOA_BUSY_TIMEOUT", "").replace(",", ".")))
+    except ValueError:
+        return BUSY_TIMEOUT
+
+
 def resolve_target(db: str | os.PathLike | None = None) -> str:
     return str(db or os.environ.get("VANHOA_DB") or DEFAULT_DB)
 
@@ -183,7 +269,7 @@ def lake_data_path() -> str:
     path = os.environ.get("VANHOA_DATA_PATH")
     if not path:
         raise StoreBusy("Kho DuckLake cần biến môi trường VANHOA_DATA_PATH: thư mục dữ liệu dùng chung "
-                        "của mọi máy chủ ứng dụng (xem README, mục Triển khai nhiều máy chủ).")
+                        "của mọi máy chủ ứng dụng (xem README, mục Triển khai nhiều máy chủ).", "config")
     return path if path.endswith("/") else path + "/"
 
 
@@ -194,8 +280,11 @@ def describe_target(target: str) -> str:
     return str(target)
 
 
-class StoreConflict(Exception):
+class StoreConflict(StoreUnavailable):
     """A write kept losing to other app servers' writes; nothing of it was stored."""
+
+    def __init__(self, message: str, kind: str = "conflict") -> None:
+        super().__init__(message, kind)
 
 
 _process_lock = threading.Lock()
@@ -223,11 +312,25 @@ YIELD_SECONDS = 0.3
 CHECKPOINT_THRESHOLD = "1GB"
 
 
+def checkpoint_message(path: Path, exc: BaseException) -> str:
+    """What is true after the write-ahead log could not be folded into the file: every change
+    already made is safe in the log (DuckDB replays it at the next open), the file is not whole
+    without it, and the fold is tried again."""
+    why = "ổ đĩa của máy chủ đã đầy" if is_disk_full(exc) else "lỗi khi ghi tệp (xem nhật ký máy chủ)"
+    return (f"Chưa gộp được nhật ký ghi {path.name}.wal vào tệp kho {path.name} vì {why}; các thay đổi đã lưu "
+            "vẫn an toàn trong tệp .wal (đừng xóa tệp này) và sẽ được gộp lại ở lần mở kho sau.")
+
+
 class _FileRoot:
     """One process's connection to one database file, lent out as cursors (DuckDB's way for
     threads to share a database) and closed in the background once nobody has used it for
     LINGER_SECONDS. While it closes (checkpoint), new operations wait for it, then reopen: one
-    process never has the same file open twice."""
+    process never has the same file open twice.
+
+    The checkpoint is an explicit CHECKPOINT before the close: DuckDB's own, inside close(),
+    fails silently when the disk is full. A failed one is logged (the server log), kept in
+    `checkpoint_error`, and tried again by the next open and the next close. The data is not at
+    risk meanwhile: it is in the write-ahead log, which DuckDB replays at every open."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -241,12 +344,30 @@ class _FileRoot:
         # (stamp after our last close, stamp before it): folding the log into the file changes the
         # file's stamp, not its data, so the cached results stay valid
         self.alias: tuple[str, str] | None = None
+        self.checkpoint_error: str | None = None  # the Vietnamese line while the log is not folded
+        self.poisoned = False  # DuckDB invalidated the open database (a fatal error): close at once
 
     def stamp(self) -> str:
         """The file's change stamp (file and write-ahead log), our own checkpoints seen through."""
         now = _file_stamp(self.path)
         alias = self.alias
         return alias[1] if alias and alias[0] == now else now
+
+    def _checkpoint(self, con: duckdb.DuckDBPyConnection, log_failure: bool = True) -> bool:
+        """Fold the log into the file; False (and logged) when that failed, which leaves the
+        database invalidated in this process: the caller closes it."""
+        try:
+            con.execute("checkpoint")
+        except duckdb.Error as exc:
+            self.checkpoint_error = checkpoint_message(self.path, exc)
+            if log_failure:
+                log.error("Kho dữ liệu: %s", self.checkpoint_error)
+            log.debug("checkpoint of %s failed", self.path, exc_info=exc)
+            return False
+        if self.checkpoint_error is not None:
+            self.checkpoint_error = None
+            log.warning("Kho dữ liệu: đã gộp được nhật ký ghi %s.wal vào tệp kho.", self.path.name)
+        return True
 
     def cursor(self, open_file) -> duckdb.DuckDBPyConnection:
         with self.cond:
@@ -256,8 +377,13 @@ class _FileRoot:
                 pause = self.reopen_after - time.monotonic()
                 if pause > 0:
                     time.sleep(pause)
-                self.con = open_file()
-                self.con.execute("set checkpoint_threshold = '" + CHECKPOINT_THRESHOLD + "'")
+                con = open_file()
+                if self.checkpoint_error is not None and not self._checkpoint(con):
+                    con.close()  # invalidated by the failed fold; the log is replayed again
+                    con = open_file()
+                con.execute("set checkpoint_threshold = '" + CHECKPOINT_THRESHOLD + "'")
+                self.con = con
+                self.poisoned = False
                 self.opened_at = time.monotonic()
             self.users += 1
             try:
@@ -276,26 +402,29 @@ class _FileRoot:
                     return
                 self.generation += 1
                 held = time.monotonic() - self.opened_at
-                delay = 0.0 if held > MAX_HOLD_SECONDS else LINGER_SECONDS
+                delay = 0.0 if held > MAX_HOLD_SECONDS or self.poisoned else LINGER_SECONDS
                 timer = threading.Timer(delay, self.close, (self.generation, held > MAX_HOLD_SECONDS))
                 timer.daemon = True
                 timer.start()
 
-    def close(self, generation: int | None = None, forced: bool = False) -> None:
+    def close(self, generation: int | None = None, forced: bool = False, log_failure: bool = True) -> bool:
         """Close now (generation None: waiting for operations under way to end), or when the timer
-        of `generation` fires and nothing has happened since."""
+        of `generation` fires and nothing has happened since. False when the log could not be
+        folded into the file (see `checkpoint_error`)."""
         with self.cond:
             if generation is None:
                 while self.users or self.closing:
                     self.cond.wait()
             elif generation != self.generation or self.users or self.closing:
-                return
+                return True
             con, self.con = self.con, None
             if con is None:
-                return
+                return self.checkpoint_error is None
             self.closing = True
         before = self.stamp()
         try:
+            if not self.poisoned:  # an invalidated database refuses every statement; its log waits
+                self._checkpoint(con, log_failure)
             con.close()
         finally:
             after = _file_stamp(self.path)
@@ -306,6 +435,7 @@ class _FileRoot:
                 if forced:
                     self.reopen_after = time.monotonic() + YIELD_SECONDS
                 self.cond.notify_all()
+        return self.checkpoint_error is None
 
 
 _file_roots: dict[str, _FileRoot] = {}
@@ -327,9 +457,9 @@ def _close_files() -> None:
     """A command-line run ends with its files closed and checkpointed, not left to the timer."""
     for root in list(_file_roots.values()):
         try:
-            root.close()
-        except duckdb.Error:
-            pass
+            root.close()  # a failed fold is logged there
+        except duckdb.Error as exc:
+            log.error("Kho dữ liệu: %s", checkpoint_message(root.path, exc))
 
 
 def _sql_text(value: str) -> str:
@@ -374,11 +504,11 @@ def attach_lake(con: duckdb.DuckDBPyConnection, target: str, data_path: str, ali
 
 
 class Store:
-    def __init__(self, db: str | os.PathLike | None = None, busy_timeout: float = 20.0,
+    def __init__(self, db: str | os.PathLike | None = None, busy_timeout: float | None = None,
                  as_of: dt.datetime | None = None) -> None:
         self.target = resolve_target(db)
         self.lake = is_lake(self.target)
-        self.busy_timeout = busy_timeout
+        self.busy_timeout = busy_timeout if busy_timeout is not None else default_busy_timeout()
         if as_of is not None and not self.lake:
             raise ValueError("as_of needs a DuckLake store (snapshots)")
         # as_of: a timezone-aware moment; the store is then read-only, as it stood at that moment
@@ -395,6 +525,9 @@ class Store:
                 self._file_root = _file_roots.setdefault(self._key, _FileRoot(self.path))
         with _process_lock:
             self._write_lock = _write_locks.setdefault(self._key, threading.RLock())
+        # Called with one Vietnamese line when an open has to wait for another process (the
+        # command line prints it at once, rather than seeming to hang for busy_timeout seconds).
+        self.on_wait = None
 
     @property
     def name(self) -> str:
@@ -406,9 +539,12 @@ class Store:
 
     def release(self) -> None:
         """Close this process's connection to the store now: a file is checkpointed and unlocked
-        (before copying it, or for another program); a DuckLake moment's attachment is dropped."""
+        (before copying it, or for another program); a DuckLake moment's attachment is dropped.
+        StoreUnavailable (kind 'checkpoint') when the log could not be folded into the file: the
+        data is safe in the .wal, but the file alone is not whole."""
         if not self.lake:
-            self._file_root.close()
+            if not self._file_root.close(log_failure=False):
+                raise StoreUnavailable(self._file_root.checkpoint_error, "checkpoint")
             return
         with _connect_lock:
             root = _lake_roots.pop((self.target, self.data_path, self.as_of), None)
@@ -426,6 +562,7 @@ class Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         deadline = time.monotonic() + self.busy_timeout
         pause = 0.02
+        waiting = False
         while True:
             try:
                 with _connect_lock:
@@ -433,13 +570,18 @@ class Store:
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower():
                     raise
+                holder = re.search(r"PID (\d+)", str(exc))
+                who = f" (tiến trình {holder.group(1)})" if holder else ""
+                limit = _seconds_vi(self.busy_timeout)
                 if time.monotonic() > deadline:
-                    holder = re.search(r"PID (\d+)", str(exc))
-                    who = f" (tiến trình {holder.group(1)})" if holder else ""
                     raise StoreBusy(
-                        f"Kho dữ liệu {self.path.name} đang được một tiến trình khác sử dụng{who}. "
-                        "Vui lòng thử lại sau ít phút."
+                        f"Kho dữ liệu {self.path.name} đang bận: một tiến trình khác{who} giữ tệp quá {limit} giây; "
+                        "chưa có gì thay đổi. Vui lòng thử lại sau ít phút."
                     ) from exc
+                if not waiting and self.on_wait is not None:
+                    self.on_wait(f"Kho dữ liệu {self.path.name} đang được tiến trình khác{who} dùng; "
+                                 f"đang chờ (tối đa {limit} giây)…")
+                waiting = True
                 time.sleep(pause)
                 pause = min(pause * 2, 0.1)  # often enough to find the gap another process leaves
 
@@ -455,27 +597,71 @@ class Store:
                     if used:
                         raise StoreBusy(
                             f"VANHOA_DATA_PATH ({self.data_path}) khác thư mục dữ liệu kho này đang dùng "
-                            f"({used.group(1)}): mọi máy chủ ứng dụng phải dùng cùng một thư mục.") from exc
+                            f"({used.group(1)}): mọi máy chủ ứng dụng phải dùng cùng một thư mục.", "config") from exc
                     if self.as_of is not None and "snapshot" in str(exc).lower():
-                        raise StoreBusy(f"Kho chưa có dữ liệu vào thời điểm {self.as_of:%d/%m/%Y %H:%M}.") from exc
-                    raise StoreBusy(
-                        f"Không kết nối được kho dữ liệu DuckLake ({self.name}): {str(exc).splitlines()[0]} "
-                        "Vui lòng báo quản trị viên kiểm tra máy chủ PostgreSQL.") from exc
+                        raise StoreBusy(f"Kho chưa có dữ liệu vào thời điểm {self.as_of:%d/%m/%Y %H:%M}.", "config") from exc
+                    raise self._unavailable(exc) from exc
                 _lake_roots[key] = root
         cursor = root.cursor()
         cursor.execute("use " + LAKE_ALIAS)
         return cursor
 
+    def _unavailable(self, exc: BaseException) -> StoreUnavailable:
+        """DuckDB's or the system's error as the one Vietnamese line. DuckDB's own words (server
+        paths, the attach string) go only to the log, at INFO, a password masked."""
+        log.info("store %s: %s", self.name, describe_target(" ".join(str(exc).split())))
+        if is_disk_full(exc):
+            return StoreUnavailable(DISK_FULL_MESSAGE, "disk_full")
+        if not self.lake:
+            return StoreUnavailable(f"Không đọc hoặc ghi được kho dữ liệu {self.path.name}; chưa có gì thay đổi. "
+                                    "Vui lòng báo quản trị viên.")
+        line = unreachable_message(self.target, exc)
+        if line:
+            return StoreUnavailable(line, "unreachable")
+        fields = _libpq_fields(self.target)
+        return StoreUnavailable(
+            f"Không mở được kho dữ liệu DuckLake (máy chủ PostgreSQL {fields.get('host', 'localhost')}, cổng "
+            f"{fields.get('port', '5432')}); chưa có gì thay đổi. Vui lòng báo quản trị viên kiểm tra máy chủ "
+            "PostgreSQL và chuỗi kết nối.")
+
+    def _translated(self, exc: BaseException) -> StoreUnavailable | None:
+        """The store-level failures every caller gets as StoreUnavailable; None for the rest
+        (a bug, a constraint our own code should have kept: those stay as they are)."""
+        if isinstance(exc, StoreUnavailable):
+            return None
+        if is_disk_full(exc):
+            return self._unavailable(exc)
+        if self.lake and isinstance(exc, duckdb.Error) and unreachable_message(self.target, exc):
+            with _connect_lock:  # the next operation attaches again
+                _lake_roots.pop((self.target, self.data_path, self.as_of), None)
+            return self._unavailable(exc)
+        return None
+
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A cursor for one operation, schema ensured; the file is unlocked once idle (_FileRoot)."""
-        con = self._open()
+        """A cursor for one operation, schema ensured; the file is unlocked once idle (_FileRoot).
+        A full disk or an unreachable catalog server becomes StoreUnavailable, in the open and
+        in the caller's statements alike."""
+        try:
+            con = self._open()
+        except (duckdb.Error, OSError) as exc:
+            translated = self._translated(exc)
+            if translated is None:
+                raise
+            raise translated from exc
         try:
             if self._key not in _migrated and self.as_of is None:
                 with self._write_lock:
                     self._migrate(con)
                 _migrated.add(self._key)
             yield con
+        except (duckdb.Error, OSError) as exc:
+            if isinstance(exc, duckdb.FatalException) and not self.lake:
+                self._file_root.poisoned = True  # closed at release, reopened by the next operation
+            translated = self._translated(exc)
+            if translated is None:
+                raise
+            raise translated from exc
         finally:
             if self.lake:
                 con.close()
@@ -486,7 +672,7 @@ class Store:
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """One lock in this process, one transaction, all or nothing."""
         if self.as_of is not None:
-            raise StoreBusy("Đang xem kho như tại một ngày trong quá khứ: không thể ghi.")
+            raise StoreBusy("Đang xem kho như tại một ngày trong quá khứ: không thể ghi.", "config")
         with self._write_lock, self.connect() as con:
             con.begin()
             try:

@@ -14,7 +14,7 @@ import pyarrow as pa
 import streamlit as st
 
 from vanhoa.reference import Reference
-from vanhoa.store import Store, StoreBusy, resolve_target
+from vanhoa.store import Store, StoreUnavailable, resolve_target
 
 PERIOD_KEY = "period"  # the shared period selector's session key
 APPROVED_KEY = "approved_only"  # the shared "approved data only" toggle
@@ -348,11 +348,13 @@ def reference() -> Reference:
 
 
 def busy_guard(action):
-    """Run `action`; a store held by another process gives a Vietnamese message, not a traceback."""
+    """Run `action`; a store that cannot be read or written (held by another process past the
+    wait, a full disk, PostgreSQL out of reach) gives its one Vietnamese line, not a traceback,
+    and stops the page there. Nothing was changed (the store rolled the write back)."""
     try:
         return action()
-    except StoreBusy as exc:
-        st.error(str(exc))
+    except StoreUnavailable as exc:
+        st.error(exc.message)
         if st.button("Thử lại", key=f"retry-{id(action)}"):
             st.rerun()
         st.stop()
