@@ -104,8 +104,8 @@ def test_sheet_reaching_the_last_excel_row_is_refused():
                     sheet.write(r, c, value)
     book.get_worksheet_by_name("Hoạt động").write(1_048_575, 0, "x")
     book.close()
-    assert rejection(buffer.getvalue()) == ("Tệp bị từ chối: một trang tính kéo tới dòng 1.048.576, vượt giới hạn "
-                                            "200.000 dòng của biểu mẫu.")
+    assert rejection(buffer.getvalue()) == ("Tệp bị từ chối: trang 'Hoạt động' có dữ liệu kéo tới dòng 1.048.576, "
+                                            "vượt giới hạn 200.000 dòng của biểu mẫu.")
 
 
 def test_sheet_with_a_far_corner_cell_is_refused():
@@ -122,8 +122,8 @@ def test_sheet_with_a_far_corner_cell_is_refused():
                     sheet.write(r, c, value)
     book.get_worksheet_by_name("Sự kiện").write(99_999, 701, "x")
     book.close()
-    assert rejection(buffer.getvalue()) == ("Tệp bị từ chối: một trang tính kéo tới dòng 100.000 và cột thứ 702, tức "
-                                            "70.200.000 ô, vượt giới hạn 5.000.000 ô của biểu mẫu.")
+    assert rejection(buffer.getvalue()) == ("Tệp bị từ chối: trang 'Sự kiện' có dữ liệu kéo tới dòng 100.000 và cột "
+                                            "thứ 702, tức 70.200.000 ô, vượt giới hạn 5.000.000 ô của biểu mẫu.")
 
 
 def _as_xls(sheets) -> bytes:

@@ -169,17 +169,19 @@ def _unreadable_part(name: str) -> WorkbookRejected:
     return WorkbookRejected(f"Tệp bị hỏng: phần {name} không đọc được (XML không hợp lệ).")
 
 
-def _too_far(row: int, column: int) -> WorkbookRejected | None:
-    """The refusal for a sheet whose cells reach (row, column), 1-based; None within the limits."""
+def _too_far(row: int, column: int, sheet: str | None = None) -> WorkbookRejected | None:
+    """The refusal for a sheet whose value cells reach (row, column), 1-based, naming the sheet when
+    it is known; None within the limits."""
+    which = f"trang '{' '.join(sheet.split())}'" if sheet else "một trang tính"
     if row > MAX_SHEET_ROWS:
-        return WorkbookRejected(f"Tệp bị từ chối: một trang tính kéo tới dòng {_vn_capped(row)}, vượt giới hạn "
+        return WorkbookRejected(f"Tệp bị từ chối: {which} có dữ liệu kéo tới dòng {_vn_capped(row)}, vượt giới hạn "
                                 f"{_vn(MAX_SHEET_ROWS)} dòng của biểu mẫu.")
     if column > EXCEL_MAX_COLUMN:
-        return WorkbookRejected(f"Tệp bị từ chối: một trang tính có ô ở cột thứ {_vn_capped(column)}, vượt quá cột cuối "
+        return WorkbookRejected(f"Tệp bị từ chối: {which} có ô ở cột thứ {_vn_capped(column)}, vượt quá cột cuối "
                                 f"cùng của Excel (XFD, cột thứ {_vn(EXCEL_MAX_COLUMN)}): tệp bị hỏng hoặc bị sửa "
                                 "ngoài Excel.")
     if row * column > MAX_SHEET_CELLS:
-        return WorkbookRejected(f"Tệp bị từ chối: một trang tính kéo tới dòng {_vn(row)} và cột thứ {_vn(column)}, "
+        return WorkbookRejected(f"Tệp bị từ chối: {which} có dữ liệu kéo tới dòng {_vn(row)} và cột thứ {_vn(column)}, "
                                 f"tức {_vn(row * column)} ô, vượt giới hạn {_vn(MAX_SHEET_CELLS)} ô của biểu mẫu.")
     return None
 
@@ -218,6 +220,31 @@ class _Windowed:
         raise NotImplementedError
 
 
+_TAG_NAME_RE = re.compile(rb"<([A-Za-z_][\w.:-]*)\s")
+
+
+def _holds_value(window: bytes, found: re.Match, final: bool) -> bool | None:
+    """Whether the element whose big `r` attribute is `found` is a cell with something inside (a value,
+    a formula, an inline string): calamine skips a self-closing `<c r=".." s="1"/>` and keeps no
+    value for `<c r=".."></c>` or for a row. None when the window does not show enough to tell."""
+    at = found.start()
+    lt = window.rfind(b"<", max(0, at - 40), at)
+    if lt < 0 or b">" in window[lt:at]:
+        return None
+    tag = _TAG_NAME_RE.match(window, lt)
+    if tag is None:
+        return None
+    local = tag.group(1).rsplit(b":", 1)[-1]
+    if local != b"c":
+        return False  # a row, or an element calamine does not read: it places no value
+    gt = window.find(b">", found.end())
+    if gt < 0 or (gt + 4 + len(tag.group(1)) > len(window) and not final):
+        return None
+    if window[gt - 1:gt] == b"/":
+        return False
+    return not window.startswith(b"</" + tag.group(1) + b">", gt + 1)
+
+
 class _SheetScan(_Windowed):
     """Fast path for one worksheet part: the far corner of the cells with a big reference.
 
@@ -225,8 +252,9 @@ class _SheetScan(_Windowed):
     cannot decide: a cell tag without a leading r="..." (its position comes from counters), or
     big references whose corner, together with that small region, might pass the limit."""
 
-    def __init__(self) -> None:
+    def __init__(self, sheet: str | None = None) -> None:
         super().__init__()
+        self.sheet = sheet
         self.max_row = self.max_col = 0
         self.odd = False
 
@@ -246,10 +274,16 @@ class _SheetScan(_Windowed):
             if found.end() == end and not final:
                 self.odd = True  # a value longer than the overlap: let the slow path read it
                 return
+            held = _holds_value(window, found, final)
+            if held is None:
+                self.odd = True  # the element or its end lies outside the window: the slow path decides
+                return
+            if not held:
+                continue  # an empty row, or a cell with a style and no value: calamine keeps nothing
             row, col = _reference(*found.groups())
             if row > self.max_row or col > self.max_col:
                 self.max_row, self.max_col = max(self.max_row, row), max(self.max_col, col)
-                refusal = _too_far(self.max_row, self.max_col)  # both are reached by some cell: a lower bound
+                refusal = _too_far(self.max_row, self.max_col, self.sheet)  # reached by some cell: a lower bound
                 if refusal:
                     raise refusal
 
@@ -268,10 +302,12 @@ class _SheetSimulation:
     A row with r="n" moves the row counter to n; each end of a row adds one and resets the column;
     a cell with r="A1" is placed there (and moves the column counter), one without r at the counters."""
 
-    def __init__(self, name: str) -> None:
-        self.name = name
+    def __init__(self, name: str, sheet: str | None = None) -> None:
+        self.name, self.sheet = name, sheet
         self.row = self.col = 0  # 0-based counters
         self.max_row = self.max_col = 0  # 1-based far corner
+        self.cell: tuple[int, int] | None = None  # the open cell's place, judged at its end if it held anything
+        self.filled = False
         self.parser = _xml_parser()
         self.parser.StartElementHandler = self._start
         self.parser.EndElementHandler = self._end
@@ -288,19 +324,28 @@ class _SheetSimulation:
             else:
                 row, col = self.row + 1, self.col + 1
             self.col += 1
-            if row > self.max_row or col > self.max_col:
-                self.max_row, self.max_col = max(self.max_row, row), max(self.max_col, col)
-                refusal = _too_far(self.max_row, self.max_col)
-                if refusal:
-                    raise refusal
+            self.cell, self.filled = (row, col), False
         elif local == "row":
+            self.cell = None
             ref = attrs.get("r")
             found = _REF_RE.match(ref.encode("ascii", "replace")) if ref is not None else None
             if found and found.group(2):
                 self.row = max(_reference(b"", found.group(2))[0], 1) - 1
+        elif self.cell is not None:
+            self.filled = True  # <v>, <f>, <is> inside the cell
 
     def _end(self, tag: str) -> None:
-        if tag[tag.rfind(":") + 1:] == "row":
+        local = tag[tag.rfind(":") + 1:]
+        if local == "c":
+            if self.cell is not None and self.filled:
+                row, col = self.cell
+                if row > self.max_row or col > self.max_col:
+                    self.max_row, self.max_col = max(self.max_row, row), max(self.max_col, col)
+                    refusal = _too_far(self.max_row, self.max_col, self.sheet)
+                    if refusal:
+                        raise refusal
+            self.cell = None
+        elif local == "row":
             self.row += 1
             self.col = 0
 
@@ -496,14 +541,14 @@ def _part_key(name: str) -> str:
     return name.replace("\\", "/").lstrip("/").lower()
 
 
-def _scanner(name: str, kind: str):
+def _scanner(name: str, kind: str, sheet: str | None = None):
     """The size guard for one part, by its name as calamine looks it up; None for other parts.
 
     An .xlsb's sheets are binary records, not XML: only an .xlsx's are measured. content.xml is
     measured whatever the kind, since calamine falls back to reading an .ods."""
     key = _part_key(name)
     if kind == "xlsx" and key.startswith(_SHEET_DIRS):
-        return _SheetScan()
+        return _SheetScan(sheet)
     if kind == "xlsx" and key == "xl/sharedstrings.xml":
         return _SharedStringsScan()
     if key == "content.xml":
@@ -525,8 +570,12 @@ def _inflate_and_measure(archive: zipfile.ZipFile, kind: str) -> None:
     """Inflate each part once, in chunks, never trusting the sizes the archive declares, and run
     the size guard of the parts calamine reads (see the module's docstring)."""
     total = 0
+    sheets, unread = _sheet_parts(archive) if kind == "xlsx" else ({}, set())
     for info in archive.infolist():
-        scanner = _scanner(info.filename, kind)
+        if info.filename in unread:  # a sheet the form does not read: calamine never parses it
+            scanner = None
+        else:
+            scanner = _scanner(info.filename, kind, sheets.get(info.filename))
         for chunk in _chunks(archive, info):
             total += len(chunk)
             if total > MAX_INFLATED_BYTES:
@@ -539,10 +588,21 @@ def _inflate_and_measure(archive: zipfile.ZipFile, kind: str) -> None:
         if scanner is not None:
             scanner.close()
         if isinstance(scanner, _SheetScan) and scanner.odd:
-            simulation = _SheetSimulation(info.filename)
+            simulation = _SheetSimulation(info.filename, sheets.get(info.filename))
             for chunk in _chunks(archive, info):  # inflated once already: within the limits above
                 simulation.feed(chunk)
             simulation.close()
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> tuple[dict[str, str], set[str]]:
+    """(part name -> the sheet name it holds, the parts that hold only sheets the form does not read).
+    A part that no sheet name leads to is in neither: it is judged like a sheet of the form."""
+    named: dict[str, list[str]] = {}
+    for sheet, part in _Targets().read(archive).items():
+        named.setdefault(part, []).append(sheet)
+    names = {part: sheets[0] for part, sheets in named.items()}
+    unread = {part for part, sheets in named.items() if all(match_key(s) not in _WANTED_SHEETS for s in sheets)}
+    return names, unread
 
 
 def _formula_hints(archive: zipfile.ZipFile) -> set[str]:
@@ -576,12 +636,21 @@ def _detect(raw: bytes, filename: str) -> tuple[str, zipfile.ZipFile | None]:
             f"Tệp quá lớn ({len(raw) / 2**20:.1f} MB), giới hạn {MAX_FILE_BYTES // 2**20} MB.".replace(".", ",", 1)
         )
     if raw[:4] == b"PK\x03\x04":
+        from vanhoa.form import binguard  # imports this module
+
         kind, archive = _check_zip(raw)
+        if kind == "ods":
+            binguard.check_ods_password(archive)
         _inflate_and_measure(archive, kind)
+        if kind == "xlsb":
+            binguard.check_xlsb(archive)
         return kind, archive
     if raw[:8] == _CFB_MAGIC:
+        from vanhoa.form import binguard
+
         if _ENCRYPTED_PACKAGE in raw:
-            raise WorkbookRejected("Tệp được đặt mật khẩu: hãy gỡ mật khẩu rồi tải lên lại.")
+            raise WorkbookRejected(binguard.PASSWORD)
+        binguard.check_xls(raw)
         return "xls", None
     lower = filename.lower()
     if raw[:5] == b"%PDF-":
