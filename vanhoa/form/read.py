@@ -598,7 +598,13 @@ def _sheet_parts(archive: zipfile.ZipFile) -> tuple[dict[str, str], set[str]]:
     """(part name -> the sheet name it holds, the parts that hold only sheets the form does not read).
     A part that no sheet name leads to is in neither: it is judged like a sheet of the form."""
     named: dict[str, list[str]] = {}
-    for sheet, part in _Targets().read(archive).items():
+    try:
+        parts = _Targets().read(archive)
+    except WorkbookRejected:
+        # XML that expat refuses and calamine may still read (an entity declaration, a control
+        # character in a sheet name): no sheet can be told apart, so every part is judged.
+        return {}, set()
+    for sheet, part in parts.items():
         named.setdefault(part, []).append(sheet)
     names = {part: sheets[0] for part, sheets in named.items()}
     unread = {part for part, sheets in named.items() if all(match_key(s) not in _WANTED_SHEETS for s in sheets)}
