@@ -10,6 +10,7 @@ import streamlit as st
 from vanhoa import ui
 from vanhoa.admin import STATUS_VI, ChangeRefused, review
 from vanhoa.compare import item_label
+from vanhoa.text import clean_filename
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -98,9 +99,10 @@ def _version_parts(pending: pd.DataFrame, changes: pd.DataFrame) -> dict[str, di
         table = shown.iloc[found if found is not None else []].reset_index(drop=True)
         approved = pd.notna(row.approved_version)
         parts[_key(row)] = {
-            "title": f"{row.unit} — {labels[row.period]} — phiên bản {row.version}",
+            # an expander's label is Markdown, and a unit's name is typed by an administrator
+            "title": f"{ui.escape_md(row.unit)} — {labels[row.period]} — phiên bản {row.version}",
             "filed": f"Nộp lúc {ui.fmt_time(row.filed_at)} bởi {ui.escape_md(row.filed_by or '(không rõ)')}; "
-                     f"tệp {ui.escape_md(row.filename or '')}.",
+                     f"tệp {ui.escape_md(clean_filename(row.filename or ''))}.",
             "changed": f"So với phiên bản {int(row.approved_version)} đã phê duyệt: **{len(table)}** số liệu thay đổi."
             if approved else None,
             "table": ui.arrow_table(table if approved else table.assign(**{"Đã phê duyệt": pd.NA})),
@@ -112,8 +114,8 @@ def _pending(account, row, parts: dict) -> None:
     key, title = _key(row), parts["title"]
     with st.expander(title, expanded=False):
         st.write(parts["filed"])
-        if row.warnings:
-            st.warning(row.warnings)
+        if row.warnings:  # they quote the clerk's cells (an unknown event's name): text, one per line
+            st.warning(ui.escape_lines(row.warnings))
         if parts["changed"]:
             st.write(parts["changed"])
         st.dataframe(parts["table"], hide_index=True, width="stretch")
@@ -146,7 +148,7 @@ def _act(action, message: str) -> None:
     try:
         ui.busy_guard(action)
     except ChangeRefused as exc:
-        st.error(str(exc))
+        st.error(ui.escape_md(exc))
         return
     st.session_state["approval_message"] = message
     st.rerun()

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from vanhoa import ui
+from vanhoa.text import clean_filename
 
 STATUS_VI = {"accepted": "đã lưu", "unchanged": "không thay đổi", "rejected": "bị từ chối"}
 PAGE_ROWS = 1_000  # uploads listed on screen, newest first
@@ -45,7 +46,7 @@ def render() -> None:
     ui.download_buttons_later(lambda: _table(reader.query("uploads", **filters)), "kho-tep", key="archive")
 
     st.subheader("Xem một tệp")
-    labels = (table["Thời gian"] + " — " + uploads["filename"].fillna("") + " (" + table["Tình trạng"] + ")").tolist()
+    labels = (table["Thời gian"] + " — " + table["Tệp"].fillna("") + " (" + table["Tình trạng"] + ")").tolist()
     pick = st.selectbox("Tệp", list(range(len(uploads))), key="archive_pick", format_func=labels.__getitem__)
     if pick is None or pick >= len(uploads):
         pick = 0
@@ -53,7 +54,7 @@ def render() -> None:
     sha256 = row["sha256"]
     # The bytes are read when the button is clicked; a file whose bytes are kept has a size.
     st.download_button("Tải tệp gốc", lambda: reader.file_bytes(sha256) or b"",
-                       file_name=row["filename"] or "tep.xlsx", key="archive_original", disabled=pd.isna(row["size"]))
+                       file_name=clean_filename(row["filename"] or "tep.xlsx"), key="archive_original", disabled=pd.isna(row["size"]))
     problems = json.loads(row["problems"] or "[]")
     if problems:
         st.dataframe(pd.DataFrame(problems).rename(columns={
@@ -66,7 +67,8 @@ def _table(uploads: pd.DataFrame) -> pd.DataFrame:
     size = uploads["size"].astype("Int64")
     return pd.DataFrame({
         "Thời gian": _times(uploads["uploaded_at"]),
-        "Tệp": uploads["filename"],
+        # names recorded before they were cleaned (clean_filename) are shown cleaned too
+        "Tệp": uploads["filename"].map(clean_filename, na_action="ignore"),
         "Người nộp": uploads["uploaded_by"].fillna(""),
         "Tình trạng": uploads["status"].map(STATUS_VI),
         "Đơn vị": uploads["unit"].fillna(""),

@@ -33,7 +33,7 @@ def _do(action, message: str) -> None:
     try:
         ui.busy_guard(action)
     except admin.ChangeRefused as exc:
-        st.error(str(exc))
+        st.error(ui.escape_md(exc))  # it quotes what was typed
         return
     st.session_state["lists_message"] = message
     st.rerun()
@@ -58,7 +58,7 @@ def _units(store, account) -> None:
         start = right.selectbox("Báo cáo từ kỳ", periods, key="unit_add_from", format_func=ui.period_label,
                                 index=periods.index(ui.current_reporting_period()))
         if st.form_submit_button("Thêm"):
-            _do(lambda: admin.add_unit(store, code, name, account.name, start), f"Đã thêm đơn vị {name}.")
+            _do(lambda: admin.add_unit(store, code, name, account.name, start), f"Đã thêm đơn vị {ui.escape_md(name.strip())}.")
     active = units[units["retired_from"].isna()]
     # one lookup table, not a set_index per option: a province has a thousand units to name
     names = dict(zip(active["code"], active["name"]))
@@ -70,10 +70,10 @@ def _units(store, account) -> None:
                                    format_func=ui.period_label, index=periods.index(ui.current_reporting_period()))
         left, right = st.columns(2)
         if left.form_submit_button("Đổi tên"):
-            _do(lambda: admin.rename_unit(store, code, new_name, account.name), f"Đã đổi tên đơn vị {code}.")
+            _do(lambda: admin.rename_unit(store, code, new_name, account.name), f"Đã đổi tên đơn vị {ui.escape_md(code)}.")
         if right.form_submit_button("Ngừng theo dõi"):
             _do(lambda: admin.retire_unit(store, code, retire_from, account.name),
-                f"Đơn vị {code} không phải báo cáo từ kỳ {ui.period_label(retire_from)}.")
+                f"Đơn vị {ui.escape_md(code)} không phải báo cáo từ kỳ {ui.period_label(retire_from)}.")
 
 
 def _periods(store, account) -> None:
@@ -120,7 +120,7 @@ def _events(store, account) -> None:
         year = right.number_input("Năm", min_value=2022, max_value=2030, value=ui.today().year, key="event_add_year")
         if st.form_submit_button("Thêm sự kiện"):
             _do(lambda: admin.add_event(store, name, series, int(year), None, account.name),
-                f"Đã thêm sự kiện {name}.")
+                f"Đã thêm sự kiện {ui.escape_md(' '.join(name.split()))}.")
 
 
 def _commune(store, account) -> None:
@@ -130,7 +130,7 @@ def _commune(store, account) -> None:
         name = st.text_input("Tên xã", value=current, key="commune_name")
         if st.form_submit_button("Lưu"):
             _do(lambda: admin.set_setting(store, "supported_commune", name, account.name),
-                f"Xã được giúp đỡ: {name}.")
+                f"Xã được giúp đỡ: {ui.escape_md(' '.join(name.split()))}.")
 
 
 if __name__ == "__main__":

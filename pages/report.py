@@ -19,7 +19,7 @@ FIELDS = ("number", "context", "tasks", "recipients", "signer_title", "signer_na
 
 
 def render() -> None:
-    ui.require("leader", "admin")
+    account = ui.require("leader", "admin")
     st.title("Báo cáo gửi Sở Văn hóa, Thể thao và Du lịch")
     if not ui.busy_guard(ui.filed_periods):  # ten codes, not every version of the province
         st.info("Chưa có báo cáo nào của các đơn vị, nên chưa thể soạn báo cáo của Văn phòng. Văn thư các đơn vị "
@@ -33,7 +33,7 @@ def render() -> None:
     defaults = default_narrative(period)
     start = {name: (saved or {}).get(name) or defaults[name] for name in FIELDS}
     if saved:
-        st.caption(f"Nội dung lưu lần cuối lúc {ui.fmt_time(saved['saved_at'])} bởi {saved['saved_by'] or '(không rõ)'}.")
+        st.caption(f"Nội dung lưu lần cuối lúc {ui.fmt_time(saved['saved_at'])} bởi {ui.escape_md(saved['saved_by'] or '(không rõ)')}.")
     else:
         st.caption("Nội dung dưới đây được điền sẵn theo mẫu báo cáo 6 tháng đầu năm 2022; hãy sửa rồi lưu lại.")
 
@@ -56,7 +56,8 @@ def render() -> None:
     words["signer_name"] = right.text_input("Người ký", start["signer_name"], key=f"report_signer_name_{period_code}")
     by = st.text_input("Người soạn", key="report_by", placeholder="Họ tên người lưu nội dung")
     if st.button("Lưu nội dung", icon=":material/save:", key=f"report_save_{period_code}"):
-        ui.busy_guard(lambda: store.save_report_draft(period_code, words, by or None))
+        # the audit row names the account; "Người soạn" is what the person typed (kept, shown as text)
+        ui.busy_guard(lambda: store.save_report_draft(period_code, words, by.strip() or None, actor=account.name))
         st.success(f"Đã lưu nội dung báo cáo {period.label}; lần soạn sau sẽ bắt đầu từ nội dung này.")
 
     # Both files are written when their button is clicked (Streamlit's deferred download): at

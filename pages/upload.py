@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
 
@@ -11,11 +13,27 @@ from vanhoa.compare import compare_figures, figures_of_return
 from vanhoa.form.template import build_template, template_filename
 from vanhoa.ingest import Checked, check, refuse_other_unit, store_checked
 from vanhoa.store import sha256_of
+from vanhoa.text import clean_filename
 
-CHECKED = "upload_checked"  # sha256 -> Checked, so a rerun does not read the file again
+CHECKED = "upload_checked"  # sha256 -> CheckedFor, so a rerun does not read the file again
 DONE = "upload_done"  # uploaded file's id -> Vietnamese line saying what was stored
-ARCHIVED = "upload_archived"  # sha256 of rejected files already kept in the archive
+ARCHIVED = "upload_archived"  # sha256 of files whose upload is recorded already (rejected or identical)
 PROBLEM_COLUMNS = {"severity": "Mức", "where": "Trang!Ô", "value": "Giá trị", "message": "Nội dung"}
+NOT_YOURS = ("Không lưu: kết quả kiểm tra tệp này không thuộc tài khoản đang đăng nhập. "
+             "Hãy tải tệp lên lại để kiểm tra.")
+
+
+@dataclass(frozen=True)
+class CheckedFor:
+    """A file's check and whose it is: the account that checked it and, for a clerk, the unit
+    it was checked against (refuse_other_unit). A result made for anyone else is never used."""
+    checked: Checked
+    account: str
+    unit: str | None  # None: an administrator, who may file for any unit
+
+
+def _owner(account) -> tuple[str, str | None]:
+    return account.name, account.unit_code if account.role == "clerk" else None
 
 
 def render() -> None:
@@ -39,15 +57,13 @@ def render() -> None:
                              key="upload_period", help="Mặc định là kỳ đang đến hạn nộp.")
 
     st.download_button(
-        f"Tải biểu mẫu: {ref.unit_name(unit)}, {ui.period_label(period)}",
+        f"Tải biểu mẫu: {ui.escape_md(ref.unit_name(unit))}, {ui.period_label(period)}",
         _template(unit, period),
         file_name=template_filename(unit, period),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",
         key="template_download",
     )
-    by = account.name
-
     files = st.file_uploader(
         "Tải lên tệp báo cáo (.xlsx, .xlsm, .xls, .xlsb, .ods) — có thể chọn nhiều tệp",
         accept_multiple_files=True, key="upload_files",
@@ -55,7 +71,7 @@ def render() -> None:
     if files:
         _check_all(files, ref, account)
         for uploaded in files:
-            _verdict(uploaded.file_id, uploaded.name, uploaded.getvalue(), unit, by, ref)
+            _verdict(uploaded.file_id, uploaded.getvalue(), unit, account, ref)
 
     st.divider()
     _history(unit, ref)
@@ -67,20 +83,43 @@ def _template(unit: str, period: str) -> bytes:
 
 
 def _check_all(files, ref, account) -> None:
-    """Read and validate new files, with progress; results are kept for the session.
-    A clerk's file that names another unit is refused here, on the server."""
-    pending = [f for f in files if sha256_of(f.getvalue()) not in st.session_state[CHECKED]]
+    """Read and validate new files, with progress; results are kept for the session, each with
+    the account and unit it was made for. A clerk's file that names another unit is refused
+    here, on the server. The name is kept cleaned (clean_filename); the bytes as they came."""
+    owner = _owner(account)
+    checked_now = st.session_state[CHECKED]
+
+    def ours(uploaded) -> bool:
+        found = checked_now.get(sha256_of(uploaded.getvalue()))
+        return isinstance(found, CheckedFor) and (found.account, found.unit) == owner
+
+    pending = [f for f in files if not ours(f)]
     if not pending:
         return
     bar = st.progress(0.0, text="Đang đọc tệp…")
     for index, uploaded in enumerate(pending):
-        bar.progress(index / len(pending), text=f"Đang đọc và kiểm tra {uploaded.name} ({index + 1}/{len(pending)})…")
+        name = clean_filename(uploaded.name)
+        bar.progress(index / len(pending),
+                     text=f"Đang đọc và kiểm tra {ui.escape_md(name)} ({index + 1}/{len(pending)})…")
         raw = uploaded.getvalue()
-        checked = check(raw, uploaded.name, ref)
+        checked = check(raw, name, ref)
         if account.role == "clerk":
             checked = refuse_other_unit(checked, account.unit_code, ref)
-        st.session_state[CHECKED][sha256_of(raw)] = checked
+        checked_now[sha256_of(raw)] = CheckedFor(checked, *owner)
     bar.empty()
+
+
+def _refusal(account, entry: CheckedFor, ref) -> str | None:
+    """Why a checked return may not be stored by the account signed in now (None: it may).
+    Checked again at the click: the result must be this account's, and a clerk's return must
+    name the clerk's own unit."""
+    if (entry.account, entry.unit) != _owner(account):
+        return NOT_YOURS
+    ret = entry.checked.outcome.ret
+    if account.role == "clerk" and ret.unit_code != account.unit_code:
+        return (f"Không lưu: tệp ghi đơn vị “{ui.escape_md(ref.unit_name(ret.unit_code))}”; tài khoản của bạn chỉ "
+                f"được nộp báo cáo cho “{ui.escape_md(ref.unit_name(account.unit_code))}”.")
+    return None
 
 
 def _problem_table(checked: Checked) -> pd.DataFrame:
@@ -90,19 +129,20 @@ def _problem_table(checked: Checked) -> pd.DataFrame:
     ).rename(columns=PROBLEM_COLUMNS)
 
 
-def _verdict(file_id: str, name: str, raw: bytes, unit: str, by: str, ref) -> None:
+def _verdict(file_id: str, raw: bytes, unit: str, account, ref) -> None:
     sha = sha256_of(raw)
-    checked: Checked = st.session_state[CHECKED][sha]
+    entry: CheckedFor = st.session_state[CHECKED][sha]
+    checked, by = entry.checked, account.name
     store = ui.get_store()
     with st.container(border=True):
-        st.markdown(f"##### :material/description: {ui.escape_md(name)}")
+        st.markdown(f"##### :material/description: {ui.escape_md(checked.filename)}")
         if file_id in st.session_state[DONE]:
             st.success(st.session_state[DONE][file_id])
             return
         if not checked.ok:
             errors = checked.errors
             if checked.unreadable:
-                st.error(f"Tệp bị từ chối: {checked.unreadable}")
+                st.error(f"Tệp bị từ chối: {ui.escape_md(checked.unreadable)}")
             else:
                 st.error(f"Tệp bị từ chối: {len(errors)} lỗi. Sửa các ô dưới đây rồi tải lên lại; "
                          "báo cáo có lỗi không được lưu.")
@@ -117,9 +157,15 @@ def _verdict(file_id: str, name: str, raw: bytes, unit: str, by: str, ref) -> No
         unit_name, period_label = ref.unit_name(ret.unit_code), ui.period_label(ret.period_code)
         st.write(f"Đơn vị: **{ui.escape_md(unit_name)}** · Kỳ báo cáo: **{period_label}**")
         if ret.unit_code != unit:
-            st.warning(f"Tệp ghi đơn vị “{unit_name}”, khác đơn vị đang chọn; báo cáo sẽ được lưu cho “{unit_name}”.")
+            shown = ui.escape_md(unit_name)
+            st.warning(f"Tệp ghi đơn vị “{shown}”, khác đơn vị đang chọn; báo cáo sẽ được lưu cho “{shown}”.")
         current = store.current_sha(sha)
         if current and current[0] == ret.unit_code and current[1] == ret.period_code:
+            # Recorded like the command line's 'unchanged' (an upload row and an audit row), once
+            # per file and session; refused when the return is not this account's to file.
+            if sha not in st.session_state[ARCHIVED] and _refusal(account, entry, ref) is None:
+                ui.busy_guard(lambda: store_checked(store, checked, by))
+                st.session_state[ARCHIVED].add(sha)
             st.info(f"Tệp giống hệt phiên bản {current[2]} hiện hành: không có gì thay đổi, không cần lưu lại.")
             return
         if checked.outcome.warnings:
@@ -127,9 +173,12 @@ def _verdict(file_id: str, name: str, raw: bytes, unit: str, by: str, ref) -> No
             st.dataframe(_problem_table(checked), hide_index=True, width="stretch")
         _preview(ret, ref)
         if st.button("Xác nhận lưu", key=f"confirm-{sha}", type="primary", icon=":material/save:"):
+            if refusal := _refusal(account, entry, ref):
+                st.error(refusal)
+                return
             done = ui.busy_guard(lambda: store_checked(store, checked, by))
             if done.status == "accepted":
-                message = (f"Đã lưu: {unit_name}, {period_label}, phiên bản {done.result.version} "
+                message = (f"Đã lưu: {ui.escape_md(unit_name)}, {period_label}, phiên bản {done.result.version} "
                            "(chờ lãnh đạo phê duyệt).")
             else:
                 message = f"Không thay đổi: giống hệt phiên bản {done.result.version} hiện hành."
@@ -167,7 +216,7 @@ def _preview(ret, ref) -> None:
 
 
 def _history(unit: str, ref) -> None:
-    st.subheader(f"Lịch sử nộp báo cáo: {ref.unit_name(unit)}")
+    st.subheader(f"Lịch sử nộp báo cáo: {ui.escape_md(ref.unit_name(unit))}")
     history = ui.query("returns", unit=unit)
     if history.empty:
         st.caption("Đơn vị chưa nộp báo cáo nào.")
@@ -177,7 +226,7 @@ def _history(unit: str, ref) -> None:
             "Phiên bản": [f"{v} (hiện hành)" if c else str(v) for v, c in zip(history["version"], history["current"])],
             "Thời gian nộp": history["filed_at"].map(ui.fmt_time),
             "Người nộp": history["filed_by"],
-            "Tệp": history["filename"],
+            "Tệp": history["filename"].map(clean_filename, na_action="ignore"),
             "Khôi phục từ": history["restored_from"].map(lambda v: "" if pd.isna(v) else f"phiên bản {int(v)}"),
             "Phê duyệt": history["status"].map(STATUS_VI),
             "Ý kiến lãnh đạo": history["review_comment"].fillna(""),
@@ -190,7 +239,8 @@ def _history(unit: str, ref) -> None:
         with st.expander(f"Các lần tải lên bị từ chối ({len(rejected)}) — tệp vẫn được lưu trong kho"):
             st.dataframe(pd.DataFrame({
                 "Thời gian": rejected["uploaded_at"].map(ui.fmt_time),
-                "Tệp": rejected["filename"], "Người nộp": rejected["uploaded_by"],
+                "Tệp": rejected["filename"].map(clean_filename, na_action="ignore"),
+                "Người nộp": rejected["uploaded_by"],
                 "Kỳ": rejected["period"].fillna(""),
             }), hide_index=True, width="stretch")
 
@@ -205,7 +255,7 @@ def _version_actions(unit: str, history: pd.DataFrame) -> None:
         row = history[(history["period"] == choice[0]) & (history["version"] == choice[1])].iloc[0]
         raw = ui.get_store().file_bytes(row["sha256"])
         left, right = st.columns(2)
-        left.download_button("Tải tệp gốc", raw or b"", file_name=row["filename"] or "bao-cao.xlsx",
+        left.download_button("Tải tệp gốc", raw or b"", file_name=clean_filename(row["filename"] or "bao-cao.xlsx"),
                              key=f"original-{unit}-{choice}", disabled=raw is None)
         if row["current"]:
             right.caption("Đây là phiên bản hiện hành.")

@@ -194,9 +194,9 @@ def test_page_on_the_demonstration_year(demo_env):
     ]
     assert [m.value for m in at.markdown if m.value.startswith("**Thành tích:**")] == [
         "**Thành tích:** chưa có đơn vị nào báo cáo thành tích.",
-        "**Thành tích:**\n\n- Phòng Tổ chức \\- Hành chính \\- Quản trị: Giải Ba cự ly 10 km nam\n"
+        "**Thành tích:**\n\n- Phòng Tổ chức - Hành chính - Quản trị: Giải Ba cự ly 10 km nam\n"
         "- Trung tâm Thông tin: Giải Ba cự ly 10 km nữ",
-        "**Thành tích:**\n\n- Phòng Tổ chức \\- Hành chính \\- Quản trị: Giải Khuyến khích tiết mục múa",
+        "**Thành tích:**\n\n- Phòng Tổ chức - Hành chính - Quản trị: Giải Khuyến khích tiết mục múa",
         "**Thành tích:** chưa có đơn vị nào báo cáo thành tích.",
     ]
     marathon = at.dataframe[2].value  # the marathon's units (inside its expander)

@@ -9,12 +9,19 @@ from __future__ import annotations
 import datetime as dt
 
 from vanhoa.store import Store, now_local, write_audit
+from vanhoa.text import clean_text, strip_controls
 
 STATUS_VI = {"pending": "chờ phê duyệt", "approved": "đã phê duyệt", "returned": "trả lại"}
 
 
 class ChangeRefused(ValueError):
     """The change is not allowed; the message is Vietnamese."""
+
+
+def _one_line(text: str | None) -> str:
+    """A name an administrator types, as every page, chart and report shows it: clean_text (as
+    for every cell of a return: no control or bidi character), on one line."""
+    return " ".join(clean_text(text or "").split())
 
 
 def _version_row(con, unit: str, period: str, version: int):
@@ -27,7 +34,7 @@ def _version_row(con, unit: str, period: str, version: int):
 
 def review(store: Store, unit: str, period: str, version: int, approve: bool, by: str, comment: str = "") -> None:
     """Approve a filed version, or return it for correction with a comment the clerk sees."""
-    comment = (comment or "").strip()
+    comment = strip_controls(comment or "").strip()
     if not approve and not comment:
         raise ChangeRefused("Khi trả lại báo cáo, hãy ghi rõ lý do để văn thư đơn vị sửa.")
     def change(con):
@@ -47,7 +54,7 @@ def review(store: Store, unit: str, period: str, version: int, approve: bool, by
 
 
 def add_unit(store: Store, code: str, name: str, by: str, active_from: str) -> None:
-    code, name = code.strip().upper(), name.strip()
+    code, name = _one_line(code).upper(), _one_line(name)
     if not code or not name:
         raise ChangeRefused("Cần mã và tên đơn vị.")
     def change(con):
@@ -62,7 +69,7 @@ def add_unit(store: Store, code: str, name: str, by: str, active_from: str) -> N
 
 
 def rename_unit(store: Store, code: str, name: str, by: str) -> None:
-    name = name.strip()
+    name = _one_line(name)
     if not name:
         raise ChangeRefused("Tên đơn vị không được để trống.")
     def change(con):
@@ -111,7 +118,7 @@ def set_goal(store: Store, target: str, goal: float, by: str) -> None:
 
 
 def add_event(store: Store, name: str, series: str | None, year: int, kind: str | None, by: str) -> None:
-    name = " ".join(name.split())
+    name, series = _one_line(name), _one_line(series)
     if not name:
         raise ChangeRefused("Tên sự kiện không được để trống.")
     def change(con):
@@ -124,7 +131,7 @@ def add_event(store: Store, name: str, series: str | None, year: int, kind: str 
 
 
 def set_setting(store: Store, key: str, value: str, by: str) -> None:
-    value = " ".join(value.split())
+    value = _one_line(value)
     if not value:
         raise ChangeRefused("Giá trị không được để trống.")
     def change(con):

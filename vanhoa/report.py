@@ -28,6 +28,7 @@ from vanhoa.export import to_xlsx_book
 from vanhoa.form import spec
 from vanhoa.reference import Period
 from vanhoa.store import Store
+from vanhoa.text import strip_controls
 
 FONT = "Times New Roman"
 OFFICE = "Toàn Văn phòng"
@@ -317,7 +318,10 @@ def _cell_lines(cell, lines: list[tuple[str, float, bool, bool, bool]], align=WD
 def build_report(store: Store, period_code: str, narrative: dict | None = None) -> bytes:
     figures = gather(store, period_code)
     period = figures.period
-    words = default_narrative(period) | {k: v for k, v in (narrative or {}).items() if v is not None}
+    # Typed text goes in as text; a control character pasted with it would make python-docx refuse
+    # the whole document (XML has no NUL), a bidi override would turn it around.
+    words = default_narrative(period) | {k: strip_controls(str(v)) for k, v in (narrative or {}).items()
+                                         if v is not None}
     document = Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT

@@ -832,13 +832,16 @@ class Store:
 
     # ------------------------------------------------------------ writing
 
-    def save_report_draft(self, period_code: str, fields: dict, by: str | None) -> None:
+    def save_report_draft(self, period_code: str, fields: dict, by: str | None, actor: str | None = None) -> None:
+        """Keep the period's narrative; `by` is the author's name as typed, `actor` the account
+        that saved it (the audit row's, in the same transaction)."""
         with self.transaction() as con:
             con.execute(
                 "insert into report_drafts values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [period_code, now_local(), by, fields.get("context"), fields.get("tasks"), fields.get("recipients"),
                  fields.get("signer_title"), fields.get("signer_name"), fields.get("number")],
             )
+            write_audit(con, actor or by, "lưu nội dung báo cáo", period_code, f"người soạn: {by}" if by else None)
 
     def _keep_file(self, con: duckdb.DuckDBPyConnection, raw: bytes, sha: str) -> None:
         # Through Arrow, not a query parameter: a 20 MB file is not copied into a SQL value.

@@ -44,6 +44,13 @@ def clean_text(value: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def strip_controls(value: str) -> str:
+    """`value` without control, zero-width or bidi characters (clean_text's first step), its
+    spacing and line breaks kept: what a person typed into a text area, made safe to write into a
+    .docx (XML refuses NUL and most C0 controls) and to show (no right-to-left override)."""
+    return value if value.isprintable() else _CONTROL_RE.sub("", value)
+
+
 @functools.lru_cache(maxsize=8192)
 def _match_key(text: str) -> str:
     text = clean_text(text).casefold()
@@ -70,3 +77,16 @@ def header_keys(value: object) -> list[str]:
         if key and key not in keys:
             keys.append(key)
     return keys
+
+
+def clean_filename(name: object) -> str:
+    """An uploaded file's name as it is recorded and shown: clean_text's rules (no NUL, control,
+    zero-width or bidi characters, so "bao-cao\u202eslx.exe" cannot pass for "bao-caoexe.xlsx"
+    on screen), path separators of another system dropped, at most 200 characters with its
+    extension kept. The archive keeps the file's bytes as they came; only the name is cleaned."""
+    text = clean_text(str(name or "")).replace("\n", " ")
+    text = text.replace("/", "_").replace("\\", "_").strip(" .") or "tep-tai-len"
+    if len(text) > 200:
+        stem, dot, extension = text.rpartition(".")
+        text = (stem[:199 - len(extension)] + dot + extension) if dot and len(extension) <= 10 else text[:200]
+    return text

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import threading
 
 import pandas as pd
@@ -23,6 +24,11 @@ TOKEN_KEY = "session_token"
 COOKIE_NAME = "vanhoa_session"
 COOKIE_PENDING = "cookie_pending"  # ("set", token) or ("delete", None), done at the next run
 AS_OF_KEY = "as_of"  # DuckLake only: an administrator views the store as it stood then (ISO, local)
+OWNER_KEY = "session_owner"  # the account (its name; None: signed out) the rest of the session belongs to
+# What outlives a change of account: the sign-in itself and the cookie the next run sets or deletes.
+# Everything else in st.session_state (check results, previews, downloads, choices, the period,
+# as_of, ...) is the previous account's and is forgotten; see belong_to.
+KEPT_ACROSS_ACCOUNTS = {ACCOUNT_KEY, TOKEN_KEY, COOKIE_PENDING, OWNER_KEY}
 
 
 # ---------------------------------------------------------------- formats
@@ -81,10 +87,37 @@ def fmt_dates(values: pd.Series) -> pd.Series:
     return values.dt.strftime(DATE_FORMAT).fillna("—")
 
 
+# The characters that Streamlit's Markdown (CommonMark, GitHub's extensions, math, directives,
+# emoji) reads as markup wherever they are; a backslash before one shows it as itself.
+_MD_SPECIALS = frozenset("\\`*_{}[]()<>~:$&|")
+_MD_ESCAPES = {ord(ch): "\\" + ch for ch in _MD_SPECIALS}
+# ... and those that are markup only at the start of a line (a heading, a list, a quote, a setext
+# underline): escaped there only, so an ordinary name ("Phòng Tổ chức - Hành chính") is unchanged.
+_LINE_START_RE = re.compile(r"^(\s*)([-+#=]|\d+(?=\.))", re.MULTILINE)
+# Backslashes are not enough: GitHub's autolinks ("https://…", "www.…", "a@b.vn"), the emoji
+# (":smile:") and the icons (":material/home:") are found again in the text AFTER the escapes are
+# read, so a URL escaped as "https\:\/\/…" still becomes a link. A WORD JOINER (U+2060, invisible,
+# no line break, no change to the letters around it) after a ':' that something follows, between
+# "www" and '.', and before '@' breaks those patterns; the reader sees exactly the same characters.
+WORD_JOINER = "\u2060"
+_UNLINK_RE = re.compile(r"(?<=:)(?=\S)|(?<=www)(?=\.)|(?=@)", re.IGNORECASE)
+
+
 def escape_md(text) -> str:
-    """User text shown through markdown stays text: no links, emphasis or HTML."""
-    specials = "\\`*_{}[]()#+-.!|<>~:$"
-    return "".join("\\" + ch if ch in specials else ch for ch in str(text))
+    """User text shown through Markdown (st.markdown, captions, alerts, labels, help, toasts)
+    stays text, shown exactly as typed: no link, image, autolink, emphasis, HTML, LaTeX, colour
+    directive, emoji or icon, heading, list, quote, table or entity. The text's start counts as
+    a line's start (it may begin a heading or a list item). See WORD_JOINER."""
+    text = "" if text is None else str(text)
+    text = text.translate(_MD_ESCAPES)
+    text = _LINE_START_RE.sub(lambda m: m.group(1) + ("\\" + m.group(2) if not m.group(2)[0].isdigit()
+                                                      else m.group(2) + "\\"), text)
+    return _UNLINK_RE.sub(WORD_JOINER, text)
+
+
+def escape_lines(text) -> str:
+    """Several lines of user text (a return's warnings), each escaped and kept on its own line."""
+    return "  \n".join(escape_md(line) for line in str(text or "").splitlines())
 
 
 def deadline_text(status: str, days) -> str:
@@ -280,9 +313,32 @@ def current_account():
     if account is None:
         st.session_state.pop(ACCOUNT_KEY, None)
         st.session_state.pop(TOKEN_KEY, None)
+        belong_to(None)
         return None
+    belong_to(account.name)
     st.session_state[ACCOUNT_KEY], st.session_state[TOKEN_KEY] = account, token
     return account
+
+
+def belong_to(name: str | None) -> None:
+    """The one rule of whose the session state is: it belongs to the account `name` (None: a
+    signed-out visitor). When that is not the account it belonged to (a sign-out, another account
+    signing in in the same tab, a cookie of another account), everything the previous one left
+    is forgotten before anything reads it: a clerk's checked file, a preview, a download, a
+    choice or the period never reaches the next person. A session that belonged to nobody yet
+    (its first run) has nothing of anyone's to forget."""
+    state = st.session_state
+    if OWNER_KEY in state and state[OWNER_KEY] == name:
+        return
+    if OWNER_KEY in state:
+        _forget_everything()
+    state[OWNER_KEY] = name
+
+
+def _forget_everything() -> None:
+    for key in list(st.session_state.keys()):
+        if key not in KEPT_ACROSS_ACCOUNTS:
+            del st.session_state[key]
 
 
 def require(*roles: str):
@@ -300,7 +356,15 @@ def require(*roles: str):
 
 def apply_cookie_changes() -> None:
     """Set or delete the sign-in cookie asked for by the previous run (a component must render
-    for the browser to receive it, so it cannot happen in the run that reruns)."""
+    for the browser to receive it, so it cannot happen in the run that reruns).
+
+    As strict as a cookie set from the page's JavaScript can be: SameSite=Strict (never sent on
+    a request from another site), Path=/, Secure when the browser reached the app over https
+    (a browser drops a Secure cookie set by a plain-http page), and it ends with the session
+    (Max-Age, and an Expires in UTC: the component hands the browser an ISO time, and a time
+    without a zone would be read in the browser's zone, 7 hours early in Việt Nam on a UTC
+    server). It cannot be HttpOnly: the page's script sets it. The store keeps only the
+    token's hash and expiry, so a copied cookie stops working at sign-out."""
     pending = st.session_state.pop(COOKIE_PENDING, None)
     if not pending:
         return
@@ -311,13 +375,24 @@ def apply_cookie_changes() -> None:
     cookies = stx.CookieManager(key="cookie_manager")
     action, token = pending
     if action == "set":
-        cookies.set(COOKIE_NAME, token, key="cookie_set", same_site="strict",
-                    expires_at=dt.datetime.now() + dt.timedelta(hours=auth.session_hours()))
+        seconds = auth.session_hours() * 3600
+        cookies.set(COOKIE_NAME, token, key="cookie_set", path="/", same_site="strict", secure=_served_over_https(),
+                    max_age=seconds, expires_at=dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=seconds))
     elif COOKIE_NAME in (cookies.cookies or {}) or st.context.cookies.get(COOKIE_NAME):
         try:
             cookies.delete(COOKIE_NAME, key="cookie_delete")
         except KeyError:
             pass
+
+
+def _served_over_https() -> bool:
+    """Whether the browser shows the app at an https address (st.context.url is the browser's
+    own address, so a TLS proxy in front of a plain-http Streamlit counts as https)."""
+    try:
+        url = st.context.url or ""
+    except Exception:  # noqa: BLE001 - no browser context (AppTest): not https
+        return False
+    return url.lower().startswith("https://")
 
 
 def sign_out() -> None:
@@ -326,7 +401,8 @@ def sign_out() -> None:
     auth.end_session(get_store(), st.session_state.get(TOKEN_KEY), st.session_state.get(ACCOUNT_KEY))
     st.session_state.pop(ACCOUNT_KEY, None)
     st.session_state.pop(TOKEN_KEY, None)
-    st.session_state.pop(AS_OF_KEY, None)
+    _forget_everything()  # what the account left (as_of included) goes with it
+    st.session_state[OWNER_KEY] = None
     st.session_state[COOKIE_PENDING] = ("delete", None)
 
 
