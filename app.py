@@ -81,7 +81,7 @@ def main() -> None:
         if st.button("Đăng xuất", key="signout", icon=":material/logout:"):
             ui.sign_out()
             st.rerun()
-    navigation.run()
+    ui.busy_guard(navigation.run)  # a store failure anywhere on a page: its one line, not a traceback
 
 
 def _sign_in_everywhere() -> list:
