@@ -31,13 +31,13 @@ def free_port() -> int:
 
 
 class Server:
-    """`streamlit run <script>` as a user starts it, on its own port and store.
+    """`streamlit run server.py` (or another `script`) as `make run` starts it, on its own port and store.
 
     `env` adds to (or overrides) the environment, e.g. to switch an operator setting on. The
     server's output goes to a file (`self.log`), not a pipe nobody reads: a chatty server would
     otherwise block once the pipe's buffer is full."""
 
-    def __init__(self, db: str, script: str = "app.py", env: dict[str, str] | None = None) -> None:
+    def __init__(self, db: str, script: str = "server.py", env: dict[str, str] | None = None) -> None:
         self.db = db
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
