@@ -270,3 +270,31 @@ def test_the_upload_page_shows_one_line_on_a_full_disk_and_stores_nothing(tmp_pa
     shown = json.loads(done.stdout.splitlines()[-1])
     assert shown == {"errors": [DISK_FULL], "exception": [], "success": []}
     assert counts(db) | {"audit_log": None} == {"returns": 0, "uploads": 0, "files": 0, "audit_log": None}
+
+
+def test_postgresql_gone_after_attach_gives_the_same_line_and_the_store_recovers(tmp_path, monkeypatch):
+    """A server stopped under a running app: reads and writes give the line (the cached attachment
+    is dropped), nothing is half-written, and once it is back the next operation attaches again."""
+    from vanhoa.ingest import ingest
+    from vanhoa.pgserver import PostgresServer
+    from vanhoa.store import StoreUnavailable
+
+    monkeypatch.setenv("VANHOA_DATA_PATH", str(tmp_path / "lake-files"))
+    with PostgresServer() as server:
+        server.create_database("lake")
+        store = Store(server.lake_target("lake"))
+        assert ingest(store, workbook_bytes(good_sheets()), "v1.xlsx", "A").result.version == 1
+        pg_ctl = [str(server.bin / "pg_ctl"), "-D", str(server.data)]
+        server._run(*pg_ctl, "-m", "immediate", "stop")
+        changed = good_sheets()
+        changed["Chỉ tiêu"][1][3] = 7
+        line = (f"Không kết nối được tới PostgreSQL (máy chủ 127.0.0.1, cổng {server.port}): máy chủ từ chối kết nối; "
+                "chưa có gì thay đổi. Vui lòng báo quản trị viên kiểm tra máy chủ PostgreSQL.")
+        for operation in (store.is_empty, lambda: ingest(store, workbook_bytes(changed), "v2.xlsx", "A")):
+            with pytest.raises(StoreUnavailable) as caught:
+                operation()
+            assert (caught.value.kind, caught.value.message) == ("unreachable", line)
+        server._run(*pg_ctl, "-o", f"-p {server.port} -k {server.folder} -c listen_addresses=127.0.0.1",
+                    "-l", str(server.folder / "log"), "-w", "-t", "60", "start")
+        assert store.query("returns")["version"].tolist() == [1]
+        assert ingest(store, workbook_bytes(changed), "v2.xlsx", "A").result.version == 2
