@@ -6,6 +6,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+# empty: the address of .streamlit/config.toml (127.0.0.1)
+ADDRESS ?=
 
 .PHONY: run test bench install install-dev system-deps demo-files clean
 
@@ -39,9 +41,11 @@ system-deps:
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+# server.py is app.py behind vanhoa/webguard.py (README, "Deployment and security"). It listens on
+# 127.0.0.1 (.streamlit/config.toml); ADDRESS=0.0.0.0 (or a machine's address) opens it to others.
 run: install
 	$(PY) -m vanhoa demo
-	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+	$(VENV)/bin/streamlit run server.py --server.port $(PORT)$(if $(ADDRESS), --server.address $(ADDRESS))
 
 test: install-dev system-deps
 	$(PY) -m pytest -q
