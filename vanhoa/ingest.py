@@ -12,7 +12,8 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from vanhoa.form.read import WorkbookRejected, read_workbook
+from vanhoa.form.isolate import read_workbook_isolated
+from vanhoa.form.read import WorkbookRejected
 from vanhoa.form.rules import ERROR, Outcome, Problem, validate
 from vanhoa.reference import Reference
 from vanhoa.store import CommitResult, Store
@@ -86,7 +87,9 @@ def collector_paused():
 def check(raw: bytes, filename: str, ref: Reference) -> Checked:
     with collector_paused():
         try:
-            workbook = read_workbook(raw, filename)
+            # In a worker process with limits on memory and time: whatever the bytes do to the
+            # reader, this process (the app server, a batch of the command line) goes on.
+            workbook = read_workbook_isolated(raw, filename)
         except WorkbookRejected as exc:
             return Checked(filename, raw, unreadable=str(exc))
         return Checked(filename, raw, outcome=validate(workbook, ref))

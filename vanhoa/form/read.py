@@ -916,14 +916,19 @@ class _Parsed:
         except calamine.PasswordError as exc:
             self.failure = _chained(WorkbookRejected("Tệp được đặt mật khẩu: hãy gỡ mật khẩu rồi tải lên lại."), exc)
             return
-        except Exception as exc:  # calamine raises several types for one cause: unreadable bytes
+        except BaseException as exc:  # calamine raises several types for one cause: unreadable bytes; a Rust
+            # panic arrives as pyo3_runtime.PanicException, which is a BaseException, not an Exception
+            if not isinstance(exc, Exception) and not type(exc).__name__ == "PanicException":
+                raise  # KeyboardInterrupt, SystemExit: not the file's fault
             self.failure = _chained(WorkbookRejected(f"Tệp bị hỏng, không đọc được ({type(exc).__name__})."), exc)
             return
         try:
             self.wanted = [name for name in self.book.sheet_names if match_key(name) in _WANTED_SHEETS]
             for name in self.wanted:
                 self.sheets[name] = self.book.get_sheet_by_name(name)
-        except Exception as exc:
+        except BaseException as exc:
+            if not isinstance(exc, Exception) and not type(exc).__name__ == "PanicException":
+                raise
             self.failure = _chained(
                 WorkbookRejected(f"Tệp bị hỏng, không đọc được nội dung ({type(exc).__name__})."), exc)
 
@@ -947,11 +952,13 @@ def read_workbook(raw: bytes, filename: str = "") -> Workbook:
         hinted = _formula_hints(archive) if kind == "xlsx" else set()
     finally:
         worker.join()
-    if parsed.failure is not None:
-        if parsed.book is not None:
-            parsed.book.close()
-        raise parsed.failure
     book = parsed.book
+    if parsed.failure is None and book is None:  # the thread ended without a book or a reason
+        parsed.failure = WorkbookRejected("Tệp bị hỏng, không đọc được.")
+    if parsed.failure is not None:
+        if book is not None:
+            book.close()
+        raise parsed.failure
     workbook = Workbook(filename=filename, format=kind)
     try:
         errors = _error_cells(archive, hinted, parsed.wanted) if hinted else {}
@@ -974,7 +981,9 @@ def read_workbook(raw: bytes, filename: str = "") -> Workbook:
             workbook.sheets[name] = grid
     except WorkbookRejected:
         raise
-    except Exception as exc:
+    except BaseException as exc:  # a panic while making the grid (see _Parsed.run)
+        if not isinstance(exc, Exception) and not type(exc).__name__ == "PanicException":
+            raise
         raise WorkbookRejected(f"Tệp bị hỏng, không đọc được nội dung ({type(exc).__name__}).") from exc
     finally:
         book.close()

@@ -1,0 +1,241 @@
+"""The second wall: a workbook is read in a worker process with hard limits on memory and time.
+
+The size guard (read.py, binguard.py) refuses the hostile files we know of before calamine
+allocates anything, but calamine is a Rust library fed untrusted bytes: a file it mis-handles in a
+way nobody has tried yet could abort (Rust aborts the whole process when an allocation fails), panic,
+loop or fill the memory, and inside the app server that stops the app for every signed-in user.
+So `read.read_workbook` runs in a child process under `RLIMIT_AS` and a wall-clock limit, and only
+the grids come back (one pickled payload, read back by an unpickler that knows only the reader's
+own types). A child that dies, runs out of memory or time, or raises anything but a refusal
+becomes a one-line Vietnamese refusal, which the caller stores like any other rejected file.
+
+Workers are plain `python -c` processes (multiprocessing's 'spawn' and 'forkserver' import the
+parent's main module again in the child, which is Streamlit's or pytest's here), talking over a
+socket pair. A worker is kept for the next file, so a typical return pays a round trip, not a
+Python start-up; it is retired after any failure, after `_JOBS_PER_WORKER` files, or when it holds
+much memory after a large file.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from vanhoa.form.read import Workbook, WorkbookRejected, _vn
+
+# Address space of a reader process. A 50,000-row return peaks at about 500 MB of address space
+# in a worker (the interpreter, python-calamine, the grids and their pickle); a return at the
+# form's limits (200,000 rows) needs about three times that. 1.5 GB leaves room for both and stops
+# a runaway allocation long before the 24 GB machine is in danger (several uploads at once).
+MEMORY_LIMIT = 1536 * 2**20
+# A 50,000-row return reads in under a second; nothing a clerk files should come near this.
+TIME_LIMIT = 20.0
+MAX_WORKERS = 2  # readers at once: the machine has 2 cores; a third upload waits for one of them
+_JOBS_PER_WORKER = 200
+_RETIRE_RSS = 400 * 2**20  # a worker holding more than this after a file is not kept for the next
+
+_ROOT = Path(__file__).resolve().parents[2]  # the folder that holds the vanhoa package
+_lock = threading.Lock()
+_idle: list["_Worker"] = []
+_slots = threading.BoundedSemaphore(MAX_WORKERS)
+# Tests only: an action the next child performs instead of reading ("abort", "panic", "sleep",
+# "memory"), to show that each kind of death becomes a refusal. Never set from user input.
+_TEST_ACTION: str | None = None
+
+
+def _refusal(why: str) -> WorkbookRejected:
+    return WorkbookRejected(f"Tệp bị từ chối: không đọc được tệp một cách an toàn (bộ đọc dừng vì {why}).")
+
+
+def _rss() -> int:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _test_action(action: str) -> None:
+    if action == "abort":
+        os.abort()
+    if action == "panic":  # what python-calamine raises for a Rust panic: a BaseException
+        raise type("PanicException", (BaseException,), {})("index out of bounds")
+    if action == "sleep":
+        time.sleep(3600)
+    if action == "memory":  # one allocation past the limit, as a runaway reservation would be
+        bytearray(MEMORY_LIMIT)
+
+
+def _dumps(reply: tuple) -> bytes:
+    """One pickle of the reply without the memo: the grids hold no cycle and no shared object worth
+    a back-reference, and the memo's bookkeeping was most of the time (0,74 s → 0,12 s for the
+    450.000 cells of a 50.000-row return, on a loaded machine)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(reply)
+    return buffer.getvalue()
+
+
+def _serve(fd: int) -> None:
+    """A worker: read each (filename, raw) it is sent, answer with one pickled reply."""
+    conn = Connection(fd)
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # an abort leaves no core file behind
+    import gc
+
+    gc.disable()  # the grids hold no cycles; as in ingest.collector_paused
+    from vanhoa.form.read import read_workbook
+
+    while True:
+        try:
+            filename, action = conn.recv()
+            raw = conn.recv_bytes()
+        except (EOFError, OSError):
+            return
+        try:
+            if action:
+                _test_action(action)
+            reply = ("ok", read_workbook(raw, filename))
+        except WorkbookRejected as exc:
+            reply = ("rejected", str(exc))
+        except MemoryError:
+            reply = ("died", f"vượt giới hạn bộ nhớ {_vn(MEMORY_LIMIT // 2**20)} MB")
+        except BaseException as exc:  # a Rust panic (pyo3_runtime.PanicException) is not an Exception
+            reply = ("died", f"lỗi trong thư viện đọc bảng tính ({type(exc).__name__})")
+        del raw
+        try:
+            payload = _dumps(reply + (_rss(),))
+        except MemoryError:
+            payload = pickle.dumps(("died", f"vượt giới hạn bộ nhớ {_vn(MEMORY_LIMIT // 2**20)} MB", 0))
+        del reply
+        conn.send_bytes(payload)
+        del payload
+        gc.collect()
+
+
+class _Worker:
+    def __init__(self) -> None:
+        parent, child = socket.socketpair()
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(_ROOT), os.environ.get("PYTHONPATH")])))
+        env.pop("PYTHONSTARTUP", None)
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", f"from vanhoa.form.isolate import _serve; _serve({child.fileno()})"],
+            pass_fds=[child.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, env=env,
+            cwd=str(_ROOT))
+        child.close()
+        self.conn = Connection(parent.detach())
+        self.jobs = 0
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self) -> None:
+        try:
+            self.conn.close()
+        finally:
+            if self.alive():
+                self.process.kill()
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                pass
+
+
+class _Unpickler(pickle.Unpickler):
+    """Only the types a grid holds: a worker's reply is data, never code to run."""
+
+    _ALLOWED = {("datetime", "datetime"), ("datetime", "date"), ("datetime", "time"), ("datetime", "timedelta")}
+
+    def find_class(self, module: str, name: str):
+        if (module, name) in self._ALLOWED:
+            return super().find_class(module, name)
+        if module.startswith("vanhoa.form."):
+            found = super().find_class(module, name)
+            if isinstance(found, type) and issubclass(found, (str, Workbook)):
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name}")
+
+
+def _take() -> _Worker:
+    with _lock:
+        while _idle:
+            worker = _idle.pop()
+            if worker.alive():
+                return worker
+            worker.stop()
+    return _Worker()
+
+
+def _give_back(worker: _Worker, rss: int) -> None:
+    worker.jobs += 1
+    if worker.jobs >= _JOBS_PER_WORKER or rss > _RETIRE_RSS:
+        worker.stop()
+        return
+    with _lock:
+        _idle.append(worker)
+
+
+def _death(worker: _Worker) -> WorkbookRejected:
+    try:
+        code = worker.process.wait(2)
+    except subprocess.TimeoutExpired:
+        code = None
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = str(-code)
+        why = f"lỗi nghiêm trọng hoặc hết bộ nhớ (tín hiệu {name})" if name == "SIGABRT" else f"tín hiệu {name}"
+        return _refusal(why)
+    return _refusal(f"tiến trình đọc kết thúc bất thường (mã {code})")
+
+
+def read_workbook_isolated(raw: bytes, filename: str = "") -> Workbook:
+    """`read.read_workbook(raw, filename)` in a worker process; WorkbookRejected (one Vietnamese
+    line) for a refused file and for a reader that died, ran out of memory or of time."""
+    with _slots:
+        worker = _take()
+        try:
+            worker.conn.send((filename, _TEST_ACTION))
+            worker.conn.send_bytes(raw)
+            if not worker.conn.poll(TIME_LIMIT):
+                worker.stop()
+                raise _refusal(f"đọc quá {TIME_LIMIT:.0f} giây")
+            payload = worker.conn.recv_bytes()
+        except (EOFError, OSError, BrokenPipeError):
+            error = _death(worker)
+            worker.stop()
+            raise error from None
+        except BaseException:
+            worker.stop()
+            raise
+        try:
+            kind, value, rss = _Unpickler(io.BytesIO(payload)).load()
+        except Exception as exc:
+            worker.stop()
+            raise _refusal(f"kết quả đọc không hợp lệ ({type(exc).__name__})") from exc
+        del payload
+        if kind == "ok":
+            _give_back(worker, rss)
+            return value
+        if kind == "rejected":
+            _give_back(worker, rss)
+            raise WorkbookRejected(value)
+        worker.stop()
+        raise _refusal(value)
+
+
+def shutdown() -> None:
+    """Stop the idle workers (tests, and a clean exit of the command line)."""
+    with _lock:
+        workers, _idle[:] = list(_idle), []
+    for worker in workers:
+        worker.stop()
