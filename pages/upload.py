@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import streamlit as st
@@ -71,7 +71,7 @@ def render() -> None:
     if files:
         _check_all(files, ref, account)
         for uploaded in files:
-            _verdict(uploaded.file_id, uploaded.getvalue(), unit, account, ref)
+            _verdict(uploaded.file_id, clean_filename(uploaded.name), uploaded.getvalue(), unit, account, ref)
 
     st.divider()
     _history(unit, ref)
@@ -129,13 +129,14 @@ def _problem_table(checked: Checked) -> pd.DataFrame:
     ).rename(columns=PROBLEM_COLUMNS)
 
 
-def _verdict(file_id: str, raw: bytes, unit: str, account, ref) -> None:
+def _verdict(file_id: str, name: str, raw: bytes, unit: str, account, ref) -> None:
     sha = sha256_of(raw)
     entry: CheckedFor = st.session_state[CHECKED][sha]
-    checked, by = entry.checked, account.name
+    # the same bytes uploaded again under another name are recorded under the name given now
+    checked, by = replace(entry.checked, filename=name), account.name
     store = ui.get_store()
     with st.container(border=True):
-        st.markdown(f"##### :material/description: {ui.escape_md(checked.filename)}")
+        st.markdown(f"##### :material/description: {ui.escape_md(name)}")
         if file_id in st.session_state[DONE]:
             st.success(st.session_state[DONE][file_id])
             return

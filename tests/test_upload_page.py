@@ -102,3 +102,43 @@ def test_several_files_at_once(page):
     assert len([b for b in at.button if b.label == "Xác nhận lưu"]) == 2
     assert texts(at.warning) == ["Tệp ghi đơn vị “Phòng Kinh tế”, khác đơn vị đang chọn; báo cáo sẽ được lưu "
                                  "cho “Phòng Kinh tế”."]
+
+
+def test_identical_re_upload_is_recorded_once_like_the_command_line_does(page):
+    """The command line records an identical file as 'unchanged' (an upload row and an audit row);
+    the web did not record it at all. Once per file and session: a rerun records nothing more."""
+    at, store = page
+    raw = workbook_bytes(good_sheets())
+    at.file_uploader[0].set_value(("v1.xlsx", raw, XLSX)).run()
+    next(b for b in at.button if b.label == "Xác nhận lưu").click().run()
+    at.file_uploader[0].set_value(("lai.xlsx", raw, XLSX)).run()
+    assert texts(at.info) == ["Tệp giống hệt phiên bản 1 hiện hành: không có gì thay đổi, không cần lưu lại."]
+    at.run()
+    uploads = store.query("uploads")
+    assert uploads[["filename", "status", "version"]].values.tolist() == [
+        ["lai.xlsx", "unchanged", 1], ["v1.xlsx", "accepted", 1]]
+    log = store.query("audit_log")
+    assert log[["actor", "action", "target", "details"]].values.tolist()[:2] == [
+        ["test.admin", "tải lên (không thay đổi)", "lai.xlsx", "TH 2022-H1, giống phiên bản 1"],
+        ["test.admin", "tải lên (đã lưu)", "v1.xlsx", f"TH 2022-H1 phiên bản 1, SHA-256 {uploads['sha256'][0][:12]}…"]]
+    assert store.query("returns")["version"].tolist() == [1]
+
+
+def test_file_names_are_recorded_and_shown_without_control_or_bidi_characters(page):
+    """A right-to-left override makes 'bao-cao\u202eslx.exe' look like 'bao-caoexe.xlsx'; a NUL
+    hides the rest of a name in some programs. The name is cleaned where it is recorded and shown;
+    the archive keeps the file's bytes exactly."""
+    at, store = page
+    raw = workbook_bytes(good_sheets())
+    at.file_uploader[0].set_value(("bao-cao\u202exslx.\x00xlsx\u200b", raw, XLSX)).run()
+    assert not at.exception
+    assert "##### :material/description: bao-caoxslx\\.xlsx" not in texts(at.markdown)  # not escaped away
+    assert "##### :material/description: bao-caoxslx.xlsx" in texts(at.markdown)
+    next(b for b in at.button if b.label == "Xác nhận lưu").click().run()
+    uploads = store.query("uploads")
+    assert uploads["filename"].tolist() == ["bao-caoxslx.xlsx"]
+    assert store.query("returns")["filename"].tolist() == ["bao-caoxslx.xlsx"]
+    assert store.file_bytes(uploads["sha256"][0]) == raw
+    history = next(d.value for d in at.dataframe if "Kỳ báo cáo" in d.value.columns)
+    assert history["Tệp"].tolist() == ["bao-caoxslx.xlsx"]
+    assert store.query("audit_log")["target"].tolist()[0] == "bao-caoxslx.xlsx"
