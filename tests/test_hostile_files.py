@@ -227,3 +227,22 @@ def test_the_command_line_batch_goes_on_after_hostile_files(tmp_path):
     with Store(tmp_path / "s.duckdb").connect() as con:
         assert sorted(con.execute("select status from uploads").fetchall()) == [
             ("accepted",), ("rejected",), ("rejected",)]
+
+
+def test_an_xls_whose_dimensions_span_the_whole_sheet_is_read():
+    """An empty formatted row at 65.536 makes DIMENSIONS span the whole BIFF8 sheet (65.536 × 256):
+    calamine only reserves for it; the file is read, in the worker, not refused."""
+    raw = hostile.xls_with_dimensions(65_536, 256)
+    workbook = isolate.read_workbook_isolated(raw, "bao-cao.xls")
+    assert workbook.sheets["Chỉ tiêu"] == [["Nhóm", ""], ["Cán bộ, công chức", 9.0]]
+
+
+def test_an_xlsb_reads_and_a_far_cell_in_a_sheet_the_form_does_not_read_is_ignored():
+    """The guard walks only the sheets the form reads: calamine opens an .xlsb's sheet only when
+    asked for it, so a far cell in `Hướng dẫn` costs nothing."""
+    raw = hostile.xlsb({"Hướng dẫn": hostile.xlsb_sheet([(0, 0, "Đọc kỹ"), (0, 4_000_000_000, 1.0)]),
+                        "Thông tin": hostile.xlsb_sheet([(0, 0, "Đơn vị"), (0, 1, "Phòng Tổng hợp"),
+                                                         (1, 0, "Kỳ báo cáo"), (1, 1, 2022.0)])})
+    workbook = isolate.read_workbook_isolated(raw, "bao-cao.xlsb")
+    assert workbook.format == "xlsb"
+    assert workbook.sheets == {"Thông tin": [["Đơn vị", "Phòng Tổng hợp"], ["Kỳ báo cáo", 2022.0]]}

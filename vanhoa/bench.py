@@ -39,6 +39,7 @@ import xlsxwriter
 
 from vanhoa import QUERIES_DIR, ROOT
 from vanhoa.form import spec
+from vanhoa.form.isolate import read_workbook_isolated
 from vanhoa.form.read import read_workbook
 from vanhoa.form.rules import validate
 from vanhoa import store as store_module
@@ -231,6 +232,7 @@ def ingest_section(folder: Path, ref: Reference) -> list[Row]:
     read_only = median_time(read_only_paused, 3)
     validate_only = median_time(read_and_validate, 3) - read_only
     rows.append(Row("  trong đó: đọc tệp (calamine, có kiểm tra zip bomb)", _s(read_only)))
+    rows += wall_rows(typical_files[0], big)
     rows.append(Row("  trong đó: kiểm tra quy tắc", _s(validate_only)))
     rows.append(Row("  trong đó: lưu vào kho (phần còn lại)", _s(max(big_median - read_only - validate_only, 0)),
                     note="cam kết vào nhật ký ghi (WAL), bền vững khi trả lời"))
@@ -264,6 +266,27 @@ def ingest_section(folder: Path, ref: Reference) -> list[Row]:
 
 
 SECTION_NOTES: dict[str, str] = {}  # a section's explanation, printed under its table
+
+
+def wall_rows(typical: bytes, big: bytes, runs: int = 5) -> list[Row]:
+    """What the second wall costs: the reader in its worker process (vanhoa/form/isolate.py, the way
+    ingest reads) against the same reader in this process, for a typical return and for 50,000 rows;
+    interleaved runs after a warm-up, medians."""
+    rows = []
+    for label, raw in (("báo cáo điển hình", typical), ("báo cáo 50.000 dòng", big)):
+        inside, walled = [], []
+        for run in range(runs + 1):
+            for reader, times in ((read_workbook, inside), (read_workbook_isolated, walled)):
+                with collector_paused():
+                    started = time.perf_counter()
+                    reader(raw, "bench.xlsx")
+                    if run:  # the first run of each is the warm-up (the worker's start)
+                        times.append(time.perf_counter() - started)
+        inside_s, walled_s = statistics.median(inside), statistics.median(walled)
+        rows.append(Row(f"  bức tường thứ hai: đọc {label} trong tiến trình đọc riêng (giới hạn bộ nhớ, thời gian)",
+                        _s(walled_s), note=f"đọc ngay trong tiến trình: {_s(inside_s)}; thêm "
+                                           f"{_ms(walled_s - inside_s)}"))
+    return rows
 
 
 def _calamine_only(raw: bytes) -> None:

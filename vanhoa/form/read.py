@@ -8,12 +8,20 @@ fast Rust reader) sees it, and without inflating more than a bounded number of b
 Size guard (`_inflate_and_measure`), for every part that calamine may read:
 
 - xlsx worksheets (any part under xl/worksheets/, chartsheets/, dialogsheets/, names compared as
-  calamine does: case-insensitive, `\\` as `/`): the far corner of the cells. Fast path on the
+  calamine does: case-insensitive, `\\` as `/`) of the sheets the form reads (a part that only
+  other sheets use, such as `Hướng dẫn`, is never parsed by calamine and is not judged; a part no
+  sheet name leads to is judged): the far corner of the cells that hold something, named by sheet.
+  An empty row, a self-closing `<c r="A1048576" s="1"/>` or an empty `<c ...></c>` is skipped:
+  LibreOffice ends many sheets with one, and calamine keeps no cell of them (measured: +0 MB for a
+  styled empty cell at XFD1048576). Fast path on the
   bytes: every `r` attribute whose value is not a small reference (one letter, at most five
   digits) is read; every cell tag that does not begin `<c r="` (no reference, another attribute
   first, a prefix, a single quote) sends the part to the slow path, an expat simulation of
   calamine's row and column counters. Both run in bounded memory, chunk by chunk.
 - xl/sharedStrings.xml: `uniqueCount`, which calamine reserves up front, and the `<si>` strings present.
+- .xlsb and .xls (binguard.py): the binary records, walked before calamine opens the file; an .xls's
+  compound-file chains are checked for loops and bounds, FILEPASS (a password) is named as such,
+  and so is an .ods whose manifest describes encrypted parts.
 - content.xml (.ods): rows x columns of the cells that hold a value or a formula, repeats
   included (LibreOffice repeats *empty* trailing rows and columns up to the sheet's end in
   every file; those are not data and are not counted), streamed through expat.
