@@ -7,6 +7,9 @@ import streamlit as st
 
 from vanhoa import auth, ui
 
+PASSWORD_RULE = (f"Mật khẩu từ {auth.MIN_PASSWORD} đến {auth.MAX_PASSWORD} ký tự, không chỉ gồm dấu cách, không "
+                 "nằm trong danh sách mật khẩu phổ biến và không dễ đoán (như 1234567890 hay tên tài khoản).")
+
 
 def render() -> None:
     account = ui.require("admin")
@@ -19,7 +22,8 @@ def render() -> None:
         "Tên đăng nhập": accounts["name"], "Họ tên": accounts["display_name"],
         "Vai trò": accounts["role"].map(auth.ROLES), "Đơn vị": accounts["unit"].fillna(""),
         "Trạng thái": accounts["active"].map({True: "đang dùng", False: "đã vô hiệu hóa"}),
-        "Khóa đến": accounts["locked_until"].map(lambda t: "" if pd.isna(t) else ui.fmt_time(t)),
+        # No account is ever locked (see vanhoa.auth): the count shows who is being guessed at.
+        "Sai liên tiếp": accounts["failed_attempts"].astype(int),
     }), hide_index=True, width="stretch", height=ui.table_height(len(accounts)))
     ref = ui.reference()
     with st.form("account_add", clear_on_submit=True):
@@ -31,6 +35,7 @@ def render() -> None:
         unit = right.selectbox("Đơn vị (văn thư)", ["", *ref.units], key="account_unit",
                                format_func=lambda c: ref.unit_name(c) if c else "—")
         password = st.text_input("Mật khẩu ban đầu", type="password", key="account_password")
+        st.caption(PASSWORD_RULE)
         if st.form_submit_button("Thêm tài khoản"):
             _do(lambda: auth.add_account(store, name, role, password, unit or None, display or None, account.name),
                 f"Đã tạo tài khoản {name}.")
@@ -39,6 +44,7 @@ def render() -> None:
         st.markdown("**Vô hiệu hóa, mở lại hoặc đặt lại mật khẩu**")
         who = st.selectbox("Tài khoản", names, key="account_pick")
         password = st.text_input("Mật khẩu mới (khi đặt lại)", type="password", key="account_new_password")
+        st.caption(PASSWORD_RULE)
         left, middle, right = st.columns(3)
         if left.form_submit_button("Vô hiệu hóa"):
             if who == account.name:

@@ -17,11 +17,13 @@ def render() -> None:
                 "`python -m vanhoa users add TEN --role admin` (mật khẩu nhập từ bàn phím).")
         return
     with st.form("signin_form"):
+        # No max_chars: Streamlit would cut a longer name to that length on the server and try it
+        # silently; auth.sign_in refuses it with a message instead.
         name = st.text_input("Tên đăng nhập", key="signin_name", autocomplete="username")
         password = st.text_input("Mật khẩu", type="password", key="signin_password", autocomplete="current-password")
         submitted = st.form_submit_button("Đăng nhập", type="primary")
     if submitted:
-        account, message = ui.busy_guard(lambda: auth.sign_in(store, name, password))
+        account, message = ui.busy_guard(lambda: auth.sign_in(store, name, password, _client()))
         if account is None:
             st.error(message)
             return
@@ -30,7 +32,18 @@ def render() -> None:
         st.session_state[ui.COOKIE_PENDING] = ("set", token)
         st.rerun()
     st.caption(f"Phiên đăng nhập được giữ {auth.session_hours():g} giờ kể cả khi tải lại trang. "
-               f"Nhập sai mật khẩu {auth.MAX_FAILED} lần, tài khoản bị khóa {auth.LOCK_MINUTES} phút.")
+               f"Sau {auth.FREE_FAILURES} lần nhập sai liên tiếp, mỗi lần thử tiếp theo phải chờ lâu dần, "
+               f"tối đa {auth.THROTTLE_CAP:g} giây.")
+
+
+def _client() -> str | None:
+    """The browser's IP address for the throttle: None on localhost, the proxy's behind one
+    (then every client shares one count per name; see vanhoa.auth)."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # noqa: BLE001 - no context outside a real session: unknown client
+        return None
+    return address if isinstance(address, str) and address else None  # AppTest gives a mock
 
 
 if __name__ == "__main__":

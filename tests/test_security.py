@@ -1,5 +1,5 @@
 """Accounts, roles, approval and audit: what each role may do is enforced on the server, for
-every page and action; passwords never stored in clear; lockout; every action audited."""
+every page and action; passwords never stored in clear; sign-in throttled; every action audited."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from vanhoa import admin, auth, ui
 from vanhoa.ingest import ingest
-from vanhoa.store import Store, now_local
+from vanhoa.store import Store
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DENIED = "Tài khoản của bạn (văn thư đơn vị) không có quyền dùng trang này."
@@ -211,7 +211,7 @@ def test_approval_page_compares_with_the_approved_version_and_lists_decisions(de
     ]
 
 
-# ------------------------------------------------------------------ passwords and lockout
+# ------------------------------------------------------------------ passwords and throttle
 
 
 def test_passwords_are_never_stored_or_logged_in_clear(demo_copy):
@@ -229,21 +229,15 @@ def test_passwords_are_never_stored_or_logged_in_clear(demo_copy):
     assert stored.startswith("$argon2id$")
 
 
-def test_five_failures_lock_the_account_for_fifteen_minutes(demo_copy):
+def test_failures_slow_the_account_down_but_never_lock_it(demo_copy):
+    # The earlier rule (five failures: locked for 15 minutes) let any visitor lock a clerk out;
+    # now a wait of at most a minute, the same for every name. The whole rule: tests/test_signin.py.
     auth.add_account(demo_copy, "tu.lv", "clerk", "dung-mat-khau", "KT", by="test")
     messages = [auth.sign_in(demo_copy, "tu.lv", "sai")[1] for _ in range(5)]
-    assert messages[0] == "Tên đăng nhập hoặc mật khẩu không đúng. Còn 4 lần thử trước khi bị khóa."
-    assert messages[3] == "Tên đăng nhập hoặc mật khẩu không đúng. Còn 1 lần thử trước khi bị khóa."
-    assert messages[4].startswith("Sai mật khẩu 5 lần: tài khoản bị khóa 15 phút, đến ")
-    account, message = auth.sign_in(demo_copy, "tu.lv", "dung-mat-khau")  # right password, still locked
-    assert account is None and message.startswith("Tài khoản đang bị khóa đến ")
+    assert messages == ["Tên đăng nhập hoặc mật khẩu không đúng."] * 4 + [
+        "Tên đăng nhập hoặc mật khẩu không đúng. Vui lòng thử lại sau 2 giây."]
     with demo_copy.connect() as con:
-        until = con.execute("select locked_until from accounts where name = 'tu.lv'").fetchone()[0]
-        assert dt.timedelta(minutes=14) < until - now_local() <= dt.timedelta(minutes=15)
-        con.execute("update accounts set locked_until = ? where name = 'tu.lv'",
-                    [dt.datetime(2020, 1, 1)])  # fifteen minutes have passed
-    account, message = auth.sign_in(demo_copy, "tu.lv", "dung-mat-khau")
-    assert (account.name, message) == ("tu.lv", "")
+        assert con.execute("select locked_until from accounts where name = 'tu.lv'").fetchone() == (None,)
 
 
 def test_disabling_an_account_ends_its_sessions(demo_copy):

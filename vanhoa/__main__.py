@@ -205,10 +205,15 @@ def cmd_demo(store, args) -> int:
     return EXIT_OK
 
 
-def _read_password(prompt: str) -> str:
-    """From the keyboard without echo, or one line of standard input (never an argument)."""
+def _read_password(prompt: str, name: str = "") -> str:
+    """From the keyboard without echo, or one line of standard input (never an argument). At the
+    keyboard a password the rules refuse (auth.password_problem) is refused before it is typed again."""
     if sys.stdin.isatty():
+        from vanhoa import auth
+
         first = getpass.getpass(prompt)
+        if problem := auth.password_problem(first, (name,)):
+            raise UsageError(problem)
         if getpass.getpass("Nhập lại mật khẩu: ") != first:
             raise UsageError("hai lần nhập mật khẩu không khớp.")
         return first
@@ -221,8 +226,8 @@ def cmd_users(store, args) -> int:
     actor = f"{getpass.getuser()} (dòng lệnh)"
     try:
         if args.action == "add":
-            account = auth.add_account(store, args.name, args.role, _read_password("Mật khẩu: "), args.unit,
-                                       args.display_name, actor)
+            password = _read_password("Mật khẩu: ", args.name)
+            account = auth.add_account(store, args.name, args.role, password, args.unit, args.display_name, actor)
             unit = f", đơn vị {store.reference().unit_name(account.unit_code)}" if account.unit_code else ""
             print(f"Đã tạo tài khoản {account.name} ({account.role_label}{unit}).")
         elif args.action == "list":
@@ -235,7 +240,7 @@ def cmd_users(store, args) -> int:
             auth.set_active(store, args.name, args.action == "enable", actor)
             print(f"Đã {'mở lại' if args.action == 'enable' else 'vô hiệu hóa'} tài khoản {args.name}.")
         else:
-            auth.reset_password(store, args.name, _read_password("Mật khẩu mới: "), actor)
+            auth.reset_password(store, args.name, _read_password("Mật khẩu mới: ", args.name), actor)
             print(f"Đã đặt lại mật khẩu của {args.name}.")
     except auth.AccountError as exc:
         raise UsageError(str(exc)) from exc

@@ -1,35 +1,82 @@
-"""Accounts, roles, sign-in with lockout, and server-side sessions.
+"""Accounts, roles, sign-in with a throttle, and server-side sessions (OWASP ASVS level 1, V2/V3).
 
-Passwords are stored only as argon2id hashes (argon2-cffi). A sign-in creates a random session
-token; the browser keeps it in a cookie (set by the page through extra-streamlit-components),
-the store keeps only its SHA-256 with an expiry, so signing out or disabling an account ends
-the session on the server. Five failed sign-ins lock an account for 15 minutes. Every sign-in,
-failure and change is written to the audit log; no password ever is.
+Passwords are stored only as argon2id hashes (argon2-cffi), of the NFC form of what was typed
+(a Vietnamese keyboard may send "ồ" composed or as "o" + two marks). A new password has
+MIN_PASSWORD to MAX_PASSWORD characters, is not only white space, is not on the common-password
+list that zxcvbn ships (30.000 leaked passwords, in any case or l33t spelling), and is not
+guessable in under a million tries by zxcvbn's estimate (repeats, runs like 1234 or abcd, the
+account's own name): `password_problem` names the rule broken, in Vietnamese, for the command
+line and the Tài khoản page alike.
+
+Sign-in (ASVS V2.2.1, anti-automation without account lockout):
+- A name longer than MAX_NAME characters, or with a control or formatting character, is refused
+  before the store is touched: no query, no audit row, nothing kept.
+- A wrong name and a wrong password get the same message and the same work: an unknown name is
+  verified against a dummy hash, and its audit row says "tên đăng nhập không tồn tại" without
+  what was typed (which may be a password typed in the wrong box); a real account's row names it.
+- Nothing is ever locked, so no stranger can lock a clerk out. Failures are counted in memory by
+  vanhoa.throttle, under a SHA-256 of the store and the normalised name (unknown names too, so a
+  throttled name says nothing about whether it exists; the table never holds the typed text):
+  * per name and client IP: after FREE_FAILURES consecutive failures, each further attempt waits
+    THROTTLE_BASE · 2^(n − FREE_FAILURES) seconds from the last failure, at most THROTTLE_CAP
+    (2, 4, 8 … 60 s): at most 60 guesses an hour on an account from one client;
+  * per client IP, whatever the names: the same after CLIENT_FREE_FAILURES, which slows one
+    client trying one password on many names;
+  * per name, over every client: the same after ACCOUNT_FREE_FAILURES failures, each client
+    counting for at most FREE_FAILURES of them, so only a guesser spread over at least ten
+    clients slows the account for everyone.
+  An attempt during a wait is refused with "… Vui lòng thử lại sau N giây." (the same words for
+  any name), without checking the password and without counting; the right password once the
+  wait has passed always signs in, and clears the name's counts.
+  Limits: the counts live in one app server's memory (a restart forgets them, several DuckLake
+  servers count apart); the client is Streamlit's `st.context.ip_address`, which is None for
+  localhost and is the proxy's address behind a reverse proxy, where every client then shares
+  one count per name (a stranger can then delay, never lock, a clerk: at most THROTTLE_CAP
+  seconds after each of their own failures).
+
+A sign-in creates a random session token; the browser keeps it in a cookie (set by the page
+through extra-streamlit-components, see ui.apply_cookie_changes), the store keeps only its
+SHA-256 with an expiry, so signing out or disabling an account ends the session on the server.
+Every sign-in, failure and change is written to the audit log; no password ever is.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import os
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 
 import argon2
 import pandas as pd
 
 from vanhoa.store import Store, now_local, write_audit
+from vanhoa.throttle import Throttle
 
 ROLES = {"admin": "quản trị", "leader": "lãnh đạo", "clerk": "văn thư đơn vị"}
-MAX_FAILED = 5
-LOCK_MINUTES = 15
-MIN_PASSWORD = 8
+MAX_NAME = 64  # what the sign-in form accepts; new accounts follow NAME_RE (3-32)
+MIN_PASSWORD = 10
+MAX_PASSWORD = 128  # ASVS 2.1.2: at least 64 allowed, at most 128
+MIN_GUESSES_LOG10 = 6  # zxcvbn score 2 and up: not found in under a million guesses
+FREE_FAILURES = 5
+CLIENT_FREE_FAILURES = 20
+ACCOUNT_FREE_FAILURES = 50
+THROTTLE_BASE = 2.0  # seconds to wait after the FREE_FAILURES-th failure, doubled after each further one
+THROTTLE_CAP = 60.0
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
+WRONG = "Tên đăng nhập hoặc mật khẩu không đúng."
 _hasher = argon2.PasswordHasher()
 # A hash to verify against when the name is unknown, so that a wrong name takes as long as a
 # wrong password (no telling which names exist by timing).
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
+# Module-level: the counts outlive a page run and are shared by every browser of this server.
+NAME_CLIENT_THROTTLE = Throttle(FREE_FAILURES, THROTTLE_BASE, THROTTLE_CAP)
+CLIENT_THROTTLE = Throttle(CLIENT_FREE_FAILURES, THROTTLE_BASE, THROTTLE_CAP)
+NAME_THROTTLE = Throttle(ACCOUNT_FREE_FAILURES, THROTTLE_BASE, THROTTLE_CAP)
 
 
 def session_hours() -> float:
@@ -60,10 +107,34 @@ def _account(row) -> Account:
     return Account(name=row[0], display_name=row[1] or row[0], role=row[2], unit_code=row[3])
 
 
-def hash_password(password: str) -> str:
+def password_problem(password: str, user_inputs: tuple[str, ...] = ()) -> str | None:
+    """Why `password` may not be set (Vietnamese, naming the rule), or None when it may.
+    `user_inputs`: the account's name and display name, which a password must not be built on."""
+    from zxcvbn import zxcvbn
+
+    password = unicodedata.normalize("NFC", password or "")
     if len(password) < MIN_PASSWORD:
-        raise AccountError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự.")
-    return _hasher.hash(password)
+        return f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự."
+    if len(password) > MAX_PASSWORD:
+        return f"Mật khẩu dài tối đa {MAX_PASSWORD} ký tự."
+    if not password.strip():
+        return "Mật khẩu không được chỉ gồm dấu cách."
+    # zxcvbn's documented result: `sequence` is the cheapest way to guess the password, piece by
+    # piece; one piece that is a word of its 'passwords' list means the whole is a common password.
+    result = zxcvbn(password, user_inputs=[s for s in user_inputs if s], max_length=MAX_PASSWORD)
+    sequence = result["sequence"]
+    if len(sequence) == 1 and sequence[0].get("dictionary_name") == "passwords":
+        return "Mật khẩu nằm trong danh sách mật khẩu phổ biến (bị dò đầu tiên); hãy chọn mật khẩu khác."
+    if result["guesses_log10"] < MIN_GUESSES_LOG10:
+        return ("Mật khẩu quá dễ đoán (lặp ký tự, dãy liền nhau như 1234 hay abcd, tên tài khoản hoặc "
+                "mật khẩu phổ biến thêm vài ký tự); hãy chọn mật khẩu khác.")
+    return None
+
+
+def hash_password(password: str, user_inputs: tuple[str, ...] = ()) -> str:
+    if problem := password_problem(password, user_inputs):
+        raise AccountError(problem)
+    return _hasher.hash(unicodedata.normalize("NFC", password))
 
 
 def add_account(store: Store, name: str, role: str, password: str, unit: str | None = None,
@@ -82,7 +153,7 @@ def add_account(store: Store, name: str, role: str, password: str, unit: str | N
             raise AccountError(f"Không có đơn vị '{unit}'.")
     elif unit:
         raise AccountError("Chỉ tài khoản văn thư mới gắn với đơn vị.")
-    hashed = hash_password(password)
+    hashed = hash_password(password, (name, display_name or ""))
     def change(con):
         if con.execute("select 1 from accounts where name = ?", [name]).fetchone():
             raise AccountError(f"Tài khoản '{name}' đã có.")
@@ -118,7 +189,7 @@ def set_active(store: Store, name: str, active: bool, by: str | None) -> None:
 
 
 def reset_password(store: Store, name: str, password: str, by: str | None) -> None:
-    hashed = hash_password(password)
+    hashed = hash_password(password, (name,))
     def change(con):
         if not con.execute("select 1 from accounts where name = ?", [name]).fetchone():
             raise AccountError(f"Không có tài khoản '{name}'.")
@@ -130,45 +201,105 @@ def reset_password(store: Store, name: str, password: str, by: str | None) -> No
     store.write(change, by, "đặt lại mật khẩu " + name)
 
 
-def sign_in(store: Store, name: str, password: str) -> tuple[Account | None, str]:
-    """(account, '') on success; (None, Vietnamese reason) otherwise. Failures are counted."""
-    name = (name or "").strip().lower()
-    now = now_local()
+def name_problem(name: str) -> str | None:
+    """Why the sign-in form refuses `name` before looking it up (Vietnamese), or None."""
+    name = (name or "").strip()
+    if not name:
+        return "Hãy nhập tên đăng nhập."
+    if len(name) > MAX_NAME:
+        return f"Tên đăng nhập dài tối đa {MAX_NAME} ký tự."
+    # Cc: control characters (NUL, line breaks); Cf: invisible formatting (right-to-left
+    # override, zero-width space), which would make a name in the log read as another one.
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") for ch in name):
+        return "Tên đăng nhập có ký tự điều khiển hoặc ký tự ẩn; hãy gõ lại."
+    return None
+
+
+def _throttle_keys(store: Store, name: str, client: str | None) -> tuple[str, tuple[str, str]]:
+    """(name key, name-and-client key): a SHA-256 of the store and the normalised name, so the
+    counts of two stores are apart and memory never holds what was typed."""
+    named = hashlib.sha256(f"{store.target}\0{name}".encode()).hexdigest()
+    return named, (named, client or "")
+
+
+def throttle_wait(store: Store, name: str, client: str | None = None) -> float:
+    """Seconds before `name` may be tried again from `client` (0: now); the same for any name."""
+    named, pair = _throttle_keys(store, _normal_name(name), client)
+    waits = [NAME_CLIENT_THROTTLE.wait(pair), NAME_THROTTLE.wait(named)]
+    if client:
+        waits.append(CLIENT_THROTTLE.wait(client))
+    return max(waits)
+
+
+def wait_message(seconds: float) -> str:
+    return f"Vui lòng thử lại sau {max(math.ceil(seconds), 1)} giây."
+
+
+def _normal_name(name: str) -> str:
+    return unicodedata.normalize("NFC", (name or "").strip()).lower()
+
+
+def sign_in(store: Store, name: str, password: str, client: str | None = None) -> tuple[Account | None, str]:
+    """(account, '') on success; (None, Vietnamese reason) otherwise. `client` is the browser's
+    IP address when known. See the module docstring for what is refused, logged and counted."""
+    if problem := name_problem(name):
+        return None, problem
+    if not password:
+        return None, "Hãy nhập mật khẩu."
+    name = _normal_name(name)
+    if wait := throttle_wait(store, name, client):
+        return None, "Đã nhập sai nhiều lần. " + wait_message(wait)
+
     def change(con):
-        row = con.execute("select name, display_name, role, unit_code, password_hash, active, failed_attempts, "
-                          "locked_until from accounts where name = ?", [name]).fetchone()
+        row = con.execute("select name, display_name, role, unit_code, password_hash, active, failed_attempts "
+                          "from accounts where name = ?", [name]).fetchone()
         if row is None or not row[5]:
             _verify(_DUMMY_HASH, password)
-            write_audit(con, name or None, "đăng nhập thất bại", name or None,
-                  "tài khoản không tồn tại" if row is None else "tài khoản đã bị vô hiệu hóa")
-            return None, "Tên đăng nhập hoặc mật khẩu không đúng."
-        if row[7] is not None and row[7] > now:
-            write_audit(con, name, "đăng nhập thất bại", name, "tài khoản đang bị khóa")
-            return None, (f"Tài khoản đang bị khóa đến {row[7]:%H:%M %d/%m/%Y} vì nhập sai mật khẩu "
-                          f"{MAX_FAILED} lần. Hãy thử lại sau hoặc nhờ quản trị đặt lại mật khẩu.")
+            if row is None:  # what was typed is not kept: it may be a password in the wrong box
+                write_audit(con, None, "đăng nhập thất bại", None, "tên đăng nhập không tồn tại")
+            else:
+                write_audit(con, name, "đăng nhập thất bại", name, "tài khoản đã bị vô hiệu hóa")
+            return None
         if not _verify(row[4], password):
             failed = row[6] + 1
-            if failed >= MAX_FAILED:
-                until = now + dt.timedelta(minutes=LOCK_MINUTES)
-                con.execute("update accounts set failed_attempts = 0, locked_until = ? where name = ?", [until, name])
-                write_audit(con, name, "khóa tài khoản", name, f"sai mật khẩu {MAX_FAILED} lần liên tiếp")
-                return None, (f"Sai mật khẩu {MAX_FAILED} lần: tài khoản bị khóa {LOCK_MINUTES} phút, "
-                              f"đến {until:%H:%M %d/%m/%Y}.")
             con.execute("update accounts set failed_attempts = ? where name = ?", [failed, name])
-            write_audit(con, name, "đăng nhập thất bại", name, f"sai mật khẩu (lần {failed})")
-            return None, f"Tên đăng nhập hoặc mật khẩu không đúng. Còn {MAX_FAILED - failed} lần thử trước khi bị khóa."
+            write_audit(con, name, "đăng nhập thất bại", name, f"sai mật khẩu (lần {failed} liên tiếp)")
+            return None
         if _hasher.check_needs_rehash(row[4]):
-            con.execute("update accounts set password_hash = ? where name = ?", [_hasher.hash(password), name])
+            con.execute("update accounts set password_hash = ? where name = ?",
+                        [_hasher.hash(unicodedata.normalize("NFC", password)), name])
+        # locked_until: cleared for accounts locked by the earlier rule (five failures, 15 minutes)
         con.execute("update accounts set failed_attempts = 0, locked_until = null where name = ?", [name])
         write_audit(con, name, "đăng nhập", name)
-        return _account(row), ""
+        return _account(row)
 
-    return store.write(change, name, "đăng nhập")
+    # No actor for the store's own record of the write (DuckLake's commit message): it is set
+    # before the name is known to be an account.
+    account = store.write(change, None, "đăng nhập")
+    named, pair = _throttle_keys(store, name, client)
+    if account is not None:
+        NAME_CLIENT_THROTTLE.succeeded(pair)
+        NAME_THROTTLE.succeeded(named)
+        return account, ""
+    # Each client counts for at most FREE_FAILURES of a name's failures over every client.
+    if NAME_CLIENT_THROTTLE.failed(pair) <= FREE_FAILURES:
+        NAME_THROTTLE.failed(named)
+    if client:
+        CLIENT_THROTTLE.failed(client)
+    wait = throttle_wait(store, name, client)
+    return None, WRONG + (" " + wait_message(wait) if wait else "")
 
 
 def _verify(hashed: str, password: str) -> bool:
+    """Against the NFC form (how passwords are hashed), then as typed if that differs: a hash
+    made before passwords were normalised. Unknown names take the same steps (_DUMMY_HASH)."""
+    normal = unicodedata.normalize("NFC", password or "")
+    return _check(hashed, normal) or (normal != (password or "") and _check(hashed, password))
+
+
+def _check(hashed: str, password: str) -> bool:
     try:
-        return _hasher.verify(hashed, password or "")
+        return _hasher.verify(hashed, password)
     except (argon2.exceptions.VerifyMismatchError, argon2.exceptions.InvalidHashError,
             argon2.exceptions.VerificationError):
         return False
