@@ -418,3 +418,36 @@ def test_the_sign_in_cookie_is_strict_and_lasts_as_long_as_the_session(monkeypat
     # With its zone: the component sends it as ISO text, which the browser would otherwise read as its own time.
     assert expires.tzinfo is not None
     assert dt.timedelta(hours=8) <= expires - before < dt.timedelta(hours=8, minutes=1)
+
+
+def test_in_chromium_the_cookie_is_strict_and_ends_with_the_session_in_a_vietnamese_browser(demo_db, tmp_path):
+    """The real component in the real browser, whose clock reads Việt Nam time while the server's
+    reads UTC: the cookie's end must be the session's end, not seven hours earlier."""
+    import time
+
+    from live_server import CHROMIUM, CHROMIUM_ARGS, Server, demo_copy_with_accounts, sign_in
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed (make test installs it)")
+    server = Server(demo_copy_with_accounts(demo_db, tmp_path / "cookie.duckdb"), env={"TZ": "UTC"})
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            context = chromium.new_context(timezone_id="Asia/Ho_Chi_Minh", locale="vi-VN")
+            page = context.new_page()
+            page.goto(server.url)
+            page.wait_for_selector("h1", timeout=30000)
+            signed_at = time.time()
+            sign_in(page, "leader")
+            for _ in range(100):  # the component sets it in the run after the sign-in
+                cookies = {c["name"]: c for c in context.cookies()}
+                if ui.COOKIE_NAME in cookies:
+                    break
+                page.wait_for_timeout(100)
+            cookie = cookies[ui.COOKIE_NAME]
+            chromium.close()
+    finally:
+        server.stop()
+    assert (cookie["sameSite"], cookie["path"], cookie["secure"], cookie["httpOnly"]) == ("Strict", "/", False, False)
+    assert 8 * 3600 - 120 < cookie["expires"] - signed_at < 8 * 3600 + 120
