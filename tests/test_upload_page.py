@@ -142,3 +142,19 @@ def test_file_names_are_recorded_and_shown_without_control_or_bidi_characters(pa
     history = next(d.value for d in at.dataframe if "Kỳ báo cáo" in d.value.columns)
     assert history["Tệp"].tolist() == ["bao-caoxslx.xlsx"]
     assert store.query("audit_log")["target"].tolist()[0] == "bao-caoxslx.xlsx"
+
+
+def test_the_command_line_records_the_name_cleaned_too(store):
+    """`python -m vanhoa ingest` goes through ingest.check like the page: the same cleaned name."""
+    from vanhoa.ingest import ingest
+
+    raw = workbook_bytes(good_sheets())
+    done = ingest(store, raw, "bao-cao\u202exslx\x00.xlsx", "vanthu.th")
+    assert done.status == "accepted"
+    uploads = store.query("uploads")
+    assert uploads["filename"].tolist() == ["bao-caoxslx.xlsx"]
+    assert store.file_bytes(uploads["sha256"][0]) == raw
+    broken = good_sheets()
+    broken["Chỉ tiêu"][1][1] = "abc"
+    assert ingest(store, workbook_bytes(broken), "\u202eloi.xlsx", "vanthu.th").status == "rejected"
+    assert store.query("uploads", status="rejected")["filename"].tolist() == ["loi.xlsx"]

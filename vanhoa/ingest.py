@@ -17,6 +17,7 @@ from vanhoa.form.read import WorkbookRejected
 from vanhoa.form.rules import ERROR, Outcome, Problem, validate
 from vanhoa.reference import Reference
 from vanhoa.store import CommitResult, Store
+from vanhoa.text import clean_filename
 
 
 @dataclass
@@ -85,6 +86,9 @@ def collector_paused():
 
 
 def check(raw: bytes, filename: str, ref: Reference) -> Checked:
+    # The name as it is recorded and shown, from the web or the command line: no NUL, control or
+    # bidi character to spoof it on screen (text.clean_filename); the bytes stay as they came.
+    filename = clean_filename(filename)
     with collector_paused():
         try:
             # In a worker process with limits on memory and time: whatever the bytes do to the
