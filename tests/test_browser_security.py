@@ -123,10 +123,32 @@ def test_approval_shows_the_clerks_event_names_as_text(hostile_server, browser):
 def test_events_page_shows_the_clerks_event_names_as_text(hostile_server, browser):
     page, fetched = leader_page(browser, hostile_server, "events")
     page.get_by_role("heading", name="Sự kiện trong 6 tháng đầu năm 2022").wait_for(timeout=30000)
+    page.get_by_role("heading", name="Tham gia qua các năm").wait_for(timeout=30000)  # the page's end
+    page.wait_for_load_state("networkidle")
     headings = [h.replace("\u2060", "") for h in page.locator("h4").all_inner_texts()]
     assert set(HOSTILE) <= set(headings)
     assert_shown_as_text(page, fetched)
+    assert "&lt;img src=x" in _unit_tooltip(page)
     page.close()
+
+
+def _unit_tooltip(page) -> str:
+    """The HTML of the tooltip of a bar of Phòng Tổng hợp in an event's chart (Vega's tooltip
+    handler escapes the values it writes into it)."""
+    charts = page.locator('[data-testid="stVegaLiteChart"]')
+    for index in range(charts.count()):
+        chart = charts.nth(index)
+        chart.scroll_into_view_if_needed()
+        box = chart.bounding_box()
+        for across in (0.3, 0.45, 0.6):
+            page.mouse.move(box["x"] + box["width"] * across, box["y"] + box["height"] * 0.45)
+            page.wait_for_timeout(200)
+            tip = page.locator("#vg-tooltip-element")
+            if tip.count() and tip.is_visible() and "Phòng Tổng hợp" in tip.inner_text():
+                assert tip.locator("img").count() == 0 and tip.locator("a").count() == 0
+                assert UNIT in tip.inner_text()
+                return tip.inner_html()
+    raise AssertionError("no tooltip of Phòng Tổng hợp's bar found")
 
 
 def test_a_clerk_cannot_file_the_return_another_clerk_checked_in_the_same_tab(clerks_server, browser, tmp_path):
