@@ -18,10 +18,16 @@ those cells in the other two formats, so that read.py can put a `CellError` wher
   FORMULA records whose cached result is an error (bytes 6..7 = FFFF, type byte 2) and BOOLERR
   records whose error flag is set. Any structure this reader cannot follow yields no markers:
   calamine has already read the file, so nothing here may refuse what it accepted.
+- .xlsb: BrtCellError and BrtFmlaError records; a sheet with cells calamine skips (the short
+  records SheetJS writes, rich-text cells) is refused as unreadable rather than read wrong.
+
+Also `for_calamine`: an .ods indented between its cells (SheetJS, PhpSpreadsheet), which calamine
+fails, is given to it without that white space.
 """
 
 from __future__ import annotations
 
+import io
 import re
 import struct
 import zipfile
@@ -46,11 +52,14 @@ def _too_many() -> WorkbookRejected:
 
 def error_cells(kind: str, raw: bytes, archive: zipfile.ZipFile | None, names: list[str]) -> Markers:
     """Sheet name -> {(row, column) 0-based: CellError} for the sheets `names` (as calamine names
-    them) of an .ods or .xls; {} for the other formats (the .xlsx reader has its own)."""
+    them) of an .ods, .xls or .xlsb; {} for .xlsx (read.py has its own). An .xlsb whose cells
+    calamine would lose is refused (WorkbookRejected)."""
     if kind == "ods" and archive is not None:
         return ods_error_cells(archive, names)
     if kind == "xls":
         return xls_error_cells(raw, names)
+    if kind == "xlsb" and archive is not None:
+        return xlsb_error_cells(archive, names)
     return {}
 
 
@@ -358,3 +367,132 @@ def xls_error_cells(raw: bytes, names: list[str]) -> Markers:
         return out
     except (_Unreadable, struct.error):
         return {}
+
+
+# ----------------------------------------------------------------------------------------- .xlsb
+
+# calamine's .xlsb cell reader knows the records BrtCellRk ... BrtFmlaNum and BrtFmlaBool (2-10)
+# and skips every other record silently: BrtFmlaError (11) and BrtCellError (3, given to Python as
+# "") are error cells; the short cells 13-18 (BrtShortRk ... BrtShortIsst: no column of their own,
+# the next one) and BrtCellRString (62, a rich text) are values it loses. SheetJS writes its
+# strings and numbers that way, so "Phòng Kinh tế" in Thông tin!B7 read as missing: such a file is
+# refused as one the reader cannot read faithfully, rather than read wrong.
+_XLSB_ERRORS = (3, 11)
+_XLSB_LOST = frozenset((13, 14, 15, 16, 17, 18, 62))
+
+
+def _column_letters(col: int) -> str:
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _unfaithful_xlsb(sheet: str, row: int, col: int) -> WorkbookRejected:
+    return WorkbookRejected(
+        f"Tệp .xlsb này được tạo bởi chương trình mà bộ đọc không đọc chính xác được (ô {sheet}!"
+        f"{_column_letters(col)}{row + 1} được ghi theo kiểu rút gọn); hãy mở bằng Excel hoặc LibreOffice và "
+        "lưu lại thành .xlsx.")
+
+
+def xlsb_error_cells(archive: zipfile.ZipFile, names: list[str]) -> Markers:
+    """The error cells of an .xlsb's sheets `names`; refused when one holds a cell calamine skips.
+    The parts have passed the size guard (binguard.check_xlsb)."""
+    from vanhoa.form.binguard import _header, _xlsb_sheet_names
+
+    parts = {name: key for key, name in _xlsb_sheet_names(archive).items()}
+    infos = {_part_key(info.filename): info for info in archive.infolist()}
+    out: Markers = {}
+    cells = 0
+    for name in names:
+        info = infos.get(parts.get(name, ""))
+        if info is None:
+            continue
+        data = b"".join(_chunks(archive, info))
+        found: dict[tuple[int, int], CellError] = {}
+        row, col, at = 0, -1, 0
+        while (header := _header(data, at)) is not None:
+            kind, size, start = header
+            body = data[start:start + size]
+            at = start + size
+            if kind == 0 and len(body) >= 4:  # BrtRowHdr
+                row, col = struct.unpack_from("<I", body)[0], -1
+            elif 1 <= kind <= 11 and len(body) >= 4:
+                col = struct.unpack_from("<I", body)[0]
+                if kind in _XLSB_ERRORS and len(body) >= 9:
+                    cells += 1
+                    if cells > MAX_FORMULA_CELLS:
+                        raise _too_many()
+                    found[(row, col)] = CellError(_BIFF_ERRORS.get(body[8], "#N/A"))
+            elif kind == 12:  # BrtShortBlank: nothing lost
+                col += 1
+            elif kind in _XLSB_LOST:
+                if kind != 62:
+                    col += 1
+                elif len(body) >= 4:
+                    col = struct.unpack_from("<I", body)[0]
+                raise _unfaithful_xlsb(name, row, col)
+            elif kind == 0x92:  # BrtEndSheetData: calamine reads no further
+                break
+        if found:
+            out[name] = found
+    return out
+
+
+# ------------------------------------------------------------------ .ods: white space between cells
+
+# calamine's .ods reader expects each element of a table row to follow the previous one directly:
+# white space between two cells ("Expecting 'table-cell', found Text") makes it fail the file,
+# which the clerk was told was corrupt although LibreOffice opens it. SheetJS and PhpSpreadsheet
+# write their content.xml indented. That white space means nothing in ODF outside paragraphs, so it
+# is removed before calamine reads the file; text inside text:p / text:h is left as it is.
+_WHITESPACE_BETWEEN_TAGS = re.compile(rb">[ \t\r\n]+<")
+_TOKEN = re.compile(rb"""<!--.*?-->|<!\[CDATA\[.*?\]\]>|<[?!][^>]*>|<(?:[^>"']|"[^"]*"|'[^']*')*>|[^<]+""",
+                    re.DOTALL)
+_PARAGRAPH = re.compile(rb"</?(?:[A-Za-z_][\w.-]*:)?(?:p|h)(?=[\s/>])")
+
+
+def _without_layout_space(content: bytes) -> bytes | None:
+    """content.xml without the white-space-only text outside paragraphs; None if unchanged."""
+    if not _WHITESPACE_BETWEEN_TAGS.search(content):
+        return None
+    out, depth, changed, end = [], 0, False, 0
+    for token in _TOKEN.finditer(content):
+        piece = token.group()
+        end = token.end()
+        if piece[:1] == b"<":
+            if _PARAGRAPH.match(piece) and not piece.startswith(b"<!"):
+                if piece[1:2] == b"/":
+                    depth = max(depth - 1, 0)
+                elif not piece.endswith(b"/>"):
+                    depth += 1
+        elif depth == 0 and not piece.strip(b" \t\r\n"):
+            changed = True
+            continue
+        out.append(piece)
+    if end != len(content):  # a '<' the tokens could not take: leave the file to calamine as it is
+        return None
+    return b"".join(out) if changed else None
+
+
+def for_calamine(kind: str, raw: bytes, archive: zipfile.ZipFile | None) -> bytes:
+    """The bytes calamine should parse: an .ods whose content.xml is indented between cells is
+    rewritten without that white space (the other parts as they were); any other file as it is.
+    Runs after the size guard, so content.xml is within its limits."""
+    if kind != "ods" or archive is None:
+        return raw
+    info = next((i for i in archive.infolist() if _part_key(i.filename) == "content.xml"), None)
+    if info is None:
+        return raw
+    content = _without_layout_space(b"".join(_chunks(archive, info)))
+    if content is None:
+        return raw
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in archive.infolist():
+            data = content if item is info else b"".join(_chunks(archive, item))
+            method = zipfile.ZIP_STORED if item.filename == "mimetype" else zipfile.ZIP_DEFLATED
+            out.writestr(zipfile.ZipInfo(item.filename, item.date_time), data, compress_type=method, compresslevel=1)
+    return buffer.getvalue()

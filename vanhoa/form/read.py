@@ -953,7 +953,9 @@ def read_workbook(raw: bytes, filename: str = "") -> Workbook:
     releases the GIL) while this thread looks for formula and error hints in the XML: on two cores
     the hints cost nothing (0,06 s of a 50.000-row sheet's 0,7 s read)."""
     kind, archive = _detect(raw, filename)
-    parsed = _Parsed(raw)
+    from vanhoa.form import cellerrors  # imports this module
+
+    parsed = _Parsed(cellerrors.for_calamine(kind, raw, archive))  # an indented .ods made readable
     worker = threading.Thread(target=parsed.run, name="calamine", daemon=True)
     worker.start()
     try:
@@ -970,9 +972,7 @@ def read_workbook(raw: bytes, filename: str = "") -> Workbook:
     workbook = Workbook(filename=filename, format=kind)
     try:
         errors = _error_cells(archive, hinted, parsed.wanted) if hinted else {}
-        if kind in ("xls", "ods"):  # calamine gives their error cells as "" too (see cellerrors.py)
-            from vanhoa.form import cellerrors  # imports this module
-
+        if kind in ("xls", "ods", "xlsb"):  # calamine gives their error cells as "" too (see cellerrors.py)
             errors = cellerrors.error_cells(kind, raw, archive, parsed.wanted)
         for name in parsed.wanted:
             sheet = parsed.sheets[name]
