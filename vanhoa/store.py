@@ -246,6 +246,9 @@ def sha256_of(raw: bytes) -> str:
 
 
 BUSY_TIMEOUT = 20.0  # seconds an open waits for another process holding the file
+# A wait longer than this is told (Store.on_wait): writers taking turns wait milliseconds, and
+# a batch's output should not fill with notices of those.
+WAIT_NOTICE_SECONDS = 1.0
 
 
 def default_busy_timeout() -> float:
@@ -561,6 +564,7 @@ class Store:
     def _open_file(self) -> duckdb.DuckDBPyConnection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         deadline = time.monotonic() + self.busy_timeout
+        notice_at = time.monotonic() + WAIT_NOTICE_SECONDS
         pause = 0.02
         waiting = False
         while True:
@@ -578,10 +582,10 @@ class Store:
                         f"Kho dữ liệu {self.path.name} đang bận: một tiến trình khác{who} giữ tệp quá {limit} giây; "
                         "chưa có gì thay đổi. Vui lòng thử lại sau ít phút."
                     ) from exc
-                if not waiting and self.on_wait is not None:
+                if not waiting and self.on_wait is not None and time.monotonic() > notice_at:
+                    waiting = True
                     self.on_wait(f"Kho dữ liệu {self.path.name} đang được tiến trình khác{who} dùng; "
                                  f"đang chờ (tối đa {limit} giây)…")
-                waiting = True
                 time.sleep(pause)
                 pause = min(pause * 2, 0.1)  # often enough to find the gap another process leaves
 

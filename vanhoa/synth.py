@@ -737,11 +737,12 @@ def _parse(argv: list[str]) -> dict:
 
 
 def main(argv: list[str] | None = None, store: Store | None = None) -> int:
-    """`synth`: 0 when done, 2 on a usage error or a busy store. Messages are Vietnamese.
+    """`synth`: 0 when done, 2 on a usage error, 3 when the store could not be read or written
+    (busy, disk full, PostgreSQL out of reach: ../shared/spec/cli.md). Messages are Vietnamese.
 
     `store` is the store the CLI already opened (its --db / VANHOA_DB); otherwise --db or the
     default store."""
-    from vanhoa.store import StoreBusy
+    from vanhoa.store import StoreUnavailable
 
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
@@ -777,9 +778,9 @@ def main(argv: list[str] | None = None, store: Store | None = None) -> int:
     except ValueError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2
-    except StoreBusy as exc:
-        print(f"Lỗi: {exc}", file=sys.stderr)
-        return 2
+    except StoreUnavailable as exc:
+        print(f"Lỗi: {exc.message}", file=sys.stderr)
+        return 3
     return 0
 
 
