@@ -235,12 +235,12 @@ class Guard:
         now = time.monotonic()
         hit = self._cache.get(token)
         if hit is None or hit[0] < now:
-            from vanhoa.store import StoreBusy
+            from vanhoa.store import StoreUnavailable
 
             try:
                 name, role = await run_in_threadpool(self._lookup, token)
-            except StoreBusy:
-                return None, lambda send: _plain(send, 503, STORE_BUSY)
+            except StoreUnavailable as exc:  # busy, a full disk, PostgreSQL down: its one line
+                return None, lambda send, line=exc.message or STORE_BUSY: _plain(send, 503, line)
             if len(self._cache) >= CACHE_ENTRIES:
                 self._cache = {t: v for t, v in self._cache.items() if v[0] >= now}
                 if len(self._cache) >= CACHE_ENTRIES:
