@@ -101,6 +101,19 @@ def test_a_rejected_file_on_a_full_disk_exits_3_not_1(filed):
     assert counts(filed) == before
 
 
+def test_a_new_store_that_does_not_fit_leaves_no_broken_file(tmp_path):
+    """Creating the store on a full disk: the line, and no truncated file that every later open
+    would refuse; with room again the same command creates it."""
+    db = tmp_path / "moi.duckdb"
+    (tmp_path / "v1.xlsx").write_bytes(workbook_bytes(good_sheets()))
+    done = cli(db, "ingest", tmp_path / "v1.xlsx", limit=4096)
+    assert (done.returncode, done.stdout, done.stderr) == (3, "", f"Lỗi: {DISK_FULL}\n")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["v1.xlsx"]
+    done = cli(db, "ingest", tmp_path / "v1.xlsx")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert counts(db)["returns"] == 1
+
+
 def test_a_full_disk_at_the_checkpoint_is_reported_with_exit_3_and_the_data_is_safe_in_the_log(filed):
     """The log fits, folding it into the file does not (the file may not grow): the return is
     stored (it is in the .wal), the command says so and what is not done, and exits 3."""

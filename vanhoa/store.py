@@ -319,7 +319,7 @@ def checkpoint_message(path: Path, exc: BaseException) -> str:
     """What is true after the write-ahead log could not be folded into the file: every change
     already made is safe in the log (DuckDB replays it at the next open), the file is not whole
     without it, and the fold is tried again."""
-    why = "ổ đĩa của máy chủ đã đầy" if is_disk_full(exc) else "lỗi khi ghi tệp (xem nhật ký máy chủ)"
+    why = "ổ đĩa của máy chủ đã đầy" if is_disk_full(exc) else "lỗi khi ghi tệp kho"
     return (f"Chưa gộp được nhật ký ghi {path.name}.wal vào tệp kho {path.name} vì {why}; các thay đổi đã lưu "
             "vẫn an toàn trong tệp .wal (đừng xóa tệp này) và sẽ được gộp lại ở lần mở kho sau.")
 
@@ -365,7 +365,7 @@ class _FileRoot:
             self.checkpoint_error = checkpoint_message(self.path, exc)
             if log_failure:
                 log.error("Kho dữ liệu: %s", self.checkpoint_error)
-            log.debug("checkpoint of %s failed", self.path, exc_info=exc)
+            log.info("checkpoint of %s failed: %s", self.path, exc)
             return False
         if self.checkpoint_error is not None:
             self.checkpoint_error = None
@@ -568,11 +568,17 @@ class Store:
         pause = 0.02
         waiting = False
         while True:
+            existed = self.path.exists()
             try:
                 with _connect_lock:
                     return duckdb.connect(str(self.path))
             except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower():
+                if not existed and is_disk_full(exc):
+                    # A new store that did not fit is a truncated file every later open would
+                    # refuse: as it was is no file at all.
+                    for part in (self.path, Path(str(self.path) + ".wal")):
+                        part.unlink(missing_ok=True)
+                if "could not set lock" not in str(exc).lower():  # not "lock" in the path
                     raise
                 holder = re.search(r"PID (\d+)", str(exc))
                 who = f" (tiến trình {holder.group(1)})" if holder else ""
