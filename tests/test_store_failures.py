@@ -123,6 +123,9 @@ def test_a_full_disk_at_the_checkpoint_is_reported_with_exit_3_and_the_data_is_s
     assert (done.returncode, done.stderr) == (3, f"Lỗi: {checkpoint_line('kho.duckdb')}\n")
     wal = filed.with_name("kho.duckdb.wal")
     assert wal.stat().st_size > 0
+    # still full: a further return does not fit in the log either; one line, not one per failure
+    done = cli(filed, "ingest", filed.with_name("broken.xlsx"), limit=wal.stat().st_size)
+    assert (done.returncode, done.stdout, done.stderr) == (3, "", f"Lỗi: broken.xlsx chưa được lưu — {DISK_FULL}\n")
     # the next open replays the log: version 2 is there; its close folds the log in
     done = cli(filed, "export", "returns")
     assert (done.returncode, done.stderr) == (0, "")

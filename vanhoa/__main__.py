@@ -282,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     if extra and args.command != "synth":
         parser.error("không nhận ra tham số: " + " ".join(extra))
     args.synth_args = extra
+    store = None
     try:
         store = Store(args.db)
         store.on_wait = _say_waiting
@@ -295,6 +296,11 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except StoreUnavailable as exc:
         print(f"Lỗi: {exc.message}", file=sys.stderr)
+        if store is not None:
+            try:  # one line: a fold that fails too (the same full disk) is not said twice at exit
+                store.release()
+            except StoreUnavailable:
+                pass
         return EXIT_STORE
 
 
