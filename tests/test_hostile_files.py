@@ -157,7 +157,7 @@ def test_cell_error_survives_the_worker_as_cell_error():
 
     raw = read.Workbook("a.xlsx", "xlsx", {"Chỉ tiêu": [["#DIV/0!"]]})
     raw.sheets["Chỉ tiêu"][0][0] = CellError("#DIV/0!")
-    back = isolate._Unpickler(io.BytesIO(isolate._dumps(("ok", raw, 0)))).load()[1]
+    back = isolate._Unpickler(io.BytesIO(isolate._dumps(("ok", raw)))).load()[1]
     assert type(back.sheets["Chỉ tiêu"][0][0]) is CellError and back == raw
 
 

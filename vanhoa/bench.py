@@ -274,18 +274,25 @@ def wall_rows(typical: bytes, big: bytes, runs: int = 5) -> list[Row]:
     interleaved runs after a warm-up, medians."""
     rows = []
     for label, raw in (("báo cáo điển hình", typical), ("báo cáo 50.000 dòng", big)):
-        inside, walled = [], []
+        inside, walled, copy_cpu = [], [], []
         for run in range(runs + 1):
             for reader, times in ((read_workbook, inside), (read_workbook_isolated, walled)):
                 with collector_paused():
-                    started = time.perf_counter()
+                    started, cpu = time.perf_counter(), time.process_time()
                     reader(raw, "bench.xlsx")
                     if run:  # the first run of each is the warm-up (the worker's start)
                         times.append(time.perf_counter() - started)
+                        if reader is read_workbook_isolated:  # pickling in the worker, unpickling here
+                            from vanhoa.form import isolate
+
+                            copy_cpu.append((isolate.last_timing[3], time.process_time() - cpu))
         inside_s, walled_s = statistics.median(inside), statistics.median(walled)
+        send_cpu = statistics.median(c[0] for c in copy_cpu)
+        take_cpu = statistics.median(c[1] for c in copy_cpu)
         rows.append(Row(f"  bức tường thứ hai: đọc {label} trong tiến trình đọc riêng (giới hạn bộ nhớ, thời gian)",
                         _s(walled_s), note=f"đọc ngay trong tiến trình: {_s(inside_s)}; thêm "
-                                           f"{_ms(walled_s - inside_s)}"))
+                                           f"{_ms(walled_s - inside_s)}; CPU của việc chuyển lưới: gửi "
+                                           f"{_ms(send_cpu)}, nhận {_ms(take_cpu)} (chạy song song)"))
     return rows
 
 
