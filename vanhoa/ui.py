@@ -101,6 +101,7 @@ _LINE_START_RE = re.compile(r"^(\s*)([-+#=]|\d+(?=\.))", re.MULTILINE)
 # "www" and '.', and before '@' breaks those patterns; the reader sees exactly the same characters.
 WORD_JOINER = "\u2060"
 _UNLINK_RE = re.compile(r"(?<=:)(?=\S)|(?<=www)(?=\.)|(?=@)", re.IGNORECASE)
+_MAY_BE_MARKUP_RE = re.compile(r"[\\`*_{}\[\]()<>~:$&|@\n\r]|^\s*[-+#=\d]|www", re.IGNORECASE)
 
 
 def escape_md(text) -> str:
@@ -109,6 +110,8 @@ def escape_md(text) -> str:
     directive, emoji or icon, heading, list, quote, table or entity. The text's start counts as
     a line's start (it may begin a heading or a list item). See WORD_JOINER."""
     text = "" if text is None else str(text)
+    if not _MAY_BE_MARKUP_RE.search(text):  # most names: nothing to do (a thousand units per page)
+        return text
     text = text.translate(_MD_ESCAPES)
     text = _LINE_START_RE.sub(lambda m: m.group(1) + ("\\" + m.group(2) if not m.group(2)[0].isdigit()
                                                       else m.group(2) + "\\"), text)
