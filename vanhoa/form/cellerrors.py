@@ -13,8 +13,8 @@ those cells in the other two formats, so that read.py can put a `CellError` wher
   row group. A cell is an error when LibreOffice marks it `calcext:value-type="error"`, or when it
   holds a formula whose shown text is an error (other producers); a formula saved without any
   value (scripts) is marked like the .xlsx reader marks one ("=SUM(...)").
-- .xls: the compound file is read with bounds (every sector chain followed at most once, no
-  allocation beyond the file's own size), then the BIFF5/BIFF8 records of the form's sheets:
+- .xls: the Workbook stream as the size guard reads it (binguard's compound-file reader: every
+  chain checked for loops and bounds), then the BIFF5/BIFF8 records of the form's sheets:
   FORMULA records whose cached result is an error (bytes 6..7 = FFFF, type byte 2) and BOOLERR
   records whose error flag is set. Any structure this reader cannot follow yields no markers:
   calamine has already read the file, so nothing here may refuse what it accepted.
@@ -232,97 +232,8 @@ def ods_error_cells(archive: zipfile.ZipFile, names: list[str]) -> Markers:
 
 # ------------------------------------------------------------------------------------------ .xls
 
-_FREE, _END_OF_CHAIN = 0xFFFFFFFF, 0xFFFFFFFE
-
-
 class _Unreadable(Exception):
-    """A compound-file or BIFF structure this reader does not follow."""
-
-
-class _Compound:
-    """The streams of an OLE compound file, read with bounds: each chain is followed at most once
-    and never longer than the file has sectors."""
-
-    def __init__(self, raw: bytes) -> None:
-        if len(raw) < 512:
-            raise _Unreadable
-        self.raw = raw
-        shift, mini_shift = struct.unpack_from("<HH", raw, 0x1E)
-        if shift not in (9, 12) or mini_shift != 6:
-            raise _Unreadable
-        self.size = 1 << shift
-        self.sectors = (len(raw) - 512 + self.size - 1) // self.size
-        (fat_count, self.first_dir, self.cutoff, self.first_mini_fat, mini_fat_count,
-         first_difat, difat_count) = struct.unpack_from("<II4xIIIII", raw, 0x2C)
-        per_sector = self.size // 4
-        difat = list(struct.unpack_from("<109I", raw, 0x4C))
-        sector, seen = first_difat, set()
-        while sector < self.sectors and len(seen) < difat_count and sector not in seen:
-            seen.add(sector)
-            entries = struct.unpack_from(f"<{per_sector}I", self._sector(sector))
-            difat.extend(entries[:-1])
-            sector = entries[-1]
-        fat_sectors = [s for s in difat[:max(fat_count, 0)] if s < self.sectors]
-        if len(fat_sectors) > self.sectors:
-            raise _Unreadable
-        self.fat = b"".join(self._sector(s) for s in fat_sectors)
-        self.fat_len = len(self.fat) // 4
-
-    def _sector(self, number: int) -> bytes:
-        start = 512 + number * self.size
-        data = self.raw[start:start + self.size]
-        return data + b"\0" * (self.size - len(data))
-
-    def _chain(self, first: int, fat: bytes, fat_len: int, limit: int):
-        sector, seen = first, set()
-        while sector not in (_END_OF_CHAIN, _FREE) and sector < min(fat_len, limit):
-            if sector in seen:
-                raise _Unreadable  # a loop
-            seen.add(sector)
-            yield sector
-            sector = struct.unpack_from("<I", fat, sector * 4)[0]
-
-    def _read(self, first: int, size: int) -> bytes:
-        parts, got = [], 0
-        for sector in self._chain(first, self.fat, self.fat_len, self.sectors):
-            parts.append(self._sector(sector))
-            got += self.size
-            if got >= size:
-                break
-        return b"".join(parts)[:size]
-
-    def stream(self, wanted: tuple[str, ...]) -> bytes:
-        """The first stream whose name is one of `wanted` (case-insensitive), in that order."""
-        directory = b"".join(self._sector(s) for s in self._chain(self.first_dir, self.fat, self.fat_len, self.sectors))
-        entries = {}
-        root = None
-        for at in range(0, len(directory) - 127, 128):
-            name_len, kind = struct.unpack_from("<HB", directory, at + 0x40)
-            start, size = struct.unpack_from("<II", directory, at + 0x74)
-            name = directory[at:at + min(max(name_len - 2, 0), 64)].decode("utf-16-le", "replace").lower()
-            if kind == 5 and root is None:
-                root = (start, size)
-            elif kind == 2:
-                entries.setdefault(name, (start, size))
-        for name in wanted:
-            if name.lower() not in entries:
-                continue
-            start, size = entries[name.lower()]
-            size = min(size, len(self.raw))
-            if size >= self.cutoff:
-                return self._read(start, size)
-            if root is None:
-                raise _Unreadable
-            mini_stream = self._read(root[0], min(root[1], len(self.raw)))
-            mini_fat = self._read(self.first_mini_fat, len(self.raw))
-            parts, got = [], 0
-            for sector in self._chain(start, mini_fat, len(mini_fat) // 4, len(mini_stream) // 64 + 1):
-                parts.append(mini_stream[sector * 64:sector * 64 + 64])
-                got += 64
-                if got >= size:
-                    break
-            return b"".join(parts)[:size]
-        raise _Unreadable
+    """A BIFF structure this reader does not follow."""
 
 
 _BOF, _EOF, _BOUNDSHEET, _CODEPAGE = 0x0809, 0x000A, 0x0085, 0x0042
@@ -386,22 +297,28 @@ def _sheet_errors(stream: bytes, offset: int) -> dict[tuple[int, int], CellError
 
 def xls_error_cells(raw: bytes, names: list[str]) -> Markers:
     """The error cells of an .xls's sheets `names`; {} where the structure cannot be followed."""
+    from vanhoa.form.binguard import _Compound  # the size guard's reader of the compound file
+
     try:
-        stream = _Compound(raw).stream(("Workbook", "Book"))
-        offsets = _sheet_offsets(stream)
-        out: Markers = {}
-        cells = 0
-        for name in names:
-            if name in offsets and offsets[name] < len(stream):
-                found = _sheet_errors(stream, offsets[name])
-                cells += len(found)
-                if cells > MAX_FORMULA_CELLS:
-                    raise _too_many()
-                if found:
-                    out[name] = found
-        return out
-    except (_Unreadable, struct.error):
+        stream = _Compound(raw).workbook()
+        offsets = _sheet_offsets(stream) if stream else {}
+    except (WorkbookRejected, _Unreadable, struct.error):  # the guard passed it and calamine read it
         return {}
+    out: Markers = {}
+    cells = 0
+    for name in names:
+        if name not in offsets or offsets[name] >= len(stream):
+            continue
+        try:
+            found = _sheet_errors(stream, offsets[name])
+        except struct.error:
+            continue
+        cells += len(found)
+        if cells > MAX_FORMULA_CELLS:
+            raise _too_many()
+        if found:
+            out[name] = found
+    return out
 
 
 # ----------------------------------------------------------------------------------------- .xlsb
