@@ -313,6 +313,11 @@ def current_account():
         memo["account", store.target, token] = \
             auth.session_account(store, token) if isinstance(token, str) and token else None
     account = memo["account", store.target, token]
+    # The web guard (server.py) lets this browser upload and download as this sign-in even before
+    # the cookie component has set its cookie (vanhoa.webguard.vouch).
+    from vanhoa.webguard import XSRF_COOKIE, vouch
+
+    vouch(st.context.cookies.get(XSRF_COOKIE), token if account is not None else None)
     if account is None:
         st.session_state.pop(ACCOUNT_KEY, None)
         st.session_state.pop(TOKEN_KEY, None)

@@ -26,6 +26,7 @@ import gzip
 import hashlib
 import os
 import re
+import threading
 import time
 from pathlib import Path
 
@@ -45,6 +46,11 @@ SERVER_FILES_IN_FLIGHT = 8
 UPLOAD_WAIT_SECONDS = 60.0
 CACHE_SECONDS = 2.0
 CACHE_ENTRIES = 1024
+
+# Streamlit's XSRF cookie (double-submit): the browser sends it with every request and with the
+# websocket that the app's runs see (st.context.cookies), so it names one browser on both sides.
+XSRF_COOKIE = "_streamlit_xsrf"
+VOUCHED_ENTRIES = 4096
 
 NOT_SIGNED_IN = "Hãy đăng nhập để dùng chức năng này."
 MAY_NOT_UPLOAD = "Tài khoản của bạn không có quyền tải tệp lên."
@@ -107,6 +113,29 @@ def security_headers(frame_ancestors: str = "'none'", frame_options: str = "DENY
         (b"x-content-type-options", b"nosniff"),
         (b"referrer-policy", b"same-origin"),
     ]
+
+
+# XSRF cookie -> sign-in token, as the app last saw them together (vouch): newest last.
+_vouched: dict[str, str] = {}
+_vouched_lock = threading.Lock()
+
+
+def vouch(xsrf: str | None, token: str | None) -> None:
+    """The app says, at every run (vanhoa.ui.current_account): the browser with this XSRF cookie
+    is signed in with `token` (None: nobody). The sign-in cookie reaches the browser only a moment
+    after the sign-in (a component sets it in the next run), and may never come when a rerun
+    unmounts that component first; a clerk who picks a file at once would be refused. So the
+    guard also accepts the token the app vouched for that browser, checked like the cookie's: a
+    live session of an account allowed to do it. Kept in this process only (sticky sessions put a
+    browser on one server); bounded, oldest forgotten first."""
+    if not xsrf:
+        return
+    with _vouched_lock:
+        _vouched.pop(xsrf, None)
+        if token:
+            _vouched[xsrf] = token
+            while len(_vouched) > VOUCHED_ENTRIES:
+                del _vouched[next(iter(_vouched))]
 
 
 def metrics_enabled() -> bool:
@@ -228,27 +257,34 @@ class Guard:
 
     async def _account(self, scope: Scope):
         """((account name, role), None) for a live sign-in, else (None, a function sending the
-        refusal)."""
-        token = HTTPConnection(scope).cookies.get(self.cookie_name)
-        if not token:
-            return None, lambda send: _plain(send, 403, NOT_SIGNED_IN)
+        refusal). The token the app vouched for this browser is tried first (the tab's current
+        sign-in, see vouch), then the browser's sign-in cookie."""
+        from vanhoa.store import StoreUnavailable
+
+        cookies = HTTPConnection(scope).cookies
+        with _vouched_lock:
+            vouched = _vouched.get(cookies.get(XSRF_COOKIE) or "")
+        for token in dict.fromkeys(t for t in (vouched, cookies.get(self.cookie_name)) if t):
+            try:
+                name, role = await self._cached_lookup(token)
+            except StoreUnavailable as exc:  # busy, a full disk, PostgreSQL down: its one line
+                return None, lambda send, line=exc.message or STORE_BUSY: _plain(send, 503, line)
+            if name is not None:
+                return (name, role), None
+        return None, lambda send: _plain(send, 403, NOT_SIGNED_IN)
+
+    async def _cached_lookup(self, token: str) -> tuple[str | None, str | None]:
+        """(name, role) of the live session of `token`, or (None, None); CACHE_SECONDS per token."""
         now = time.monotonic()
         hit = self._cache.get(token)
         if hit is None or hit[0] < now:
-            from vanhoa.store import StoreUnavailable
-
-            try:
-                name, role = await run_in_threadpool(self._lookup, token)
-            except StoreUnavailable as exc:  # busy, a full disk, PostgreSQL down: its one line
-                return None, lambda send, line=exc.message or STORE_BUSY: _plain(send, 503, line)
+            name, role = await run_in_threadpool(self._lookup, token)
             if len(self._cache) >= CACHE_ENTRIES:
                 self._cache = {t: v for t, v in self._cache.items() if v[0] >= now}
                 if len(self._cache) >= CACHE_ENTRIES:
                     self._cache.clear()
             hit = self._cache[token] = (now + CACHE_SECONDS, name, role)
-        if hit[1] is None:
-            return None, lambda send: _plain(send, 403, NOT_SIGNED_IN)
-        return (hit[1], hit[2]), None
+        return hit[1], hit[2]
 
     def _lookup(self, token: str) -> tuple[str | None, str | None]:
         from vanhoa import auth
