@@ -220,14 +220,20 @@ def test_a_tab_just_signed_in_may_upload_before_its_cookie_arrives(server, store
     clerk = Visitor(server.url, token)  # the app's run sees the clerk signed in in this browser
     assert clerk.finished.wait(60)
     boundary, body = multipart(20_000)
-    assert put(clerk, boundary, body, cookie=clerk.xsrf_cookie)[::2] == (204, "")
+    # Streamlit masks the XSRF secret anew in every cookie it sets: the browser's cookie is no longer
+    # the one the websocket carried once the page has asked /_stcore/health again.
+    request = urllib.request.Request(server.url + "/_stcore/health", headers={"Cookie": clerk.xsrf_cookie})
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        remasked = answer.headers["set-cookie"].split(";")[0]
+    assert remasked != clerk.xsrf_cookie
+    assert put(clerk, boundary, body, cookie=remasked)[::2] == (204, "")
     stranger = Visitor(server.url)  # another browser: its own XSRF cookie, vouched for by nobody
     assert put(stranger, boundary, body)[::2] == (403, webguard.NOT_SIGNED_IN)
     stranger.close()
 
     auth.end_session(Store(stores[0]), token, None)  # what "Đăng xuất" does on the server
     time.sleep(webguard.CACHE_SECONDS + 0.5)
-    assert put(clerk, boundary, body, cookie=clerk.xsrf_cookie)[::2] == (403, webguard.NOT_SIGNED_IN)
+    assert put(clerk, boundary, body, cookie=remasked)[::2] == (403, webguard.NOT_SIGNED_IN)
     clerk.close()
 
 

@@ -120,6 +120,25 @@ _vouched: dict[str, str] = {}
 _vouched_lock = threading.Lock()
 
 
+def browser_key(xsrf: str | None) -> str | None:
+    """The browser's XSRF secret, the same in every response's cookie: Streamlit re-masks it each
+    time it sets the cookie (Tornado's version-2 format "2|mask|masked|time": the secret XOR the
+    4-byte mask, repeated), so the websocket the app saw and a later request carry different cookie values."""
+    if not xsrf:
+        return None
+    value = xsrf.strip("\"'")
+    parts = value.split("|")
+    if len(parts) == 4 and parts[0] == "2":
+        try:
+            mask, masked = bytes.fromhex(parts[1]), bytes.fromhex(parts[2])
+        except ValueError:
+            return None
+        if not mask or not masked:
+            return None
+        return bytes(c ^ mask[i % len(mask)] for i, c in enumerate(masked)).hex()  # the mask repeats
+    return value
+
+
 def vouch(xsrf: str | None, token: str | None) -> None:
     """The app says, at every run (vanhoa.ui.current_account): the browser with this XSRF cookie
     is signed in with `token` (None: nobody). The sign-in cookie reaches the browser only a moment
@@ -128,12 +147,13 @@ def vouch(xsrf: str | None, token: str | None) -> None:
     guard also accepts the token the app vouched for that browser, checked like the cookie's: a
     live session of an account allowed to do it. Kept in this process only (sticky sessions put a
     browser on one server); bounded, oldest forgotten first."""
-    if not xsrf:
+    key = browser_key(xsrf)
+    if not key:
         return
     with _vouched_lock:
-        _vouched.pop(xsrf, None)
+        _vouched.pop(key, None)
         if token:
-            _vouched[xsrf] = token
+            _vouched[key] = token
             while len(_vouched) > VOUCHED_ENTRIES:
                 del _vouched[next(iter(_vouched))]
 
@@ -263,7 +283,7 @@ class Guard:
 
         cookies = HTTPConnection(scope).cookies
         with _vouched_lock:
-            vouched = _vouched.get(cookies.get(XSRF_COOKIE) or "")
+            vouched = _vouched.get(browser_key(cookies.get(XSRF_COOKIE)) or "")
         for token in dict.fromkeys(t for t in (vouched, cookies.get(self.cookie_name)) if t):
             try:
                 name, role = await self._cached_lookup(token)
