@@ -169,6 +169,45 @@ def cfb(streams: dict[str, bytes], bend=None) -> bytes:
     return head + body
 
 
+def cfb_mini(streams: dict[str, bytes], bend_mini=None) -> bytes:
+    """A version-3 compound file whose streams (each under 4,096 bytes) live in the mini stream, as
+    Excel and LibreOffice store a small workbook: 64-byte mini sectors chained by the mini FAT,
+    the mini stream itself being the Root Entry's stream in regular sectors. Layout: one FAT sector,
+    one directory sector, the mini FAT's sectors, then the mini stream's sectors. `bend_mini(mini_fat,
+    starts)` may edit the mini FAT (a list) given each stream's first mini sector."""
+    sector, mini = 512, 64
+    assert all(len(payload) < 4096 for payload in streams.values()), "a stream of 4,096 bytes is not mini"
+    mini_fat, starts, mini_data = [], [], b""
+    for payload in streams.values():
+        count = max(1, -(-len(payload) // mini))
+        start = len(mini_fat)
+        mini_fat += list(range(start + 1, start + count)) + [ENDOFCHAIN]
+        starts.append(start)
+        mini_data += payload.ljust(count * mini, b"\0")
+    if bend_mini is not None:
+        bend_mini(mini_fat, starts)
+    mini_fat_sectors = -(-len(mini_fat) * 4 // sector)
+    mini_stream_sectors = -(-len(mini_data) // sector)
+    first_mini_fat, first_mini_stream = 2, 2 + mini_fat_sectors
+    fat = [FATSECT, ENDOFCHAIN]
+    for first, count in ((first_mini_fat, mini_fat_sectors), (first_mini_stream, mini_stream_sectors)):
+        fat += list(range(first + 1, first + count)) + [ENDOFCHAIN]
+    assert len(fat) <= 128, "this writer keeps the FAT in one sector"
+    fat += [FREESECT] * (128 - len(fat))
+    entries = [_directory_entry("Root Entry", 5, first_mini_stream, len(mini_data), child=1)]
+    for index, (name, payload) in enumerate(streams.items()):
+        right = index + 2 if index + 1 < len(streams) else NOSTREAM
+        entries.append(_directory_entry(name, 2, starts[index], len(payload), right=right))
+    while len(entries) % 4:
+        entries.append(b"\0" * 64 + struct.pack("<HBB", 0, 0, 0) + b"\xff" * 12 + b"\0" * 36 + b"\0" * 12)
+    head = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+            + b"\0" * 6 + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, first_mini_fat, mini_fat_sectors, ENDOFCHAIN, 0)
+            + struct.pack("<109I", 0, *[FREESECT] * 108))
+    mini_fat += [FREESECT] * (mini_fat_sectors * 128 - len(mini_fat))
+    return (head + struct.pack("<128I", *fat) + b"".join(entries).ljust(sector, b"\0")
+            + struct.pack(f"<{len(mini_fat)}I", *mini_fat) + mini_data.ljust(mini_stream_sectors * sector, b"\0"))
+
+
 # ------------------------------------------------------------------ .xls (BIFF8)
 
 
@@ -221,6 +260,32 @@ def xls(sheets: dict[str, list[tuple[int, int, object]]], edit=None, bend=None) 
     if edit is not None:
         records = edit(records)
     return cfb({"Workbook": biff_stream(records)}, bend=bend)
+
+
+def xls_in_mini_stream(bend_mini=None) -> bytes:
+    """A small .xls (a Workbook stream of about 2 KB) stored in the mini stream, as Excel writes a
+    workbook under 4,096 bytes; xlwt's zero padding after the last EOF is left out."""
+    records = biff_records(xlwt_stream(_small_return_cells()))
+    last_eof = max(i for i, (kind, _) in enumerate(records) if kind == 0x000A)
+    return cfb_mini({"Workbook": biff_stream(records[:last_eof + 1])}, bend_mini=bend_mini)
+
+
+def xls_mini_stream_loop() -> bytes:
+    """A small .xls in the mini stream whose second mini sector points back to its first (within the
+    stream's declared size, so a reader bounded by the size still goes round)."""
+    def bend(mini_fat, starts):
+        mini_fat[starts[0] + 1] = starts[0]
+    return xls_in_mini_stream(bend)
+
+
+def xls_mini_stream_out_of_range() -> bytes:
+    """A small .xls whose Workbook chain goes from its second mini sector to one the mini FAT knows
+    of (its sector holds 128 entries) but the mini stream does not hold."""
+    def bend(mini_fat, starts):
+        mini_fat[starts[0] + 1] = 100
+        mini_fat += [FREESECT] * (101 - len(mini_fat))
+        mini_fat[100] = ENDOFCHAIN
+    return xls_in_mini_stream(bend)
 
 
 def _small_return_cells() -> dict[str, list[tuple[int, int, object]]]:

@@ -239,13 +239,17 @@ class _Compound:
         start = self.start + number * self.size
         return self.raw[start:start + self.size].ljust(self.size, b"\0")
 
-    def _chain(self, first: int, fat, limit: int, what: str) -> list[int]:
-        """The sectors of a chain as calamine follows it (up to ENDOFCHAIN, or `limit` sectors)."""
+    def _chain(self, first: int, fat, limit: int, what: str, bound: int | None = None) -> list[int]:
+        """The sectors of a chain as calamine follows it (up to ENDOFCHAIN, or `limit` sectors).
+        `bound` is the highest sector number the chain may name: the file's sectors by default,
+        the mini stream's 64-byte sectors for a chain of the mini FAT (a small file has few
+        regular sectors and many more mini sectors)."""
+        bound = self.max_id if bound is None else bound
         sectors, seen, sector = [], set(), first
         while sector != _END_OF_CHAIN and len(sectors) < limit:
             if sector in seen:
                 raise _damaged(f"chuỗi khối của {what} lặp vòng")
-            if sector >= len(fat) or sector > self.max_id:
+            if sector >= len(fat) or sector > bound:
                 raise _damaged(f"chuỗi khối của {what} trỏ ra ngoài tệp")
             seen.add(sector)
             sectors.append(sector)
@@ -286,7 +290,8 @@ class _Compound:
             if size >= 4096:
                 return self._read(start, size, f"luồng {wanted}")
             count = -(-size // 64)
-            chain = self._chain(start, mini_fat, count, f"luồng {wanted}")
+            # A mini sector past the mini stream holds nothing of the stream: the stream is damaged.
+            chain = self._chain(start, mini_fat, count, f"luồng {wanted}", bound=-(-len(mini) // 64) - 1)
             return b"".join(mini[s * 64:s * 64 + 64] for s in chain)[:size]
         return None
 
