@@ -288,6 +288,13 @@ def xls_mini_stream_out_of_range() -> bytes:
     return xls_in_mini_stream(bend)
 
 
+def xls_mini_fat_count(count: int) -> bytes:
+    """The small .xls of `xls_in_mini_stream()` whose header declares `count` mini FAT sectors (it has one)."""
+    raw = bytearray(xls_in_mini_stream())
+    struct.pack_into("<I", raw, 64, count)
+    return bytes(raw)
+
+
 def _small_return_cells() -> dict[str, list[tuple[int, int, object]]]:
     return {"Thông tin": [(0, 0, "Đơn vị"), (0, 1, "Phòng Tổng hợp"), (1, 0, "Kỳ báo cáo"), (1, 1, "Năm 2022")],
             "Chỉ tiêu": [(0, 0, "Nhóm"), (1, 0, "Cán bộ, công chức"), (1, 1, 9)]}

@@ -61,6 +61,8 @@ HOSTILE = {
                              OLE.format("chuỗi khối của luồng Workbook lặp vòng")),
     "xls-mini-stream-out-of-range": (hostile.xls_mini_stream_out_of_range, "bao-cao.xls",
                                      OLE.format("chuỗi khối của luồng Workbook trỏ ra ngoài tệp")),
+    "xls-mini-fat-count-4-billion": (lambda: hostile.xls_mini_fat_count(0xFFFFFF00), "bao-cao.xls",
+                                     OLE.format("phần đầu khai báo số khối vượt quá kích thước tệp")),
     "xls-password": (hostile.xls_encrypted, "bao-cao.xls", PASSWORD),
     "ods-password": (lambda: hostile.ods_encrypted(_ods()), "bao-cao.ods", PASSWORD),
 }
@@ -261,3 +263,11 @@ def test_a_small_xls_whose_workbook_stream_is_in_the_mini_stream_is_read():
     book = read_workbook(raw, "bao-cao.xls")
     assert book.sheets == {"Thông tin": [["Đơn vị", "Phòng Tổng hợp"], ["Kỳ báo cáo", "Năm 2022"]],
                            "Chỉ tiêu": [["Nhóm", ""], ["Cán bộ, công chức", 9]]}
+
+
+def test_an_xls_that_overstates_its_mini_fat_count_is_read():
+    # ExcelLibrary writes 17 mini FAT sectors into the header of a 7-sector file; calamine and
+    # Excel follow the chain to its end and read it.
+    raw = hostile.xls_mini_fat_count(17)
+    assert len(raw) // 512 < 17
+    assert read_workbook(raw, "bao-cao.xls").sheets["Chỉ tiêu"] == [["Nhóm", ""], ["Cán bộ, công chức", 9]]

@@ -217,8 +217,12 @@ class _Compound:
          _) = struct.unpack_from("<8I", raw, 44)
         # calamine reserves room by these counts before it reads anything; the 'DIFAT length' it
         # reserves is read from bytes 62-65 (half of the mini FAT's start and half of its count).
+        # The mini FAT's count is only such a reservation (its chain ends at ENDOFCHAIN), and some
+        # writers overstate it (ExcelLibrary: 17 sectors in a 7-sector file, which Excel opens), so
+        # it is refused only when the reservation would be large.
         reserved = struct.unpack_from("<I", raw, 62)[0]
-        if fat_count > self.max_id + 1 or self.mini_fat_count > self.max_id + 1 or reserved > 1 << 24:
+        mini_fat_bytes = self.mini_fat_count * self.size
+        if fat_count > self.max_id + 1 or mini_fat_bytes > max(len(raw), 1 << 24) or reserved > 1 << 24:
             raise _damaged("phần đầu khai báo số khối vượt quá kích thước tệp")
         difat = list(struct.unpack_from("<109I", raw, 76))
         sector, seen = difat_start, set()
