@@ -29,7 +29,7 @@ def render() -> None:
             return
         token = auth.create_session(store, account)
         st.session_state[ui.ACCOUNT_KEY], st.session_state[ui.TOKEN_KEY] = account, token
-        st.session_state[ui.COOKIE_PENDING] = ("set", token)
+        ui.remember_sign_in(token)
         st.rerun()
     st.caption(f"Phiên đăng nhập được giữ {auth.session_hours():g} giờ kể cả khi tải lại trang. "
                f"Sau {auth.FREE_FAILURES} lần nhập sai liên tiếp, mỗi lần thử tiếp theo phải chờ lâu dần, "

@@ -11,6 +11,8 @@ import pytest
 from conftest import good_sheets, workbook_bytes
 from live_server import CHROMIUM, CHROMIUM_ARGS, Server, demo_copy_with_accounts, sign_in
 
+from vanhoa import ui
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
@@ -80,10 +82,17 @@ def test_sign_in_survives_a_reload_and_sign_out_ends_it(fresh_server, browser):
     page = open_page(browser, f"{fresh_server.url}/")
     sign_in(page, "leader")
     page.get_by_role("heading", name="Tổng quan phong trào").wait_for(timeout=30000)
-    page.wait_for_timeout(1500)  # the cookie component runs in the browser
+    # A click at once, as an eager leader would: the rerun must not take the cookie's component away
+    # before the browser has run it (it did, and the reload below then signed the leader out).
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Chỉ tiêu").click()
+    for _ in range(300):  # the condition, not a fixed time (the page's CSP forbids wait_for_function's eval)
+        if any(cookie["name"] == ui.COOKIE_NAME for cookie in page.context.cookies()):
+            break
+        page.wait_for_timeout(100)
     page.reload()
-    page.get_by_role("heading", name="Tổng quan phong trào").wait_for(timeout=30000)
-    page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Đăng xuất").click()
+    signout = page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Đăng xuất")
+    signout.wait_for(timeout=30000)  # still signed in after the reload, on the page it was on
+    signout.click()
     page.get_by_role("heading", name="Đăng nhập").first.wait_for(timeout=30000)
     page.reload()
     page.get_by_role("heading", name="Đăng nhập").first.wait_for(timeout=30000)

@@ -395,7 +395,7 @@ def set_cookie_script():
 
     from vanhoa import ui
 
-    st.session_state[ui.COOKIE_PENDING] = ("set", "jeton")
+    ui.remember_sign_in("jeton")
     ui.apply_cookie_changes()
 
 
@@ -412,12 +412,39 @@ def test_the_sign_in_cookie_is_strict_and_lasts_as_long_as_the_session(monkeypat
     at = AppTest.from_function(set_cookie_script, default_timeout=30).run()
     assert not at.exception
     [(name, value, options)] = RecordingCookies.calls
-    expires = options.pop("expires_at")
+    expires, max_age = options.pop("expires_at"), options.pop("max_age")
     assert (name, value, options) == (ui.COOKIE_NAME, "jeton", {"key": "cookie_set", "path": "/", "same_site": "strict",
-                                                               "secure": secure, "max_age": 8 * 3600})
+                                                               "secure": secure})
+    assert 8 * 3600 - 60 <= max_age <= 8 * 3600
     # With its zone: the component sends it as ISO text, which the browser would otherwise read as its own time.
     assert expires.tzinfo is not None
     assert dt.timedelta(hours=8) <= expires - before < dt.timedelta(hours=8, minutes=1)
+
+
+def keep_cookie_script():
+    import streamlit as st
+
+    from vanhoa import ui
+
+    if "asked" not in st.session_state:
+        st.session_state["asked"] = True
+        ui.remember_sign_in("jeton")
+    ui.apply_cookie_changes()
+
+
+def test_the_cookie_is_asked_for_on_every_run_with_the_same_end(monkeypatch):
+    """A rerun right after the sign-in must not take the component away before the browser ran it."""
+    import extra_streamlit_components as stx
+
+    monkeypatch.setattr(stx, "CookieManager", RecordingCookies)
+    monkeypatch.setattr(RecordingCookies, "calls", [])
+    monkeypatch.setattr(ui.st, "context", SimpleNamespace(url="http://127.0.0.1:8501/", cookies={}))
+    at = AppTest.from_function(keep_cookie_script, default_timeout=30).run()
+    at.run()
+    at.run()
+    assert not at.exception
+    assert [call[0:2] for call in RecordingCookies.calls] == [(ui.COOKIE_NAME, "jeton")] * 3
+    assert len({call[2]["expires_at"] for call in RecordingCookies.calls}) == 1
 
 
 def test_in_chromium_the_cookie_is_strict_and_ends_with_the_session_in_a_vietnamese_browser(demo_db, tmp_path):

@@ -22,7 +22,7 @@ APPROVED_KEY = "approved_only"  # the shared "approved data only" toggle
 ACCOUNT_KEY = "account"
 TOKEN_KEY = "session_token"
 COOKIE_NAME = "vanhoa_session"
-COOKIE_PENDING = "cookie_pending"  # ("set", token) or ("delete", None), done at the next run
+COOKIE_PENDING = "cookie_pending"  # ("set", token, expires_at UTC) until sign-out, or ("delete", None, None) once
 AS_OF_KEY = "as_of"  # DuckLake only: an administrator views the store as it stood then (ISO, local)
 OWNER_KEY = "session_owner"  # the account (its name; None: signed out) the rest of the session belongs to
 # What outlives a change of account: the sign-in itself and the cookie the next run sets or deletes.
@@ -373,24 +373,36 @@ def apply_cookie_changes() -> None:
     without a zone would be read in the browser's zone, 7 hours early in Việt Nam on a UTC
     server). It cannot be HttpOnly: the page's script sets it. The store keeps only the
     token's hash and expiry, so a copied cookie stops working at sign-out."""
-    pending = st.session_state.pop(COOKIE_PENDING, None)
+    pending = st.session_state.get(COOKIE_PENDING)
     if not pending:
         return
     import extra_streamlit_components as stx
 
-    from vanhoa import auth
-
     cookies = stx.CookieManager(key="cookie_manager")
-    action, token = pending
+    action, token, expires_at = pending
     if action == "set":
-        seconds = auth.session_hours() * 3600
+        # Rendered on every run until sign-out, not once: the component sets the cookie from the
+        # browser a moment after it is drawn, and a rerun in that moment (a click right after
+        # signing in, a busy machine) would remove it before it ran, so a reload would sign the
+        # user out. Its end is fixed at sign-in, so every render sets the same cookie.
+        seconds = max(int((expires_at - dt.datetime.now(dt.timezone.utc)).total_seconds()), 0)
         cookies.set(COOKIE_NAME, token, key="cookie_set", path="/", same_site="strict", secure=_served_over_https(),
-                    max_age=seconds, expires_at=dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=seconds))
-    elif COOKIE_NAME in (cookies.cookies or {}) or st.context.cookies.get(COOKIE_NAME):
+                    max_age=seconds, expires_at=expires_at)
+        return
+    st.session_state.pop(COOKIE_PENDING, None)
+    if COOKIE_NAME in (cookies.cookies or {}) or st.context.cookies.get(COOKIE_NAME):
         try:
             cookies.delete(COOKIE_NAME, key="cookie_delete")
         except KeyError:
             pass
+
+
+def remember_sign_in(token: str) -> None:
+    """Ask for the sign-in cookie, from the next run on, to last as long as the session."""
+    from vanhoa import auth
+
+    ends = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=auth.session_hours())
+    st.session_state[COOKIE_PENDING] = ("set", token, ends)
 
 
 def _served_over_https() -> bool:
@@ -411,7 +423,7 @@ def sign_out() -> None:
     st.session_state.pop(TOKEN_KEY, None)
     _forget_everything()  # what the account left (as_of included) goes with it
     st.session_state[OWNER_KEY] = None
-    st.session_state[COOKIE_PENDING] = ("delete", None)
+    st.session_state[COOKIE_PENDING] = ("delete", None, None)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
