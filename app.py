@@ -79,7 +79,7 @@ def main() -> None:
         ui.busy_guard(_shared_widgets)
         st.caption(f"Đăng nhập: **{ui.escape_md(account.display_name)}** ({account.role_label})")
         if st.button("Đăng xuất", key="signout", icon=":material/logout:"):
-            ui.sign_out()
+            ui.busy_guard(ui.sign_out)  # a full disk or a lost PostgreSQL is one line, not a traceback
             st.rerun()
     ui.busy_guard(navigation.run)  # a store failure anywhere on a page: its one line, not a traceback
 

@@ -61,9 +61,9 @@ def _do(action, message: str) -> None:
     try:
         ui.busy_guard(action)
     except auth.AccountError as exc:
-        st.error(str(exc))
+        st.error(ui.escape_md(str(exc)))  # it may quote what was typed
         return
-    st.session_state["accounts_message"] = message
+    st.session_state["accounts_message"] = ui.escape_md(message)
     st.rerun()
 
 
