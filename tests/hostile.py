@@ -102,6 +102,15 @@ def xlsb(sheets: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
+def xlsb_missing_relationship() -> bytes:
+    """An .xlsb whose workbook names its sheet by a relationship id that xl/_rels/workbook.bin.rels
+    does not hold: calamine 0.37 looks the id up without a check and panics ("no entry found for
+    key", xlsb/mod.rs:312, as on ExcelDataReader's Test_git_issue682 and POI's Simple.xlsb)."""
+    raw = xlsb({"Thông tin": xlsb_sheet([(0, 0, "Đơn vị")])})
+    return rezip(raw, lambda name, data: data.replace(b'Id="rId1"', b'Id="rId7"')
+                 if name == "xl/_rels/workbook.bin.rels" else data)
+
+
 def xlsb_cells_far_apart(columns: int = 4_000_000_000) -> bytes:
     """Two cells of one row, A1 and the cell `columns` columns to its right: a dense range of one row."""
     return xlsb({"Thông tin": xlsb_sheet([(0, 0, "Đơn vị"), (0, columns, 1.0)])})
@@ -293,6 +302,18 @@ def xls_mini_fat_count(count: int) -> bytes:
     raw = bytearray(xls_in_mini_stream())
     struct.pack_into("<I", raw, 64, count)
     return bytes(raw)
+
+
+def xls_sst_cut_before_empty_continue() -> bytes:
+    """A small .xls whose shared-string table (SST) stops 3 bytes into its last string and goes on in
+    an empty CONTINUE record: calamine 0.37 indexes the empty record and panics (xls.rs:1262, as on
+    ExcelDataReader's Test_git_issue_467 file)."""
+    def edit(records):
+        out = []
+        for kind, data in records:
+            out += [(0x00FC, data[:-3]), (0x003C, b"")] if kind == 0x00FC else [(kind, data)]
+        return out
+    return xls(_small_return_cells(), edit=edit)
 
 
 def _small_return_cells() -> dict[str, list[tuple[int, int, object]]]:

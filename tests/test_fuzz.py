@@ -263,15 +263,15 @@ REFERENCE = b"&lol9;"
 @pytest.mark.parametrize("part, root, old, new, message", [
     # a billion "lol" in a shared string, in an inline string of a sheet, in the workbook's sheet list
     ("xl/sharedStrings.xml", b"<sst ", b"<t>L\xc3\xb2 Th\xe1\xbb\x8b Hoa</t>", b"<t>&lol9;</t>",
-     "Tệp bị hỏng, không đọc được (CalamineError)."),
+     "Tệp bị hỏng, không đọc được: bộ đọc gặp lỗi ở cấu trúc bên trong của tệp."),
     (SHEET_PART["Hoạt động"], b"<worksheet ", b"</sheetData>",
      b'<row r="9"><c r="B9" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData>',
-     "Tệp bị hỏng, không đọc được nội dung (XmlError)."),
+     "Tệp bị hỏng, không đọc được nội dung các trang: bộ đọc gặp lỗi ở cấu trúc bên trong của tệp."),
     ("xl/workbook.xml", b"<workbook ", b'name="Ho\xe1\xba\xa1t \xc4\x91\xe1\xbb\x99ng"', b'name="&lol9;"',
-     "Tệp bị hỏng, không đọc được (CalamineError)."),
+     "Tệp bị hỏng, không đọc được: bộ đọc gặp lỗi ở cấu trúc bên trong của tệp."),
     # an external entity: a file of the server
     ("xl/sharedStrings.xml", b"<sst ", b"<t>L\xc3\xb2 Th\xe1\xbb\x8b Hoa</t>", b"<t>&xxe;</t>",
-     "Tệp bị hỏng, không đọc được (CalamineError)."),
+     "Tệp bị hỏng, không đọc được: bộ đọc gặp lỗi ở cấu trúc bên trong của tệp."),
 ])
 def test_entity_expansion_is_refused_at_once(part, root, old, new, message):
     """Entities are never expanded: calamine (quick-xml) refuses a reference to a declared entity,

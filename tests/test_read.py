@@ -35,12 +35,42 @@ def test_corrupted_part_is_named():
     assert rejection(bytes(raw)) == "Tệp bị hỏng: phần xl/worksheets/sheet2.xml không giải nén được."
 
 
+MARKUP_XLS = ("Tệp có đuôi .xls nhưng thực chất là trang HTML/XML do phần mềm khác xuất ra, không phải bảng tính "
+              "Excel: hãy mở bằng Excel hoặc LibreOffice và lưu lại thành .xlsx.")
+OLD_XLS = ("Tệp .xls theo định dạng cũ của Excel (trước Excel 97), bộ đọc không hỗ trợ: hãy mở bằng Excel hoặc "
+           "LibreOffice và lưu lại thành .xlsx.")
+
+
+def _zip_of(parts: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize("raw, name, message", [
     (b"", "a.xlsx", "Tệp rỗng (0 byte)."),
     (b"%PDF-1.7\n...", "bao-cao.pdf", "Tệp là PDF, không phải bảng tính Excel: hãy tải lên tệp .xlsx của biểu mẫu."),
     ("Đơn vị,Kỳ\nPhòng Tổng hợp,2022-H1\n".encode(), "bao-cao.csv",
      "Tệp CSV/văn bản không được chấp nhận: hãy dùng biểu mẫu Excel (.xlsx)."),
     (bytes(range(256)) * 8, "bao-cao.xlsx", "Tệp không phải là bảng tính Excel (.xlsx, .xlsm, .xls, .xlsb, .ods)."),
+    # a zip that holds no workbook: the same message as any other non-workbook
+    (_zip_of({"readme.txt": "x"}), "bao-cao.xlsx", "Tệp không phải là bảng tính Excel (.xlsx, .xlsm, .xls, .xlsb, .ods)."),
+    # "export to Excel" of other software: an HTML page, or Excel 2003's XML, named .xls
+    (b'<html xmlns:x="urn:schemas-microsoft-com:office:excel"><body><table><tr><td>1</td></tr></table></body></html>',
+     "bao-cao.xls", MARKUP_XLS),
+    ("\ufeff<!DOCTYPE html>\n<HTML><body><table></table></body></HTML>".encode("utf-16-le"), "bao-cao.xls", MARKUP_XLS),
+    ('\ufeff<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n<Workbook xmlns="urn:schemas-microsoft-com:'
+     'office:spreadsheet"><Worksheet ss:Name="Chỉ tiêu"/></Workbook>'.encode(), "bao-cao.xls", MARKUP_XLS),
+    (b"<table><tr><td>1</td></tr></table>", "bao-cao.xlsx", MARKUP_XLS.replace(".xls ", ".xlsx ")),
+    # Excel 2.x-4.0 (BIFF2-4): a bare record stream that begins with its BOF record
+    (b"\x09\x00\x04\x00\x02\x00\x10\x00" + bytes(64), "bao-cao.xls", OLD_XLS),
+    (b"\x09\x04\x06\x00\x00\x00\x10\x00" + bytes(64), "bao-cao.xls", OLD_XLS),
+    # an XML file that is not a workbook, and a BMP named .xls, stay "not a workbook"
+    (b'<?xml version="1.0"?><note>x</note>', "bao-cao.xls", "Tệp không phải là bảng tính Excel (.xlsx, .xlsm, .xls, "
+     ".xlsb, .ods)."),
+    (b"BM6\x9c\x01\x00" + bytes(64), "bao-cao.xls", "Tệp không phải là bảng tính Excel (.xlsx, .xlsm, .xls, .xlsb, .ods)."),
 ])
 def test_not_a_workbook(raw, name, message):
     assert rejection(raw, name) == message

@@ -19,6 +19,7 @@ much memory after a large file.
 from __future__ import annotations
 
 import io
+import logging
 import os
 import pickle
 import resource
@@ -47,6 +48,7 @@ MAX_WORKERS = 2  # readers at once: the machine has 2 cores; a third upload wait
 _JOBS_PER_WORKER = 200
 _RETIRE_RSS = 400 * 2**20  # a worker holding more than this after a file is not kept for the next
 
+log = logging.getLogger("vanhoa.form.isolate")
 _ROOT = Path(__file__).resolve().parents[2]  # the folder that holds the vanhoa package
 _lock = threading.Lock()
 _idle: list["_Worker"] = []
@@ -75,6 +77,15 @@ def _test_action(action: str) -> None:
         time.sleep(3600)
     if action == "memory":  # one allocation past the limit, as a runaway reservation would be
         bytearray(MEMORY_LIMIT)
+
+
+def _detail(exc: BaseException | None) -> str | None:
+    """What the server log keeps of a reader's failure: its class and the first line of its text
+    (calamine's are English; the clerk sees the Vietnamese refusal only)."""
+    if exc is None:
+        return None
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0][:200]}" if text else type(exc).__name__
 
 
 def _dumps(reply: tuple) -> bytes:
@@ -110,17 +121,17 @@ def _serve(fd: int) -> None:
                 _test_action(action)
             reply = ("ok", read_workbook(raw, filename))
         except WorkbookRejected as exc:
-            reply = ("rejected", str(exc))
+            reply = ("rejected", str(exc), _detail(exc.__cause__))
         except MemoryError:
-            reply = ("died", f"vượt giới hạn bộ nhớ {_vn(MEMORY_LIMIT // 2**20)} MB")
+            reply = ("died", f"vượt giới hạn bộ nhớ {_vn(MEMORY_LIMIT // 2**20)} MB", "MemoryError")
         except BaseException as exc:  # a Rust panic (pyo3_runtime.PanicException) is not an Exception
-            reply = ("died", f"lỗi trong thư viện đọc bảng tính ({type(exc).__name__})")
+            reply = ("died", "lỗi trong thư viện đọc bảng tính", _detail(exc))
         del raw
         read_seconds, read_cpu = time.perf_counter() - started, time.process_time() - cpu
         try:
             _send(conn, reply)
         except MemoryError:
-            conn.send_bytes(pickle.dumps(("died", f"vượt giới hạn bộ nhớ {_vn(MEMORY_LIMIT // 2**20)} MB")))
+            conn.send_bytes(pickle.dumps(("died", f"vượt giới hạn bộ nhớ {_vn(MEMORY_LIMIT // 2**20)} MB", "MemoryError")))
         except OSError:
             return
         # The trailer before the clean-up: freeing 450.000 cells is not the parent's wait.
@@ -190,10 +201,14 @@ class _Worker:
             end.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 * 2**20)
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(_ROOT), os.environ.get("PYTHONPATH")])))
         env.pop("PYTHONSTARTUP", None)
+        # A Rust panic prints its English message (and with RUST_BACKTRACE, a whole backtrace) on
+        # stderr, which is the command line's and the server's: the worker's goes nowhere, and what
+        # is worth keeping comes back in the reply (`_detail`) for the log.
+        env["RUST_BACKTRACE"] = "0"
         self.process = subprocess.Popen(
             [sys.executable, "-c", f"from vanhoa.form.isolate import _serve; _serve({child.fileno()})"],
-            pass_fds=[child.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, env=env,
-            cwd=str(_ROOT))
+            pass_fds=[child.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, env=env, cwd=str(_ROOT))
         child.close()
         self.conn = Connection(parent.detach())
         self.jobs = 0
@@ -300,13 +315,16 @@ def read_workbook_isolated(raw: bytes, filename: str = "") -> Workbook:
             raise _refusal(f"đọc quá {TIME_LIMIT:.0f} giây") from None
         except (pickle.UnpicklingError, ValueError, TypeError, IndexError, KeyError, AttributeError) as exc:
             worker.stop()
-            raise _refusal(f"kết quả đọc không hợp lệ ({type(exc).__name__})") from exc
+            log.info("reader worker: invalid reply (%s)", _detail(exc))
+            raise _refusal("kết quả đọc không hợp lệ") from exc
         except BaseException:
             worker.stop()
             raise
         if reply[0] == "ok":
             _give_back(worker, rss)
             return reply[1]
+        if reply[2]:
+            log.info("reader worker, %s: %s (%s)", filename, reply[0], reply[2])
         if reply[0] == "rejected":
             _give_back(worker, rss)
             raise WorkbookRejected(reply[1])

@@ -50,7 +50,11 @@ import python_calamine as calamine
 from vanhoa.form import spec
 from vanhoa.text import match_key
 
-MAX_FILE_BYTES = 50 * 1024 * 1024
+# 50 MB as people read it and as the browser's upload box counts it (50.000.000 bytes on Linux and
+# macOS), so the command line and the page refuse the same files. Streamlit's server counts its
+# maxUploadSize (50) in MiB, a little more, so whatever a browser lets through reaches this
+# Vietnamese refusal rather than the server's English one.
+MAX_FILE_BYTES = 50_000_000
 MAX_INFLATED_BYTES = 300 * 1024 * 1024  # all parts of an .xlsx/.ods together, once inflated
 MAX_RATIO = 200  # a real sheet compresses 5-30x; a bomb thousands of times
 MAX_SHEET_ROWS = 200_000
@@ -60,6 +64,21 @@ MAX_SHEET_CELLS = 5_000_000
 # at its limits (200,000 rows of 9 columns) has fewer than 2 million distinct texts.
 MAX_SHARED_STRINGS = 2_000_000
 EXCEL_MAX_COLUMN = 16_384  # XFD
+
+# The reader's own refusals, one wording each (tests and callers compare them).
+NOT_EXCEL = "Tệp không phải là bảng tính Excel (.xlsx, .xlsm, .xls, .xlsb, .ods)."
+# Many programs "export to Excel" as an HTML page or Excel 2003's XML (SpreadsheetML) named .xls;
+# Excel opens them with a warning, calamine cannot.
+MARKUP = ("Tệp có đuôi {ext} nhưng thực chất là trang HTML/XML do phần mềm khác xuất ra, không phải bảng tính Excel: "
+          "hãy mở bằng Excel hoặc LibreOffice và lưu lại thành .xlsx.")
+# Excel 2.x-4.0 wrote a bare BIFF2-4 record stream, and some tools a bare BIFF5 one, without the
+# compound file of Excel 97: calamine reads BIFF5-8 inside a compound file only.
+OLD_BIFF = ("Tệp .xls theo định dạng cũ của Excel (trước Excel 97), bộ đọc không hỗ trợ: hãy mở bằng Excel "
+            "hoặc LibreOffice và lưu lại thành .xlsx.")
+# calamine failed on the file's inner structure; its error class and text are English (the server
+# log keeps them, as the refusal's __cause__), so the clerk gets this.
+CORRUPT = "Tệp bị hỏng, không đọc được: bộ đọc gặp lỗi ở cấu trúc bên trong của tệp."
+CORRUPT_CONTENT = "Tệp bị hỏng, không đọc được nội dung các trang: bộ đọc gặp lỗi ở cấu trúc bên trong của tệp."
 
 _CHUNK = 1 << 20
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -528,7 +547,7 @@ def _check_zip(raw: bytes) -> tuple[str, zipfile.ZipFile]:
     elif "word/document.xml" in names:
         raise WorkbookRejected("Tệp là văn bản Word, không phải bảng tính Excel.")
     else:
-        raise WorkbookRejected("Tệp không phải là bảng tính Excel (.xlsx, .xls, .ods).")
+        raise WorkbookRejected(NOT_EXCEL)
 
     declared = sum(info.file_size for info in archive.infolist())
     if declared > MAX_INFLATED_BYTES:
@@ -647,7 +666,7 @@ def _detect(raw: bytes, filename: str) -> tuple[str, zipfile.ZipFile | None]:
         raise WorkbookRejected("Tệp rỗng (0 byte).")
     if len(raw) > MAX_FILE_BYTES:
         raise WorkbookRejected(
-            f"Tệp quá lớn ({len(raw) / 2**20:.1f} MB), giới hạn {MAX_FILE_BYTES // 2**20} MB.".replace(".", ",", 1)
+            f"Tệp quá lớn: {_vn(len(raw))} byte, giới hạn {MAX_FILE_BYTES // 10**6} MB ({_vn(MAX_FILE_BYTES)} byte)."
         )
     if raw[:4] == b"PK\x03\x04":
         from vanhoa.form import binguard  # imports this module
@@ -671,7 +690,28 @@ def _detect(raw: bytes, filename: str) -> tuple[str, zipfile.ZipFile | None]:
         raise WorkbookRejected("Tệp là PDF, không phải bảng tính Excel: hãy tải lên tệp .xlsx của biểu mẫu.")
     if lower.endswith((".csv", ".txt")):
         raise WorkbookRejected("Tệp CSV/văn bản không được chấp nhận: hãy dùng biểu mẫu Excel (.xlsx).")
-    raise WorkbookRejected("Tệp không phải là bảng tính Excel (.xlsx, .xlsm, .xls, .xlsb, .ods).")
+    if _is_markup(raw):
+        ext = "." + lower.rsplit(".", 1)[-1] if lower.endswith((".xls", ".xlsx", ".xlsm", ".xlsb", ".ods")) else ".xls"
+        raise WorkbookRejected(MARKUP.format(ext=ext))
+    if len(raw) >= 4 and raw[0] == 0x09 and raw[1] in (0, 2, 4, 8) and raw[2:4] in (b"\x04\0", b"\x06\0", b"\x08\0",
+                                                                                 b"\x10\0"):
+        raise WorkbookRejected(OLD_BIFF)  # a BOF record: BIFF2 (0x0009), BIFF3 (0x0209), BIFF4 (0x0409), BIFF5+
+    raise WorkbookRejected(NOT_EXCEL)
+
+
+def _is_markup(raw: bytes) -> bool:
+    """An HTML page or an Excel 2003 XML workbook (SpreadsheetML): UTF-8 (with a BOM
+    or not) or UTF-16 with its BOM, as those exporters write them."""
+    head = raw[:65536]
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        text = head[2:len(head) // 2 * 2].decode("utf-16-le" if head[:2] == b"\xff\xfe" else "utf-16-be", "replace")
+    else:
+        text = head.removeprefix(b"\xef\xbb\xbf").decode("latin-1")
+    text = text.lstrip().lower()
+    if text.startswith(("<html", "<!doctype html", "<table")) or "<html" in text[:4096]:
+        return True
+    return text.startswith("<?xml") and ("urn:schemas-microsoft-com:office:spreadsheet" in text
+                                         or 'progid="excel.sheet"' in text)
 
 
 _WANTED_SHEETS = {match_key(name) for name in spec.REQUIRED_SHEETS + spec.OPTIONAL_SHEETS}
@@ -928,7 +968,7 @@ class _Parsed:
             # panic arrives as pyo3_runtime.PanicException, which is a BaseException, not an Exception
             if not isinstance(exc, Exception) and not type(exc).__name__ == "PanicException":
                 raise  # KeyboardInterrupt, SystemExit: not the file's fault
-            self.failure = _chained(WorkbookRejected(f"Tệp bị hỏng, không đọc được ({type(exc).__name__})."), exc)
+            self.failure = _chained(WorkbookRejected(CORRUPT), exc)
             return
         try:
             self.wanted = [name for name in self.book.sheet_names if match_key(name) in _WANTED_SHEETS]
@@ -937,8 +977,7 @@ class _Parsed:
         except BaseException as exc:
             if not isinstance(exc, Exception) and not type(exc).__name__ == "PanicException":
                 raise
-            self.failure = _chained(
-                WorkbookRejected(f"Tệp bị hỏng, không đọc được nội dung ({type(exc).__name__})."), exc)
+            self.failure = _chained(WorkbookRejected(CORRUPT_CONTENT), exc)
 
 
 def _chained(error: WorkbookRejected, cause: BaseException) -> WorkbookRejected:
@@ -964,7 +1003,7 @@ def read_workbook(raw: bytes, filename: str = "") -> Workbook:
         worker.join()
     book = parsed.book
     if parsed.failure is None and book is None:  # the thread ended without a book or a reason
-        parsed.failure = WorkbookRejected("Tệp bị hỏng, không đọc được.")
+        parsed.failure = WorkbookRejected(CORRUPT)
     if parsed.failure is not None:
         if book is not None:
             book.close()
@@ -992,7 +1031,7 @@ def read_workbook(raw: bytes, filename: str = "") -> Workbook:
     except BaseException as exc:  # a panic while making the grid (see _Parsed.run)
         if not isinstance(exc, Exception) and not type(exc).__name__ == "PanicException":
             raise
-        raise WorkbookRejected(f"Tệp bị hỏng, không đọc được nội dung ({type(exc).__name__}).") from exc
+        raise WorkbookRejected(CORRUPT_CONTENT) from exc
     finally:
         book.close()
     return workbook
