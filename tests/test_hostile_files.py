@@ -293,3 +293,16 @@ def test_a_rust_panic_says_one_vietnamese_line_and_nothing_on_stderr(tmp_path):
     assert [line for line in lines if line.startswith("  ")] == [
         "  Lỗi: Tệp bị hỏng, không đọc được: bộ đọc gặp lỗi ở cấu trúc bên trong của tệp."] * 2
     assert "Exception" not in done.stdout and "panicked" not in done.stdout
+
+
+def test_the_server_log_keeps_what_the_reader_said(caplog):
+    """The clerk's line names no class; the log (info, so the command line's stderr stays quiet
+    without a logging set-up) keeps calamine's own words for whoever looks into the file."""
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="vanhoa.form.isolate"):
+        with pytest.raises(WorkbookRejected) as caught:
+            isolate.read_workbook_isolated(hostile.xlsb_missing_relationship(), "thieu-quan-he.xlsb")
+    assert str(caught.value) == read.CORRUPT
+    assert [r.getMessage() for r in caplog.records if r.name == "vanhoa.form.isolate"] == [
+        "reader worker, thieu-quan-he.xlsb: rejected (PanicException: no entry found for key)"]
