@@ -10,6 +10,7 @@ import streamlit as st
 from vanhoa import ui
 from vanhoa.admin import STATUS_VI
 from vanhoa.compare import compare_figures, figures_of_return
+from vanhoa.form.read import MAX_FILE_BYTES
 from vanhoa.form.template import build_template, template_filename
 from vanhoa.ingest import Checked, check, refuse_other_unit, store_checked
 from vanhoa.store import sha256_of
@@ -65,7 +66,8 @@ def render() -> None:
         key="template_download",
     )
     files = st.file_uploader(
-        "Tải lên tệp báo cáo (.xlsx, .xlsm, .xls, .xlsb, .ods) — có thể chọn nhiều tệp",
+        f"Tải lên tệp báo cáo (.xlsx, .xlsm, .xls, .xlsb, .ods), tối đa {MAX_FILE_BYTES // 10**6} MB mỗi tệp "
+        "— có thể chọn nhiều tệp",
         accept_multiple_files=True, key="upload_files",
     )
     if files:

@@ -186,6 +186,17 @@ def test_file_that_is_not_a_workbook_is_rejected_with_one_line(tmp_path):
         "  Lỗi: Tệp CSV/văn bản không được chấp nhận: hãy dùng biểu mẫu Excel (.xlsx)."])
 
 
+def test_the_limit_is_50_mb_as_the_browser_counts_it(tmp_path, files):
+    """50.000.000 bytes, the page's limit too (the browser's upload box counts MB of 10^6 bytes)."""
+    db = tmp_path / "store.duckdb"
+    big = tmp_path / "lon.xlsx"
+    big.write_bytes((files / "good.xlsx").read_bytes().ljust(50_000_001, b"\0"))
+    run = cli("ingest", big, db=db)
+    assert (run.code, run.lines) == (1, [
+        "Bị từ chối: lon.xlsx — 1 lỗi",
+        "  Lỗi: Tệp quá lớn: 50.000.001 byte, giới hạn 50 MB (50.000.000 byte)."])
+
+
 def test_mixed_batch_exits_1_and_stores_the_good_file(tmp_path, files):
     db = tmp_path / "store.duckdb"
     run = cli("ingest", files / "good.xlsx", files / "broken.xlsx", db=db)
