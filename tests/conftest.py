@@ -201,3 +201,19 @@ def signed_in(at, role: str = "admin", unit: str | None = None):
         store, name, role, "mat-khau-thu-nghiem", unit, by="test")
     at.session_state[ui.TOKEN_KEY] = auth.create_session(store, account)
     return at
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright (its own browser download is never used), one per test module."""
+    import os
+
+    from live_server import CHROMIUM, CHROMIUM_ARGS
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed (make test installs it)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import good_sheets, workbook_bytes
-from live_server import CHROMIUM, CHROMIUM_ARGS, Server, demo_copy_with_accounts, sign_in
+from live_server import CHROMIUM, Server, demo_copy_with_accounts, sign_in
 
 from vanhoa import ui
 
@@ -34,16 +34,6 @@ def shared_server(demo_db, tmp_path_factory):
     server = Server(demo_copy_with_accounts(demo_db, tmp_path_factory.mktemp("shots") / "shots.duckdb"))
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def open_page(browser, url: str, width: int = 1400, height: int = 1000):

@@ -8,7 +8,7 @@ import os
 
 import pytest
 from conftest import good_sheets, workbook_bytes
-from live_server import CHROMIUM, CHROMIUM_ARGS, Server, demo_copy_with_accounts, sign_in
+from live_server import CHROMIUM, Server, demo_copy_with_accounts, sign_in
 
 from vanhoa import admin, auth
 from vanhoa.ingest import ingest
@@ -64,16 +64,6 @@ def clerks_server(demo_db, tmp_path):
     server = Server(db)
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def leader_page(browser, server, path: str):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import http.client
-import os
 import re
 import select
 import socket
@@ -25,7 +24,7 @@ import uuid
 
 import psutil
 import pytest
-from live_server import CHROMIUM, CHROMIUM_ARGS, ROOT, USERS, Server, demo_copy_with_accounts, sign_in
+from live_server import ROOT, USERS, Server, demo_copy_with_accounts, sign_in
 
 from vanhoa import auth, webguard
 from vanhoa.store import Store
@@ -389,18 +388,6 @@ def test_a_visitor_cannot_clear_everyones_cache(operator_server):
 
 
 # ---------------------------------------------------------------- in Chromium
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed (make test installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 PAGES = [("Tổng quan", "Tổng quan phong trào", True), ("Chỉ tiêu", "Chỉ tiêu của Kế hoạch", True),
