@@ -32,6 +32,7 @@ import re
 import struct
 import zipfile
 
+from vanhoa.form.cells import column_letters
 from vanhoa.form.read import MAX_FORMULA_CELLS, CellError, WorkbookRejected, _chunks, _part_key, _vn, _xml_parser
 
 Markers = dict[str, dict[tuple[int, int], CellError]]
@@ -333,19 +334,10 @@ _XLSB_ERRORS = (3, 11)
 _XLSB_LOST = frozenset((13, 14, 15, 16, 17, 18, 62))
 
 
-def _column_letters(col: int) -> str:
-    letters = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def _unfaithful_xlsb(sheet: str, row: int, col: int) -> WorkbookRejected:
     return WorkbookRejected(
         f"Tệp .xlsb này được tạo bởi chương trình mà bộ đọc không đọc chính xác được (ô {sheet}!"
-        f"{_column_letters(col)}{row + 1} được ghi theo kiểu rút gọn); hãy mở bằng Excel hoặc LibreOffice và "
+        f"{column_letters(col)}{row + 1} được ghi theo kiểu rút gọn); hãy mở bằng Excel hoặc LibreOffice và "
         "lưu lại thành .xlsx.")
 
 
