@@ -115,6 +115,7 @@ def test_migrate_copies_every_version_and_file_and_checks_counts_and_progress(po
     assert auth.list_accounts(lake)["name"].tolist() == auth.list_accounts(source)["name"].tolist()
     assert lake.query("audit_log")["action"].iloc[0] == "chuyển kho"
 
+    source.release()  # this process lets go of the file, or the command would wait for it (and say so)
     again = cli("--db", demo_db, "migrate", "--to", target)
     assert again.returncode == 2
     assert again.stderr == ("Lỗi: Kho đích đã có dữ liệu (uploads 23, returns 23, accounts 13, audit_log 37 dòng): "

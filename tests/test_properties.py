@@ -483,31 +483,31 @@ ROW4 = PARTS[SHEET2][PARTS[SHEET2].index(b'<row r="4"'):PARTS[SHEET2].index(b"</
 @pytest.mark.parametrize("part, old, new, message", [
     # an 8-digit row: not seen by the old pre-scan
     (SHEET2, b'<c r="C4"', b'<c r="C99999999"',
-     "Tệp bị từ chối: một trang tính kéo tới dòng 99.999.999, vượt giới hạn 200.000 dòng của biểu mẫu."),
+     "Tệp bị từ chối: trang 'Chỉ tiêu' có dữ liệu kéo tới dòng 99.999.999, vượt giới hạn 200.000 dòng của biểu mẫu."),
     # a 7-digit row: calamine reads it (60 million cells, 3 s), the form does not
     (SHEET2, b'<c r="C4"', b'<c s="0" r="C9999999"',
-     "Tệp bị từ chối: một trang tính kéo tới dòng 9.999.999, vượt giới hạn 200.000 dòng của biểu mẫu."),
+     "Tệp bị từ chối: trang 'Chỉ tiêu' có dữ liệu kéo tới dòng 9.999.999, vượt giới hạn 200.000 dòng của biểu mẫu."),
     # columns of more than 3 letters
     (SHEET2, b'<c r="C4"', b'<c r="AAAA4"',
-     "Tệp bị từ chối: một trang tính có ô ở cột thứ 18.279, vượt quá cột cuối cùng của Excel (XFD, cột thứ "
+     "Tệp bị từ chối: trang 'Chỉ tiêu' có ô ở cột thứ 18.279, vượt quá cột cuối cùng của Excel (XFD, cột thứ "
      "16.384): tệp bị hỏng hoặc bị sửa ngoài Excel."),
     (SHEET2, b'<c r="C4"', b'<c r="ZZZZC4"',
-     "Tệp bị từ chối: một trang tính có ô ở cột thứ 12.356.607, vượt quá cột cuối cùng của Excel (XFD, cột thứ "
+     "Tệp bị từ chối: trang 'Chỉ tiêu' có ô ở cột thứ 12.356.607, vượt quá cột cuối cùng của Excel (XFD, cột thứ "
      "16.384): tệp bị hỏng hoặc bị sửa ngoài Excel."),
     (SHEET2, b'<c r="C4"', b'<c r="ZZZZZZC4"',
-     "Tệp bị từ chối: một trang tính có ô ở cột thứ 8.353.082.559, vượt quá cột cuối cùng của Excel (XFD, cột "
+     "Tệp bị từ chối: trang 'Chỉ tiêu' có ô ở cột thứ 8.353.082.559, vượt quá cột cuối cùng của Excel (XFD, cột "
      "thứ 16.384): tệp bị hỏng hoặc bị sửa ngoài Excel."),
     # cells without r are placed by calamine's counters, here after row 99,999,999
     (SHEET2, ROW4, b'<row r="99999999"><c t="s"><v>16</v></c><c><v>0</v></c></row>',
-     "Tệp bị từ chối: một trang tính kéo tới dòng 99.999.999, vượt giới hạn 200.000 dòng của biểu mẫu."),
+     "Tệp bị từ chối: trang 'Chỉ tiêu' có dữ liệu kéo tới dòng 99.999.999, vượt giới hạn 200.000 dòng của biểu mẫu."),
     # ... or right of column XFD
     (SHEET2, ROW4, b'<row r="4"><c r="XFD4"><v>1</v></c><c><v>0</v></c></row>',
-     "Tệp bị từ chối: một trang tính có ô ở cột thứ 16.385, vượt quá cột cuối cùng của Excel (XFD, cột thứ "
+     "Tệp bị từ chối: trang 'Chỉ tiêu' có ô ở cột thứ 16.385, vượt quá cột cuối cùng của Excel (XFD, cột thứ "
      "16.384): tệp bị hỏng hoặc bị sửa ngoài Excel."),
     # a namespace prefix, white space before r
     (SHEET2, ROW4, b'<x:row xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" r="4">'
                    b'<x:c\n r="AZ4"><x:v>1</x:v></x:c><x:c r="B150000"><x:v>1</x:v></x:c></x:row>',
-     "Tệp bị từ chối: một trang tính kéo tới dòng 150.000 và cột thứ 52, tức 7.800.000 ô, vượt giới hạn "
+     "Tệp bị từ chối: trang 'Chỉ tiêu' có dữ liệu kéo tới dòng 150.000 và cột thứ 52, tức 7.800.000 ô, vượt giới hạn "
      "5.000.000 ô của biểu mẫu."),
     ("xl/sharedStrings.xml", b'uniqueCount="52"', b'uniqueCount="4000000000"',
      "Tệp bị từ chối: tệp khai báo 4.000.000.000 chuỗi văn bản dùng chung (xl/sharedStrings.xml), vượt giới hạn "

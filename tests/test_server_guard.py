@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import http.client
+import os
 import re
 import select
 import socket
@@ -340,7 +341,10 @@ def test_the_server_listens_on_loopback_and_takes_the_readers_upload_limit():
     assert config["maxUploadSize"] * MIB >= MAX_FILE_BYTES  # the server's, in MiB, never refuses first
 
     def run_line(*args: str) -> str:
-        shown = subprocess.run(["make", "-n", "run", *args], cwd=ROOT, capture_output=True, text=True, check=True)
+        # Not make's own "Entering/Leaving directory" lines when the tests run inside `make test`.
+        env = {key: value for key, value in os.environ.items() if key not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+        shown = subprocess.run(["make", "--no-print-directory", "-n", "run", *args], cwd=ROOT, env=env,
+                               capture_output=True, text=True, check=True)
         return shown.stdout.strip().splitlines()[-1]
 
     assert run_line() == ".venv/bin/streamlit run server.py --server.port 8501"
