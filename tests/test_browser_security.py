@@ -9,6 +9,7 @@ import os
 import pytest
 from conftest import good_sheets, workbook_bytes
 from live_server import CHROMIUM, Server, demo_copy_with_accounts, sign_in
+from playwright.sync_api import expect
 
 from vanhoa import admin, auth
 from vanhoa.ingest import ingest
@@ -161,7 +162,8 @@ def test_a_clerk_cannot_file_the_return_another_clerk_checked_in_the_same_tab(cl
     page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Đăng xuất").click()
     page.get_by_role("heading", name="Đăng nhập").first.wait_for(timeout=30000)
     # the sign-out's run and the cookie's deletion rerun the page: the form is there once at the end
-    page.wait_for_function("document.querySelectorAll('input[aria-label=\"Tên đăng nhập\"]').length === 1")
+    # (a locator's count, not wait_for_function: the page's CSP forbids the eval that one needs)
+    expect(page.locator('input[aria-label="Tên đăng nhập"]')).to_have_count(1, timeout=30000)
     page.wait_for_timeout(1000)
     try:
         sign_in(page, "clerk")  # Phòng Tổng hợp's clerk, same tab
