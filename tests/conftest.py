@@ -71,6 +71,21 @@ def workbook_bytes(sheets: dict[str, list[list]]) -> bytes:
     return buffer.getvalue()
 
 
+# What a hostile clerk types into a cell or a form: HTML, a link, bold, LaTeX, a colour directive, a bare URL.
+HOSTILE = ["<img src=x onerror=alert(1)>", "[x](https://example.com)", "**b**", "$$x$$", ":red[x]",
+           "https://example.com/a"]
+
+
+def hostile_return() -> bytes:
+    """A valid return (Phòng Tổng hợp, 6 tháng đầu năm 2022) with each hostile string as an activity's
+    content and place and as an event's name, place and achievement."""
+    sheets = good_sheets()
+    sheets["Hoạt động"] += [["15/03/2022", text, "Văn hóa - văn nghệ", "Chiềng Xuân", text, 10, 0, text, "III.1"]
+                            for text in HOSTILE]
+    sheets["Sự kiện"] += [[text, "14/05/2022", text, 5, 4, text, text] for text in HOSTILE]
+    return workbook_bytes(sheets)
+
+
 @pytest.fixture
 def sheets() -> dict[str, list[list]]:
     """A fresh, valid set of grids that a test may break in one place."""

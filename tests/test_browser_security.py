@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from conftest import good_sheets, workbook_bytes
+from conftest import HOSTILE, good_sheets, hostile_return, workbook_bytes
 from live_server import CHROMIUM, Server, demo_copy_with_accounts, sign_in
 from playwright.sync_api import expect
 
@@ -18,8 +18,6 @@ from vanhoa.store import Store
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed "
                                 "(make test installs it)")
 
-HOSTILE = ["<img src=x onerror=alert(1)>", "[x](https://example.com)", "**b**", "$$x$$", ":red[x]",
-           "https://example.com/a"]
 UNIT = "Phòng Tổng hợp " + " ".join(HOSTILE)
 KT_CLERK = ("tester.clerk.kt", "mat-khau-clerk-kt-01")
 
@@ -31,14 +29,6 @@ MARKUP = {
     "a colour directive": '[class*="ColoredText"], span[style*="color"]',
     "bold text of the clerk": "strong:text-is('b')",
 }
-
-
-def hostile_return() -> bytes:
-    sheets = good_sheets()
-    sheets["Hoạt động"] += [["15/03/2022", text, "Văn hóa - văn nghệ", "Chiềng Xuân", text, 10, 0, text, "III.1"]
-                            for text in HOSTILE]
-    sheets["Sự kiện"] += [[text, "14/05/2022", text, 5, 4, text, text] for text in HOSTILE]
-    return workbook_bytes(sheets)
 
 
 @pytest.fixture(scope="module")

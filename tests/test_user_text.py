@@ -16,28 +16,18 @@ import re
 import zipfile
 
 import pytest
-from conftest import good_sheets, signed_in, workbook_bytes
+from conftest import HOSTILE, hostile_return, signed_in
 from streamlit.testing.v1 import AppTest
 
 from vanhoa import admin, ui
 from vanhoa.ingest import ingest
 from vanhoa.report import build_report
 
-HOSTILE = ["<img src=x onerror=alert(1)>", "[x](https://example.com)", "**b**", "$$x$$", ":red[x]",
-           "https://example.com/a"]
 TYPED = "Lò Thị Hoa " + " ".join(HOSTILE)  # "Người soạn", a leader's comment, a unit's new name
 UNIT = "Phòng Tổng hợp " + " ".join(HOSTILE)
 LEADER_PAGES = ["overview", "targets", "commune", "events", "data", "report", "approval"]
 ADMIN_PAGES = ["lists", "accounts", "audit", "archive", "history", "upload"]
 TEXT_FIELDS = {"body", "label", "help", "text", "placeholder"}  # what Streamlit renders as Markdown
-
-
-def hostile_return() -> bytes:
-    sheets = good_sheets()
-    sheets["Hoạt động"] += [["15/03/2022", text, "Văn hóa - văn nghệ", "Chiềng Xuân", text, 10, 0, text, "III.1"]
-                            for text in HOSTILE]
-    sheets["Sự kiện"] += [[text, "14/05/2022", text, 5, 4, text, text] for text in HOSTILE]
-    return workbook_bytes(sheets)
 
 
 @pytest.fixture
