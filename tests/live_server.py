@@ -100,3 +100,15 @@ def sign_in(page, role: str) -> None:
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
     page.get_by_role("heading", name="Đăng nhập").wait_for(state="detached", timeout=30000)
+
+
+def wait_for_sign_in_cookie(page, seconds: float = 30) -> None:
+    """Until the browser holds the sign-in cookie (its component sets it a moment after the sign-in):
+    a condition, not a fixed time; the page's CSP forbids wait_for_function's eval."""
+    from vanhoa.ui import COOKIE_NAME
+
+    for _ in range(int(seconds * 10)):
+        if any(cookie["name"] == COOKIE_NAME for cookie in page.context.cookies()):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("the sign-in cookie never arrived")
