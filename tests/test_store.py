@@ -196,8 +196,9 @@ def test_a_store_of_an_older_schema_is_migrated_in_place(tmp_path):
     from vanhoa import store as store_module
 
     path = tmp_path / "old.duckdb"
-    original = store_module._MIGRATIONS
+    original, original_staging = store_module._MIGRATIONS, store_module.staging_sql
     store_module._MIGRATIONS = {1: original[1]}
+    store_module.staging_sql = lambda: ([], "the first release had no staging layer")
     try:
         Store(path).is_empty()
         with duckdb.connect(str(path)) as con:  # a return as the first release stored it
@@ -207,7 +208,7 @@ def test_a_store_of_an_older_schema_is_migrated_in_place(tmp_path):
             con.execute("insert into return_activities values ('TH', '2022-H1', 1, 1, date '2022-03-15', "
                         "' Tuyên truyền  ', 'Giúp đỡ xã', 'Chiềng Xuân', null, 12, 0, null, null)")
     finally:
-        store_module._MIGRATIONS = original
+        store_module._MIGRATIONS, store_module.staging_sql = original, original_staging
         store_module._migrated.discard(str(path.resolve()))
     migrated = Store(path)
     with migrated.connect() as con:

@@ -757,6 +757,10 @@ class Store:
     def _migrate_once(self, con: duckdb.DuckDBPyConnection) -> None:
         con.execute(self._ddl("create table if not exists schema_migrations (version integer primary key, applied_at timestamp)"))
         done = {row[0] for row in con.execute("select version from schema_migrations").fetchall()}
+        self._apply_numbered(con, done)
+        self._apply_staging(con)
+
+    def _apply_numbered(self, con: duckdb.DuckDBPyConnection, done: set[int]) -> None:
         for version in sorted(_MIGRATIONS):
             if version in done:
                 continue
@@ -774,6 +778,30 @@ class Store:
                 except duckdb.Error:
                     pass
                 raise
+
+    @staticmethod
+    def _apply_staging(con: duckdb.DuckDBPyConnection) -> None:
+        """The staging layer (queries/staging/*.sql: the rules every query reads, such as what a
+        period holds) is a repeatable migration: (re)created, in file order, whenever its text
+        changes, so a release that changes a rule changes it in every store it opens."""
+        statements, checksum = staging_sql()
+        con.execute("create table if not exists staging_applied (checksum varchar, applied_at timestamp)")
+        applied = con.execute("select checksum from staging_applied order by applied_at desc limit 1").fetchone()
+        if applied is not None and applied[0] == checksum:
+            return
+        con.begin()
+        try:
+            for statement in statements:
+                con.execute(statement)
+            con.execute("delete from staging_applied")
+            con.execute("insert into staging_applied values (?, ?)", [checksum, now_local()])
+            con.commit()
+        except BaseException:
+            try:
+                con.rollback()
+            except duckdb.Error:
+                pass
+            raise
 
     @staticmethod
     def _seed_reference(con: duckdb.DuckDBPyConnection) -> None:
@@ -1034,6 +1062,12 @@ def write_audit(con: duckdb.DuckDBPyConnection, actor: str | None, action: str, 
 
 _PARAM_RE = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _sql_cache: dict[str, str] = {}
+
+
+def staging_sql() -> tuple[list[str], str]:
+    """The staging layer's statements in file order, and their checksum."""
+    statements = [path.read_text(encoding="utf-8") for path in sorted((QUERIES_DIR / "staging").glob("*.sql"))]
+    return statements, hashlib.sha256("\n;\n".join(statements).encode("utf-8")).hexdigest()
 
 
 def load_sql(name: str) -> str:

@@ -6,7 +6,6 @@ This is the only module of the package that imports streamlit.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 import threading
 
@@ -33,58 +32,12 @@ KEPT_ACROSS_ACCOUNTS = {ACCOUNT_KEY, TOKEN_KEY, COOKIE_PENDING, OWNER_KEY}
 
 # ---------------------------------------------------------------- formats
 
-
-def fmt_int(value) -> str:
-    """1234 -> '1.234'; None -> '—'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return "—"
-    return f"{int(value):,}".replace(",", ".")
-
-
-def fmt_pct(ratio, digits: int = 1) -> str:
-    """0.6195 -> '61,9 %'."""
-    if ratio is None or (isinstance(ratio, float) and math.isnan(ratio)) or ratio is pd.NA:
-        return "—"
-    return f"{ratio * 100:.{digits}f}".replace(".", ",") + " %"
-
-
-def fmt_money(value) -> str:
-    return "—" if value is None or pd.isna(value) else f"{fmt_int(value)} đ"
-
-
-def fmt_money_short(value) -> str:
-    """For a metric card, which cuts a long value off ('132.561.9…'): from a thousand million on,
-    in tỷ with up to two decimals (132561900000 -> '132,56 tỷ đ'); below it, as fmt_money."""
-    if value is None or pd.isna(value) or abs(value) < 1_000_000_000:
-        return fmt_money(value)
-    billions = f"{value / 1_000_000_000:,.2f}".rstrip("0").rstrip(".")
-    return billions.replace(",", " ").replace(".", ",").replace(" ", ".") + " tỷ đ"
-
-
-DATE_FORMAT, TIME_FORMAT = "%d/%m/%Y", "%H:%M %d/%m/%Y"  # one cell (fmt_date) or a column (fmt_dates)
-
-
-def fmt_date(value) -> str:
-    if value is None or value is pd.NaT or (not isinstance(value, (dt.date, pd.Timestamp)) and pd.isna(value)):
-        return "—"
-    return pd.Timestamp(value).strftime(DATE_FORMAT)
-
-
-def fmt_time(value) -> str:
-    """'14:05 05/12/2022' (the glossary's time format)."""
-    if value is None or value is pd.NaT or pd.isna(value):
-        return "—"
-    return pd.Timestamp(value).strftime(TIME_FORMAT)
-
-
-def fmt_times(values: pd.Series) -> pd.Series:
-    """fmt_time for a whole column of timestamps at once (a thousand rows: a third of the time)."""
-    return values.dt.strftime(TIME_FORMAT).fillna("—")
-
-
-def fmt_dates(values: pd.Series) -> pd.Series:
-    """fmt_date for a whole column of timestamps at once."""
-    return values.dt.strftime(DATE_FORMAT).fillna("—")
+# The Vietnamese formats live in vanhoa.formats (no streamlit there, so the report, the downloads
+# and the charts use the same ones); the pages reach them through ui as before.
+from vanhoa.formats import (  # noqa: E402,F401  (re-exported for the pages)
+    DATE_FORMAT, TIME_FORMAT, deadline_text, fmt_date, fmt_dates, fmt_goal, fmt_int, fmt_money,
+    fmt_money_short, fmt_pct, fmt_time, fmt_times, fmt_yes_no, provisional_note,
+)
 
 
 # The characters that Streamlit's Markdown (CommonMark, GitHub's extensions, math, directives,
@@ -122,17 +75,6 @@ def escape_lines(text) -> str:
     """Several lines of user text (a return's warnings), each escaped and kept on its own line."""
     return "  \n".join(escape_md(line) for line in str(text or "").splitlines())
 
-
-def deadline_text(status: str, days) -> str:
-    """'trước hạn 5 ngày' / 'trễ 7 ngày' / 'còn 12 ngày' / 'quá hạn 30 ngày' / 'đúng ngày hạn'."""
-    if days is None or pd.isna(days):
-        return "—"
-    days = int(days)
-    if status == "chưa nộp":
-        return f"còn {days * -1} ngày" if days < 0 else ("hạn nộp hôm nay" if days == 0 else f"quá hạn {days} ngày")
-    if days < 0:
-        return f"trước hạn {-days} ngày"
-    return "đúng ngày hạn" if days == 0 else f"trễ {days} ngày"
 
 
 def table_height(rows: int, limit: int = 20) -> int:
