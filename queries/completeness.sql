@@ -2,6 +2,7 @@
 -- Parameters: $period, $unit (codes or null), $today (date the "days left/overdue" count from).
 -- On time is judged by the first filing; a later correction does not make a return late.
 -- Filing counts whether or not a leader has approved the return yet (shown in `approval`).
+-- The units expected are the staging layer's expected_units, as for progress.
 with scope as (
     select code as period_code, label as period_label, deadline
     from periods
@@ -14,6 +15,7 @@ filings as (
            bool_or(status = 'approved') as any_approved,
            arg_max(status, version) as latest_status
     from returns
+    where $period is null or period_code = $period  -- one period: only its returns are grouped
     group by unit_code, period_code
 )
 
@@ -40,9 +42,8 @@ select s.period_code as period,
            else 'trả lại'
        end as approval
 from scope s
-cross join units u
+join expected_units e using (period_code)
+join units u on u.code = e.unit_code
 left join filings f on f.unit_code = u.code and f.period_code = s.period_code
-where u.active_from <= s.period_code
-  and (u.retired_from is null or s.period_code < u.retired_from)
-  and ($unit is null or u.code = $unit)
+where $unit is null or u.code = $unit
 order by s.period_code, u.sort_order

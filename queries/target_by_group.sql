@@ -2,16 +2,11 @@
 -- sees which group pulls a ratio down. T3 (the cultural-unit standard) has no staff groups and
 -- gives no rows; see standard_criteria.sql for it.
 -- Parameters: $period (code), $target (T1 | T2 | T4).
-with -- $approved_only: only versions a leader approved count (the sidebar's choice)
-chosen_returns as (
-    select * from current_returns
-    where not coalesce($approved_only, false) or status = 'approved'
-),
-
-current_staff as (
+-- $approved_only: only versions a leader approved count (the sidebar's choice; counted_returns).
+with current_staff as (
     select s.*
     from return_staff s
-    join chosen_returns r using (unit_code, period_code, version)
+    join counted_returns($approved_only) r using (unit_code, period_code, version)
     where s.period_code = $period
 )
 

@@ -67,10 +67,11 @@ def test_progress_office_filed_and_not_filed_units(small):
     assert len(frame) == 4 * 12  # 4 targets x (11 units + the Office)
     shown = frame[frame["unit"].isin(["Toàn Văn phòng", "Phòng Tổng hợp", "Phòng Kinh tế", NKTX])]
     assert rows(shown, PROGRESS) == [
-        ["Toàn Văn phòng", "T1", 19, 20, 0.95, 1.0, False, "chưa đạt"],
-        ["Toàn Văn phòng", "T2", 12, 20, 0.6, 0.7, False, "chưa đạt"],
-        ["Toàn Văn phòng", "T3", 1, 11, 0.0909, 1.0, False, "chưa đạt"],
-        ["Toàn Văn phòng", "T4", 15, 17, 0.8824, 1.0, False, "chưa đạt"],
+        # 2 of the 11 units have filed: the Office's figures are provisional, no verdict on them
+        ["Toàn Văn phòng", "T1", 19, 20, 0.95, 1.0, False, "tạm tính"],
+        ["Toàn Văn phòng", "T2", 12, 20, 0.6, 0.7, False, "tạm tính"],
+        ["Toàn Văn phòng", "T3", 1, 11, 0.0909, 1.0, False, "tạm tính"],
+        ["Toàn Văn phòng", "T4", 15, 17, 0.8824, 1.0, False, "tạm tính"],
         ["Phòng Tổng hợp", "T1", 11, 11, 1.0, 1.0, True, "đạt"],
         ["Phòng Tổng hợp", "T2", 7, 11, 0.6364, 0.7, False, "chưa đạt"],
         ["Phòng Tổng hợp", "T3", 1, 1, 1.0, 1.0, True, "đạt"],
@@ -86,6 +87,31 @@ def test_progress_office_filed_and_not_filed_units(small):
     ]
 
 
+PERIOD_COUNTS = ["period", "unit", "target", "counted", "expected", "provisional"]
+
+
+def test_progress_counts_the_units_of_the_period_on_every_row(small):
+    """counted / expected / provisional are the period's: the same on the Office's rows and on
+    every unit's, even with a unit filter (the unit's row still says the Office is provisional)."""
+    frame = small.query("progress", period="2022-H1")
+    assert set(map(tuple, rows(frame, ["counted", "expected", "provisional"]))) == {(2, 11, True)}
+    assert rows(small.query("progress", period="2022-H1", unit="TH"), PERIOD_COUNTS) == [
+        ["2022-H1", "Phòng Tổng hợp", target, 2, 11, True] for target in ("T1", "T2", "T3", "T4")]
+
+
+def test_progress_of_a_complete_period_gives_its_verdict(demo_db):
+    """All 11 units filed 2022-H1 in the demonstration data: the Office's figures are final,
+    'đạt' or 'chưa đạt' as the goal says."""
+    frame = Store(demo_db).query("progress", period="2022-H1")
+    office = frame[frame["unit"] == "Toàn Văn phòng"]
+    assert rows(office, PROGRESS + ["counted", "expected", "provisional"]) == [
+        ["Toàn Văn phòng", "T1", 110, 113, 0.9735, 1.0, False, "chưa đạt", 11, 11, False],
+        ["Toàn Văn phòng", "T2", 70, 113, 0.6195, 0.7, False, "chưa đạt", 11, 11, False],
+        ["Toàn Văn phòng", "T3", 10, 11, 0.9091, 1.0, False, "chưa đạt", 11, 11, False],
+        ["Toàn Văn phòng", "T4", 92, 96, 0.9583, 1.0, False, "chưa đạt", 11, 11, False],
+    ]
+
+
 def test_progress_for_one_unit_has_no_office_row(small):
     frame = small.query("progress", period="2022-H1", unit="TH")
     assert frame["unit"].unique().tolist() == ["Phòng Tổng hợp"]
@@ -94,11 +120,12 @@ def test_progress_for_one_unit_has_no_office_row(small):
 def test_progress_of_a_period_without_data(small):
     frame = small.query("progress", period="2023-H1")
     office = frame[frame["unit"] == "Toàn Văn phòng"]
-    assert rows(office, PROGRESS) == [
-        ["Toàn Văn phòng", "T1", None, None, None, 1.0, False, "chưa nộp"],
-        ["Toàn Văn phòng", "T2", None, None, None, 0.7, False, "chưa nộp"],
-        ["Toàn Văn phòng", "T3", None, 11, None, 1.0, False, "chưa nộp"],
-        ["Toàn Văn phòng", "T4", None, None, None, 1.0, False, "chưa nộp"],
+    # nothing to estimate: 'chưa nộp', not 'tạm tính'; still provisional (0 of 11 counted)
+    assert rows(office, PROGRESS + ["counted", "expected", "provisional"]) == [
+        ["Toàn Văn phòng", "T1", None, None, None, 1.0, False, "chưa nộp", 0, 11, True],
+        ["Toàn Văn phòng", "T2", None, None, None, 0.7, False, "chưa nộp", 0, 11, True],
+        ["Toàn Văn phòng", "T3", None, 11, None, 1.0, False, "chưa nộp", 0, 11, True],
+        ["Toàn Văn phòng", "T4", None, None, None, 1.0, False, "chưa nộp", 0, 11, True],
     ]
     assert set(frame["status"]) == {"chưa nộp"} and len(frame) == 48
 
@@ -131,10 +158,10 @@ def test_progress_limit_gives_the_first_rows_and_counts_them_all(small, params, 
 def test_progress_first_rows_of_a_period(small):
     first = small.query("progress", period="2022-H1", limit=6)
     assert rows(first, PROGRESS + ["total_rows"]) == [
-        ["Toàn Văn phòng", "T1", 19, 20, 0.95, 1.0, False, "chưa đạt", 48],
-        ["Toàn Văn phòng", "T2", 12, 20, 0.6, 0.7, False, "chưa đạt", 48],
-        ["Toàn Văn phòng", "T3", 1, 11, 0.0909, 1.0, False, "chưa đạt", 48],
-        ["Toàn Văn phòng", "T4", 15, 17, 0.8824, 1.0, False, "chưa đạt", 48],
+        ["Toàn Văn phòng", "T1", 19, 20, 0.95, 1.0, False, "tạm tính", 48],
+        ["Toàn Văn phòng", "T2", 12, 20, 0.6, 0.7, False, "tạm tính", 48],
+        ["Toàn Văn phòng", "T3", 1, 11, 0.0909, 1.0, False, "tạm tính", 48],
+        ["Toàn Văn phòng", "T4", 15, 17, 0.8824, 1.0, False, "tạm tính", 48],
         ["Phòng Tổng hợp", "T1", 11, 11, 1.0, 1.0, True, "đạt", 48],
         ["Phòng Tổng hợp", "T2", 7, 11, 0.6364, 0.7, False, "chưa đạt", 48],
     ]
@@ -302,6 +329,45 @@ def reviewing(small, tmp_path_factory) -> Store:
             con.execute("update returns set reviewed_at = ? where unit_code = ? and period_code = '2022-H1' "
                         "and version = ?", [dt.datetime(2022, 7, day, 10, 0), unit, version])
     return store
+
+
+def test_progress_approved_only_tells_a_unit_waiting_for_approval_from_one_that_has_not_filed(reviewing):
+    """2023-H1: TH filed, nothing approved. With the toggle TH is 'chưa phê duyệt' (its filing
+    column says it filed), the nine others 'chưa nộp', and the Office, of which nothing counts, too."""
+    frame = reviewing.query("progress", period="2023-H1", approved_only=True)
+    shown = frame[frame["unit"].isin(["Toàn Văn phòng", "Phòng Tổng hợp", "Phòng Kinh tế"])
+                  & frame["target"].isin(["T1", "T3"])]
+    assert rows(shown, PROGRESS + ["counted", "expected", "provisional"]) == [
+        ["Toàn Văn phòng", "T1", None, None, None, 1.0, False, "chưa phê duyệt", 0, 11, True],
+        ["Toàn Văn phòng", "T3", None, 11, None, 1.0, False, "chưa phê duyệt", 0, 11, True],
+        ["Phòng Tổng hợp", "T1", None, None, None, 1.0, False, "chưa phê duyệt", 0, 11, True],
+        ["Phòng Tổng hợp", "T3", None, 1, None, 1.0, False, "chưa phê duyệt", 0, 11, True],
+        ["Phòng Kinh tế", "T1", None, None, None, 1.0, False, "chưa nộp", 0, 11, True],
+        ["Phòng Kinh tế", "T3", None, 1, None, 1.0, False, "chưa nộp", 0, 11, True],
+    ]
+    # everything filed: TH's figures count, 1 of 11
+    filed = reviewing.query("progress", period="2023-H1", approved_only=False)
+    assert rows(filed[filed["target"] == "T1"].head(2), PROGRESS + ["counted", "expected", "provisional"]) == [
+        ["Toàn Văn phòng", "T1", 11, 11, 1.0, 1.0, False, "tạm tính", 1, 11, True],
+        ["Phòng Tổng hợp", "T1", 11, 11, 1.0, 1.0, True, "đạt", 1, 11, True],
+    ]
+    # 2022-H1: TH's and NKTX's first versions are approved and count
+    approved = reviewing.query("progress", period="2022-H1", approved_only=True)
+    assert set(map(tuple, rows(approved, ["counted", "expected", "provisional"]))) == {(2, 11, True)}
+
+
+def test_standard_criteria_and_groups_approved_only(reviewing):
+    """2023-H1 with the toggle: TH's criteria wait for approval, the others have not filed, and
+    no staff group counts; 2022-H1: TH's approved first version counts, not its returned second."""
+    criteria = reviewing.query("standard_criteria", period="2023-H1", approved_only=True)
+    assert rows(criteria[criteria["unit_code"].isin(["TH", "KT"])], ["unit", "criterion", "status"]) == [
+        ["Phòng Tổng hợp", c, "chưa phê duyệt"] for c in ("C1", "C2", "C3", "C4")] + [
+        ["Phòng Kinh tế", c, "chưa nộp"] for c in ("C1", "C2", "C3", "C4")]
+    assert set(reviewing.query("standard_criteria", period="2023-H1")["status"]) == {"đạt", "chưa nộp"}
+    assert reviewing.query("target_by_group", period="2023-H1", target="T1", approved_only=True).empty
+    groups = reviewing.query("target_by_group", period="2022-H1", target="T2", approved_only=True)
+    assert rows(groups[groups["unit_code"] == "NKTX"], ["staff_group", "numerator", "denominator"]) == [
+        ["CBCC", 1, 1], ["VC", 0, 0], ["LDHD", 4, 8]]  # v1 approved; v2 (culture 6) waits
 
 
 def test_pending_periods_and_units(reviewing):
