@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import math
+from typing import Callable, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -51,7 +52,7 @@ HEADERS_VI = {
     "plan_item": "Nội dung Kế hoạch", "event": "Tên sự kiện", "registered": "Số người đăng ký",
     "achievement": "Thành tích", "note": "Ghi chú", "series": "Chuỗi sự kiện", "current": "Hiện hành",
     "filed_by": "Người nộp", "sha256": "SHA-256", "warnings": "Cảnh báo", "filename": "Tên tệp",
-    "restored_from": "Khôi phục từ phiên bản",
+    "restored_from": "Khôi phục từ phiên bản", "source_period": "Từ báo cáo", "approval": "Phê duyệt",
 }
 _PERCENT_COLUMNS = {"ratio", "goal"}
 _DATE_COLUMNS = {"date", "deadline"}  # calendar days, whatever type pandas gives them
@@ -133,22 +134,53 @@ def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "Dữ liệu", headers: dict
 
 def to_xlsx_book(sheets: list[tuple[str, pd.DataFrame]], headers: dict[str, str] | None = None) -> bytes:
     """Several tables, one sheet each, written like `to_xlsx_bytes`."""
+    return styled_book([(name, frame, headers or HEADERS_VI, {}) for name, frame in sheets])
+
+
+class CellStyle(NamedTuple):
+    """How one column's values become cells, when the type of the value is not enough (the
+    people's files of vanhoa.tables): `as_date` writes a timestamp as its calendar day, and
+    `number_format(value)` gives a number its Excel format, either one of the book's named
+    formats ("date", "time", "pct", "int") or a format code ('#,##0 "đ"'), and `width` is the
+    column's width for its numbers."""
+    as_date: bool = False
+    number_format: Callable[[float], str | None] | None = None
+    width: int = 0  # characters the longest value needs ('100.000.000 đ': 13)
+
+
+def styled_book(sheets: list[tuple[str, pd.DataFrame, dict[str, str], dict[str, CellStyle]]]) -> bytes:
+    """Sheets of (name, frame, headers, styles of some columns): the columns without a style are
+    written by the rules of `to_xlsx_bytes` (the command line's files)."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_numbers": False, "strings_to_urls": False})
-    formats = {
+    formats = _Formats(book)
+    formats.update({
         "head": book.add_format({"bold": True, "text_wrap": True, "valign": "vcenter", "border": 1,
                                  "bg_color": "#E8EEF7"}),
         "date": book.add_format({"num_format": "dd/mm/yyyy"}),
         "time": book.add_format({"num_format": "hh:mm dd/mm/yyyy"}),
         "pct": book.add_format({"num_format": "0.0%"}),
         "int": book.add_format({"num_format": "#,##0"}),
-    }
-    for name, frame in sheets:
-        _write_sheet(book.add_worksheet(name[:31], worksheet_class=_ColumnSheet), frame, headers or HEADERS_VI,
-                     formats)
+    })
+    for name, frame, headers, styles in sheets:
+        _write_sheet(book.add_worksheet(name[:31], worksheet_class=_ColumnSheet), frame, headers, formats, styles)
     book.close()
     return buffer.getvalue()
+
+
+class _Formats(dict):
+    """The book's cell formats by name, and by format code for the codes a CellStyle names: one
+    is added to the book the first time a cell needs it (a format no cell uses is left out of
+    the file, so the command line's files are as before)."""
+
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        super().__init__()
+        self.book = book
+
+    def __missing__(self, code: str):
+        self[code] = self.book.add_format({"num_format": code})
+        return self[code]
 
 
 # ---------------------------------------------------------------- the sheet's cells, column by column
@@ -202,10 +234,11 @@ class _Column:
     """One column's cells: for each row a code into `cells` (-1: empty), each distinct cell as
     (kind, payload, format name) with kind 's' text, 'n' number, 'b' boolean."""
 
-    def __init__(self, name: str, series: pd.Series, ws) -> None:
-        is_date = name in _DATE_COLUMNS
+    def __init__(self, name: str, series: pd.Series, ws, style: CellStyle | None = None) -> None:
+        is_date = name in _DATE_COLUMNS if style is None else style.as_date
         percent = name in _PERCENT_COLUMNS
-        self.bump = 0  # the width a date or a time needs
+        self.number_format = style.number_format if style is not None else None
+        self.bump = style.width if style is not None else 0  # the width a date, a time or a number needs
         self.text_width = 0  # longest first line of a text cell, + 1
         if _is_fast(series) and not _has_negative_zero(series):
             codes, uniques = pd.factorize(series, use_na_sentinel=True, sort=False)
@@ -236,6 +269,8 @@ class _Column:
         if isinstance(value, (int, float)):
             if math.isnan(value) or math.isinf(value):  # as xlsxwriter's write_number refuses them
                 raise TypeError("NAN/INF not supported in write_number() without 'nan_inf_to_errors' Workbook() option")
+            if self.number_format is not None:
+                return ("n", value, self.number_format(value))
             return ("n", value, "pct" if percent else ("int" if float(value).is_integer() else None))
         text = str(value)  # never a formula, whatever it starts with: always a shared string
         self.text_width = max(self.text_width, len(text.split("\n")[0]) + 1)
@@ -262,14 +297,16 @@ def _first_rows(codes: np.ndarray, count: int) -> np.ndarray:
     return first
 
 
-def _write_sheet(sheet_ws: _ColumnSheet, frame: pd.DataFrame, headers: dict[str, str], formats: dict) -> None:
+def _write_sheet(sheet_ws: _ColumnSheet, frame: pd.DataFrame, headers: dict[str, str], formats: dict,
+                 styles: dict[str, CellStyle] | None = None) -> None:
     widths = []
     for col, name in enumerate(frame.columns):
         title = headers.get(name, name)
         sheet_ws.write_string(0, col, title, formats["head"])
         widths.append(min(max(len(title), 8), 40))
     limit = sheet_ws.xls_rowmax - 1  # data rows Excel can hold; write_* ignored the others
-    columns = [_Column(name, frame.iloc[:, col], sheet_ws) for col, name in enumerate(frame.columns)]
+    columns = [_Column(name, frame.iloc[:, col], sheet_ws, (styles or {}).get(name))
+               for col, name in enumerate(frame.columns)]
     for col, column in enumerate(columns):
         widths[col] = max(widths[col], column.bump, min(column.text_width, 60))
     rows = min(len(frame), limit)

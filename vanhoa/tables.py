@@ -1,0 +1,213 @@
+"""The tables people see and download: one description per column, and from it the table on
+the screen, its CSV and its Excel file, cell for cell the same.
+
+A table is a list of `Column`s: the query's column, its Vietnamese header, and its kind, which
+says how a value is shown ("1.234", "99,1 %", "05/12/2022", "14:05 05/12/2022", "có", "đạt",
+"Năm 2022") and how Excel gets it (a number with a Vietnamese-looking format, a date, a time,
+or the shown words as text). From a query's frame:
+
+- `screen_frame`: every cell as the text st.dataframe shows; a figure, a date or a word that was
+  not recorded is "—", a text not given is empty;
+- `csv_bytes`: the same headers, rows and texts, UTF-8 with a BOM, comma-separated; a cell the
+  screen shows as "—" is empty (a spreadsheet then sums and filters the column), and text that
+  a spreadsheet would run as a formula starts with an apostrophe (vanhoa.export.defuse);
+- `xlsx_bytes` / `human_book`: the same headers and rows; numbers as numbers ('#,##0',
+  '0.0 %', '#,##0 "đ"'), days as dates (dd/mm/yyyy), moments as date-times (hh:mm dd/mm/yyyy),
+  labels (the period, có/không, đạt/chưa đạt) as text; an empty cell where the screen shows "—".
+
+The command line's `export` keeps the machine columns of the spec (vanhoa.export.to_csv_bytes:
+`period,unit,...`, true/false, ISO dates): scripts read those. This module has no streamlit,
+so the pages, the report's appendix and anything else write people's tables the same way.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Callable, Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from vanhoa.export import EXTRA_COLUMNS, HEADERS_VI, TABLES, CellStyle, defuse, styled_book
+from vanhoa.formats import MISSING, fmt_date, fmt_goal, fmt_int, fmt_money, fmt_pct, fmt_time, is_missing
+
+SHEET = "Dữ liệu"
+VERDICTS = {"đạt", "chưa đạt"}  # the progress statuses that are a verdict (not 'tạm tính', 'chưa nộp', ...)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How the values of a column are shown and written. `show` turns a value that is there into
+    its text; `blank` is the screen's text for a value that is not (the files leave the cell
+    empty); `style` is how Excel gets the value (None: as the shown text)."""
+    show: Callable[[object], str]
+    blank: str = MISSING
+    style: CellStyle | None = None
+    number: bool = False  # Excel gets the value as a number (an int, a ratio, an amount)
+
+
+def _signed(value) -> str:
+    """-5 -> '-5', 1234 -> '1.234' (days after a deadline; negative: before it)."""
+    return ("-" if value < 0 else "") + fmt_int(abs(value))
+
+
+def _goal_format(value: float) -> str:
+    """A goal as the plan writes it: '100 %', '70 %', '72,5 %' (fmt_goal)."""
+    return "0 %" if round(value * 100, 6).is_integer() else "0.0 %"
+
+
+KINDS: dict[str, Kind] = {
+    "text": Kind(str, blank=""),
+    "count": Kind(fmt_int, style=CellStyle(number_format=lambda v: "int"), number=True),
+    "signed": Kind(_signed, style=CellStyle(number_format=lambda v: "int"), number=True),
+    "ratio": Kind(fmt_pct, style=CellStyle(number_format=lambda v: "0.0 %"), number=True),
+    "goal": Kind(fmt_goal, style=CellStyle(number_format=_goal_format), number=True),
+    "money": Kind(fmt_money, style=CellStyle(number_format=lambda v: '#,##0 "đ"', width=14), number=True),
+    "date": Kind(fmt_date, style=CellStyle(as_date=True)),
+    "time": Kind(fmt_time, style=CellStyle()),
+    "yes_no": Kind(lambda v: "có" if bool(v) else "không"),
+    "verdict": Kind(lambda v: "đạt" if bool(v) else "chưa đạt"),
+    "period": Kind(str),  # the code's label: see _values
+    "words": Kind(str),  # a code's words: Column.words
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a people's table: the query's column `name`, its Vietnamese `header` and
+    its `kind` (KINDS); a 'words' column shows `words[code]`."""
+    name: str
+    header: str
+    kind: str = "text"
+    words: Mapping[str, str] | None = None
+
+
+def _described(name: str, kind: str) -> Column:
+    return Column(name, HEADERS_VI[name], kind)
+
+
+# Every column of the export tables (vanhoa.export.TABLES and EXTRA_COLUMNS), once.
+COLUMNS: dict[str, Column] = {c.name: c for c in [
+    _described("period", "period"), _described("unit", "text"), _described("target", "text"),
+    _described("numerator", "count"), _described("denominator", "count"), _described("ratio", "ratio"),
+    _described("goal", "goal"), _described("met", "verdict"), _described("status", "text"),
+    _described("target_name", "text"), _described("filed_at", "time"), _described("version", "count"),
+    _described("deadline", "date"), _described("days_after_deadline", "signed"), _described("date", "date"),
+    _described("content", "text"), _described("kind", "text"), _described("commune", "text"),
+    _described("place", "text"), _described("participants", "count"), _described("cost", "money"),
+    _described("result", "text"), _described("plan_item", "text"), _described("event", "text"),
+    _described("registered", "count"), _described("achievement", "text"), _described("note", "text"),
+    _described("series", "text"), _described("current", "yes_no"), _described("filed_by", "text"),
+    _described("sha256", "text"), _described("warnings", "text"), _described("filename", "text"),
+    _described("restored_from", "count"), _described("source_period", "period"),
+    _described("approval", "text"),
+]}
+
+TableSpec = str | Sequence[str | Column]
+
+
+def columns_of(table: TableSpec) -> list[Column]:
+    """The columns of an export table by its name ('activities': the spec's columns, then the
+    extra ones), or of a list of column names (described in COLUMNS) and Columns."""
+    if isinstance(table, str):
+        names: Iterable[str | Column] = TABLES[table][1] + EXTRA_COLUMNS[table]
+    else:
+        names = table
+    return [item if isinstance(item, Column) else COLUMNS.get(item, Column(item, HEADERS_VI.get(item, item)))
+            for item in names]
+
+
+def period_labels(reference) -> dict[str, str]:
+    """code -> label ('2022-Y' -> 'Năm 2022') of a vanhoa.reference.Reference's periods."""
+    return {code: period.label for code, period in reference.periods.items()}
+
+
+# ---------------------------------------------------------------- the values, column by column
+
+
+def _values(frame: pd.DataFrame, column: Column, periods: Mapping[str, str]) -> pd.Series:
+    """The column's values as the kind shows them: a period's label for its code, a code's
+    words, and a verdict only where the row's status is one (a provisional Office figure, a
+    unit that has not filed: no 'chưa đạt')."""
+    values = frame[column.name]
+    if column.kind == "period":
+        return values.map(lambda code: periods.get(code, code), na_action="ignore")
+    if column.kind == "words":
+        return values.map(lambda code: (column.words or {}).get(code, code), na_action="ignore")
+    if column.kind == "verdict" and "status" in frame.columns:
+        return values.where(frame["status"].isin(VERDICTS))
+    return values
+
+
+def _texts(values: pd.Series, kind: Kind, blank: str) -> list[str]:
+    """Each value's text, `blank` where it was not recorded. Each distinct value is formatted
+    once (100.000 activities have a few hundred dates and amounts)."""
+    if not len(values):
+        return []
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True, sort=False)
+    texts = np.array([blank if is_missing(value) else kind.show(value) for value in uniques] + [blank],
+                     dtype=object)
+    return texts[codes].tolist()
+
+
+def screen_frame(frame: pd.DataFrame, table: TableSpec, periods: Mapping[str, str]) -> pd.DataFrame:
+    """The table as st.dataframe shows it: Vietnamese headers, every cell a text, same rows and
+    order as `frame`."""
+    columns = columns_of(table)
+    shown = {c.header: _texts(_values(frame, c, periods), KINDS[c.kind], KINDS[c.kind].blank) for c in columns}
+    return pd.DataFrame(shown, index=range(len(frame)), columns=[c.header for c in columns], dtype=object)
+
+
+def file_texts(frame: pd.DataFrame, table: TableSpec, periods: Mapping[str, str]) -> list[list[str]]:
+    """The CSV's cells, column by column: the screen's texts, empty where the screen shows "—",
+    text defused."""
+    out = []
+    for column in columns_of(table):
+        kind = KINDS[column.kind]
+        texts = _texts(_values(frame, column, periods), kind, "")
+        out.append([defuse(text) for text in texts] if not kind.number else texts)
+    return out
+
+
+def csv_bytes(frame: pd.DataFrame, table: TableSpec, periods: Mapping[str, str]) -> bytes:
+    """The people's CSV: the screen's headers and cells, UTF-8 with a BOM, comma-separated."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([c.header for c in columns_of(table)])
+    writer.writerows(zip(*file_texts(frame, table, periods)))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _cells(frame: pd.DataFrame, table: TableSpec, periods: Mapping[str, str]) -> tuple[pd.DataFrame, dict, dict]:
+    """The frame Excel gets (one column per Column, named by its position so that two columns
+    may share a query column), its headers and the cells' styles."""
+    cells, headers, styles = {}, {}, {}
+    for position, column in enumerate(columns_of(table)):
+        kind, key = KINDS[column.kind], f"c{position}"
+        values = _values(frame, column, periods)
+        if kind.number:
+            values = pd.to_numeric(values.astype(object), errors="coerce").astype("Float64")
+        elif column.kind == "time":
+            values = pd.to_datetime(values)
+        elif column.kind != "date":  # text and words: the shown text, an empty text an empty cell
+            values = pd.Series(_texts(values, kind, ""), dtype="str").replace("", None)
+        cells[key], headers[key] = values.reset_index(drop=True), column.header
+        if kind.style is not None:
+            styles[key] = kind.style
+    return pd.DataFrame(cells, index=range(len(frame))), headers, styles
+
+
+def xlsx_bytes(frame: pd.DataFrame, table: TableSpec, periods: Mapping[str, str], sheet: str = SHEET) -> bytes:
+    """The people's Excel file of one table (see human_book)."""
+    return human_book([(sheet, table, frame)], periods)
+
+
+def human_book(sheets: list[tuple[str, TableSpec, pd.DataFrame]], periods: Mapping[str, str]) -> bytes:
+    """An Excel workbook with one sheet per (sheet name, table, query frame): the screen's
+    headers and rows, numbers as numbers with Vietnamese-looking formats, dates as dates, times
+    as date-times, labels as text, an empty cell where the screen shows "—"; header row frozen,
+    a filter on it. `table` is an export table's name or a list of columns (columns_of);
+    `periods` maps a period code to its label (period_labels)."""
+    return styled_book([(name, *_cells(frame, table, periods)) for name, table, frame in sheets])
