@@ -11,6 +11,7 @@ from vanhoa.report import (
     build_report,
     default_narrative,
     next_period_words,
+    period_words,
     report_filenames,
     summary_lines,
 )
@@ -27,19 +28,23 @@ def render() -> None:
         return
     store = ui.get_store()
     period_code = ui.selected_period()
-    period = ui.reference().periods[period_code]
+    ref = ui.reference()
+    period = ref.periods[period_code]
     st.subheader(f"Kỳ báo cáo: {period.label}")
     saved = store.report_draft(period_code)
-    defaults = default_narrative(period)
+    defaults = default_narrative(period, ref.supported_commune)
     start = {name: (saved or {}).get(name) or defaults[name] for name in FIELDS}
     if saved:
         st.caption(f"Nội dung lưu lần cuối lúc {ui.fmt_time(saved['saved_at'])} bởi {ui.escape_md(saved['saved_by'] or '(không rõ)')}.")
     else:
-        st.caption("Nội dung dưới đây được điền sẵn theo mẫu báo cáo 6 tháng đầu năm 2022; hãy sửa rồi lưu lại.")
+        st.caption(f"Nội dung dưới đây được điền sẵn cho báo cáo {period_words(period)} theo mẫu báo cáo của "
+                   "Văn phòng; hãy sửa rồi lưu lại.")
 
     st.markdown("**Số liệu lấy từ báo cáo của các đơn vị** (không sửa ở đây; giống hệt trang Tổng quan):")
     reader = ui.view_store()  # the store now, or as it stood at the moment an administrator chose
-    lines = _summary(*ui.store_key(reader), reader.data_version(), period_code)
+    # the sidebar's "approved only", as every page's figures: the report is the screen's
+    approved_only, today = bool(st.session_state.get(ui.APPROVED_KEY, False)), ui.today()
+    lines = _summary(*ui.store_key(reader), reader.data_version(), period_code, approved_only, today)
     st.markdown("\n".join(f"- {ui.escape_md(line)}" for line in lines))
 
     words = {}
@@ -67,11 +72,11 @@ def render() -> None:
     narrative = dict(words)
     left, right = st.columns(2)
     left.download_button(
-        "Tải báo cáo (.docx)", lambda: build_report(reader, period_code, narrative),
+        "Tải báo cáo (.docx)", lambda: build_report(reader, period_code, narrative, approved_only, today),
         file_name=docx_name, mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         icon=":material/description:", key="report_docx", width="stretch", type="primary")
     right.download_button(
-        "Tải phụ lục (.xlsx)", lambda: build_appendix(reader, period_code), file_name=xlsx_name,
+        "Tải phụ lục (.xlsx)", lambda: build_appendix(reader, period_code, approved_only), file_name=xlsx_name,
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/table:",
         key="report_xlsx", width="stretch")
     st.caption("Báo cáo dùng nội dung đang hiển thị ở trên (kể cả khi chưa lưu). Khổ A4, phông Times New Roman, "
@@ -79,9 +84,11 @@ def render() -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _summary(target: str, moment: str | None, data_version: str, period_code: str) -> list[str]:
-    # Pure: the sentences depend only on the store's data (its version) and the period.
-    return summary_lines(ui.store_from_key(target, moment), period_code)
+def _summary(target: str, moment: str | None, data_version: str, period_code: str, approved_only: bool,
+             today) -> list[str]:
+    # Pure: the sentences depend only on the store's data (its version), the period, the toggle
+    # and the day (the filing sentence counts the days to the deadline).
+    return summary_lines(ui.store_from_key(target, moment), period_code, approved_only, today)
 
 
 if __name__ == "__main__":

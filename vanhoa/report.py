@@ -3,15 +3,21 @@
 Its structure follows the 6-month report of 2022 (../shared/seeds/003_…): header block, title,
 I (the Office and its staff), II (results), III (tasks for the next period), recipients and
 signature. Layout follows Nghị định 30/2020/NĐ-CP: A4, Times New Roman, margins 20/20/30/15 mm,
-the two-column header, bold centred title. Every number comes from the queries the dashboard
-uses, so report and dashboard never disagree.
+the two-column header, bold centred title.
+
+Every figure comes from the query of the page that shows it (progress and completeness as on
+Tổng quan, activities as on Dữ liệu, commune_activities as on Xã, event_participation as on Sự
+kiện), which decide what a period holds (a year is the whole year), and is written with
+vanhoa.formats: a leader who compares the signed report with the screen finds the same numbers
+in the same style. A figure that was not recorded is left out of a sentence, never written as 0.
 """
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 from docx import Document
@@ -24,14 +30,26 @@ from docx.document import Document as DocumentObject
 from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 
-from vanhoa.export import to_xlsx_book
 from vanhoa.form import spec
+from vanhoa.formats import (
+    counted_word,
+    days_to_deadline,
+    fmt_date,
+    fmt_goal,
+    fmt_int,
+    fmt_pct,
+    is_missing,
+    provisional_note,
+)
 from vanhoa.reference import Period
-from vanhoa.store import Store
+from vanhoa.store import Store, load_sql, now_local
+from vanhoa.tables import Column, human_book, period_labels
 from vanhoa.text import strip_controls
 
 FONT = "Times New Roman"
 OFFICE = "Toàn Văn phòng"
+PLAN_END = 2026  # the last year of Kế hoạch số 23/KH-UBND (giai đoạn 2022 - 2026)
+EXAMPLES = 3  # "Tiêu biểu": at most this many distinct activities of a kind
 GROUP_WORDS = {"CBCC": "cán bộ, công chức", "VC": "viên chức", "LDHD": "lao động hợp đồng"}
 TARGET_WORDS = {
     "T1": "Chỉ tiêu 1 - công chức, viên chức, lao động thực hiện tốt chuẩn mực đạo đức, văn hóa công sở "
@@ -54,34 +72,54 @@ OFFICE_ROLE = (
 # ---------------------------------------------------------------- narrative
 
 
+def period_words(period: Period) -> str:
+    """The period as a sentence says it: 'năm 2022', '6 tháng đầu năm 2022' (its label, lower-cased)."""
+    return period.label[:1].lower() + period.label[1:]
+
+
 def next_period_words(period: Period) -> str:
     return f"6 tháng cuối năm {period.year}" if period.kind == "H1" else f"năm {period.year + 1}"
 
 
-def default_narrative(period: Period) -> dict[str, str]:
-    """What no return holds, pre-filled for the period's kind (the seed report's wording)."""
+def _plan_task(period: Period) -> str:
+    """The first task: go on with the 2022 - 2026 plan, sum it up after its last year, or (a period
+    after it) go on with the Province's plans of the time."""
+    plan = ("Kế hoạch số 23/KH-UBND ngày 18/01/2022 của UBND tỉnh triển khai Chương trình thực hiện Phong trào "
+            "“Toàn dân đoàn kết xây dựng đời sống văn hóa” trên địa bàn tỉnh Sơn La giai đoạn 2022 - 2026")
+    next_year = period.year if period.kind == "H1" else period.year + 1
+    if next_year <= PLAN_END:
+        return f"Tiếp tục triển khai thực hiện {plan} và các kế hoạch của Văn phòng UBND tỉnh."
+    if period.year == PLAN_END:
+        return (f"Tổng kết việc thực hiện {plan}; triển khai các kế hoạch giai đoạn tiếp theo của UBND tỉnh và "
+                "của Văn phòng UBND tỉnh.")
+    return ("Tiếp tục triển khai thực hiện Phong trào “Toàn dân đoàn kết xây dựng đời sống văn hóa” theo các kế "
+            "hoạch của UBND tỉnh và của Văn phòng UBND tỉnh.")
+
+
+def default_narrative(period: Period, commune: str = "Chiềng Xuân") -> dict[str, str]:
+    """What no return holds, pre-filled in the seed report's wording for the period's own words."""
     plan = ("Kế hoạch số 41/KH-UBND ngày 10/02/2022 của UBND tỉnh" if period.year == 2022
             else "Kế hoạch của UBND tỉnh")
-    done = "6 tháng đầu năm" if period.kind == "H1" else "năm"
     context = (
         f"Thực hiện {plan} thực hiện Phong trào “Toàn dân đoàn kết xây dựng đời sống văn hóa” năm {period.year}. "
-        f"Văn phòng UBND tỉnh báo cáo Sở Văn hóa, Thể thao và Du lịch kết quả thực hiện {done} {period.year}, "
+        f"Văn phòng UBND tỉnh báo cáo Sở Văn hóa, Thể thao và Du lịch kết quả thực hiện {period_words(period)}, "
         f"nhiệm vụ {next_period_words(period)} với các nội dung như sau:"
     )
+    # Nghị định 122/2018/NĐ-CP governed the titles until it was replaced (from 2024): later
+    # periods cite the rules in force rather than a repealed decree
+    titles_rule = ("theo đúng quy định tại Nghị định số 122/2018/NĐ-CP ngày 17/9/2018 của Chính phủ"
+                   if period.year <= 2023 else "theo đúng quy định hiện hành")
     tasks = "\n".join([
-        "Tiếp tục triển khai thực hiện Kế hoạch số 23/KH-UBND ngày 18/01/2022 của UBND tỉnh triển khai Chương "
-        "trình thực hiện Phong trào “Toàn dân đoàn kết xây dựng đời sống văn hóa” trên địa bàn tỉnh Sơn La giai "
-        "đoạn 2022 - 2026 và các kế hoạch của Văn phòng UBND tỉnh.",
+        _plan_task(period),
         "Đẩy mạnh công tác tuyên truyền giáo dục nâng cao nhận thức của công chức, cơ quan, đơn vị về vai trò của "
         "văn hóa, trách nhiệm thực hiện nhiệm vụ phát triển văn hóa; kịp thời biểu dương, khen thưởng các cá nhân, "
         "tập thể, hộ gia đình văn hóa có thành tích xuất sắc trong Phong trào.",
         "Chi ủy các chi bộ và phòng, ban, đơn vị tập trung lãnh đạo, chỉ đạo thực hiện; tạo điều kiện cho phong "
         "trào ở đơn vị hoạt động thường xuyên, hiệu quả.",
-        "Giám sát và thực hiện tốt việc bình xét và công nhận các danh hiệu văn hóa theo đúng quy định tại Nghị "
-        "định số 122/2018/NĐ-CP ngày 17/9/2018 của Chính phủ; kiên quyết loại bỏ bệnh hình thức, chạy theo thành "
-        "tích.",
-        "Tiếp tục giúp đỡ xã Chiềng Xuân, huyện Vân Hồ lồng ghép các tiêu chí văn hóa, xây dựng nếp sống văn hóa "
-        "gắn với xây dựng nông thôn mới.",
+        f"Giám sát và thực hiện tốt việc bình xét và công nhận các danh hiệu văn hóa {titles_rule}; kiên quyết "
+        "loại bỏ bệnh hình thức, chạy theo thành tích.",
+        f"Tiếp tục giúp đỡ xã {commune} lồng ghép các tiêu chí văn hóa, xây dựng nếp sống văn hóa gắn với xây "
+        "dựng nông thôn mới.",
         (f"Tổng hợp, báo cáo kết quả thực hiện Phong trào năm {period.year} và đăng ký danh hiệu văn hóa năm "
          f"{period.year + 1} đảm bảo thời gian." if period.kind == "H1" else
          f"Tổng hợp, báo cáo kết quả thực hiện Phong trào 6 tháng đầu năm {period.year + 1} đảm bảo thời gian."),
@@ -102,94 +140,194 @@ def default_narrative(period: Period) -> dict[str, str]:
 
 @dataclass
 class Figures:
-    """What the report says, computed by the dashboard's queries."""
+    """What the report says, read from the pages' queries."""
     period: Period
     units: list[str]
-    staff: dict[str, int]
+    staff: dict[str, int]  # staff group -> people, for the groups the counted returns hold
     office: pd.DataFrame  # progress rows of the whole Office, indexed by target
     per_unit: pd.DataFrame  # progress rows of the units
-    filing: pd.DataFrame
-    activities: pd.DataFrame
-    events: pd.DataFrame
+    filing: pd.DataFrame  # completeness
+    activities: pd.DataFrame  # activities (Dữ liệu's query)
+    commune_rows: pd.DataFrame  # commune_activities (the Xã page's)
+    events: pd.DataFrame  # event_participation (the Sự kiện page's): one row per event and unit
     commune: str
-    notes: list[str] = field(default_factory=list)
+    counted: int  # units whose return counts (filed, or approved with approved_only)
+    expected: int  # units expected to report in the period
+    approved_only: bool = False
+    today: dt.date | None = None
+
+    @property
+    def provisional(self) -> bool:
+        return self.counted < self.expected
+
+    @property
+    def note(self) -> str:
+        """'tạm tính: 1/11 đơn vị đã nộp', the cards' words."""
+        return provisional_note(self.counted, self.expected, self.approved_only)
+
+    @property
+    def words(self) -> str:
+        return period_words(self.period)
 
 
-def gather(store: Store, period_code: str, details: bool = True) -> Figures:
+def _query(store: Store, name: str, approved_only: bool, **params) -> pd.DataFrame:
+    """A page's query with the sidebar's 'approved only' where the query takes it (as ui.query)."""
+    if "$approved_only" in load_sql(name):
+        params["approved_only"] = approved_only
+    return store.query(name, **params)
+
+
+def _counted_and_expected(progress: pd.DataFrame) -> tuple[int, int]:
+    """The period's counted and expected units: progress's own columns where it has them, else
+    the unit rows (a unit counts when its figures do: status 'đạt' or 'chưa đạt')."""
+    if {"counted", "expected"} <= set(progress.columns) and not progress.empty:
+        row = progress.iloc[0]
+        return int(row["counted"]), int(row["expected"])
+    units = progress[progress["unit"] != OFFICE]
+    counted = units.loc[units["status"].isin(["đạt", "chưa đạt"]), "unit"].nunique()
+    return int(counted), int(units["unit"].nunique())
+
+
+def gather(store: Store, period_code: str, details: bool = True, approved_only: bool = False,
+           today: dt.date | None = None) -> Figures:
     """The figures of a period. Without `details`, the activities and events (100,000 and 20,000
     rows at province scale) are left empty: the staff, target and filing sentences do not read them."""
     ref = store.reference()
     period = ref.periods[period_code]
-    progress = store.query("progress", period=period_code)
-    groups = store.query("target_by_group", period=period_code, target="T1")
-    staff = groups.groupby("staff_group")["denominator"].sum().to_dict()
+    progress = _query(store, "progress", approved_only, period=period_code)
+    groups = _query(store, "target_by_group", approved_only, period=period_code, target="T1")
+    staff = groups.groupby("staff_group")["denominator"].sum()
+    counted, expected = _counted_and_expected(progress)
+    today = today or now_local().date()
+
+    def detail(name: str) -> pd.DataFrame:
+        return _query(store, name, approved_only, period=period_code) if details else pd.DataFrame()
+
     return Figures(
         period=period,
         units=list(ref.units.values()),
-        staff={code: int(staff.get(code, 0)) for code in GROUP_WORDS},
+        staff={code: int(staff[code]) for code in GROUP_WORDS if code in staff.index and not is_missing(staff[code])},
         office=progress[progress["unit"] == OFFICE].set_index("target"),
         per_unit=progress[progress["unit"] != OFFICE],
-        filing=store.query("completeness", period=period_code),
-        activities=store.query("activities", period=period_code) if details else pd.DataFrame(),
-        events=store.query("events", period=period_code) if details else pd.DataFrame(),
+        filing=_query(store, "completeness", approved_only, period=period_code, today=today),
+        activities=detail("activities"),
+        commune_rows=detail("commune_activities"),
+        events=detail("event_participation"),
         commune=ref.supported_commune,
+        counted=counted,
+        expected=expected,
+        approved_only=approved_only,
+        today=today,
     )
 
 
-def _n(value) -> str:
-    return "0" if value is None or pd.isna(value) else f"{int(value):,}".replace(",", ".")
+def _recorded_sum(values: pd.Series):
+    """The sum of what was recorded; None when nothing was (a sum of nothing is not 0)."""
+    total = values.sum(min_count=1)
+    return None if is_missing(total) else int(total)
 
 
-def _pct(ratio) -> str:
-    return "—" if ratio is None or pd.isna(ratio) else f"{ratio * 100:.1f}".replace(".", ",") + "%"
+def _distinct(texts: pd.Series, limit: int) -> list[str]:
+    """The first `limit` distinct texts in the order met, compared without case or outer spaces
+    (as the store's content_key): the same activity of several units is one example."""
+    seen: dict[str, str] = {}
+    for text in texts:
+        if not isinstance(text, str) or not text.strip():
+            continue
+        seen.setdefault(text.strip().lower(), text.strip())
+        if len(seen) == limit:
+            break
+    return list(seen.values())
+
+
+def _none_counted(figures: Figures) -> str:
+    """'0/11 đơn vị đã nộp': why there is no figure at all (the provisional note without 'tạm tính')."""
+    return f"{fmt_int(figures.counted)}/{fmt_int(figures.expected)} đơn vị {counted_word(figures.approved_only)}"
 
 
 def staff_sentence(figures: Figures) -> str:
-    """'113 người, gồm: 58 cán bộ, công chức; 15 viên chức; 40 lao động hợp đồng.'"""
-    total = sum(figures.staff.values())
-    parts = "; ".join(f"{_n(figures.staff[code])} {words}" for code, words in GROUP_WORDS.items())
-    return f"Tổng số cán bộ, công chức, viên chức, lao động: {_n(total)} người, gồm: {parts}."
+    """'113 người, gồm: 58 cán bộ, công chức; 15 viên chức; 40 lao động hợp đồng.' A group that
+    has no one is left out of the list."""
+    head = "Tổng số cán bộ, công chức, viên chức, lao động"
+    if not figures.counted or not figures.staff:
+        return f"{head}: chưa có số liệu ({_none_counted(figures)})."
+    total = fmt_int(sum(figures.staff.values()))
+    people = f"{total} người ({figures.note})" if figures.provisional else f"{total} người"
+    parts = "; ".join(f"{fmt_int(n)} {GROUP_WORDS[code]}" for code, n in figures.staff.items() if n)
+    return f"{head}: {people}, gồm: {parts}." if parts else f"{head}: {people}."
+
+
+def _target_figure(row, unit_word: str) -> str:
+    """'đạt 97,3 % (110/113 người' without the closing bracket; 'chưa có số liệu' when no unit counted."""
+    if is_missing(row["numerator"]):
+        return "chưa có số liệu"
+    fraction = f"{fmt_int(row['numerator'])}/{fmt_int(row['denominator'])} {unit_word}"
+    return fraction if is_missing(row["ratio"]) else f"đạt {fmt_pct(row['ratio'])} ({fraction}"
 
 
 def target_sentences(figures: Figures) -> list[str]:
+    """One sentence per target. While fewer units count than are expected, the Office's figure is
+    'tạm tính: k/n đơn vị đã nộp' and gets no verdict: part of the Office is not the Office."""
+    if not figures.counted:
+        return [f"Chưa có số liệu các chỉ tiêu: {_none_counted(figures)}."]
     lines = []
     for target, row in figures.office.iterrows():
-        unit_word = TARGET_UNITS[target]
-        verdict = "đạt mục tiêu" if row["status"] == "đạt" else "chưa đạt mục tiêu"
-        text = (f"{TARGET_WORDS[target]}: đạt {_pct(row['ratio'])} ({_n(row['numerator'])}/"
-                f"{_n(row['denominator'])} {unit_word}), {verdict} {_pct(row['goal']).replace(',0', '')}")
-        missed = figures.per_unit[(figures.per_unit["target"] == target) & (figures.per_unit["status"] == "chưa đạt")]
+        figure = _target_figure(row, TARGET_UNITS[target])
+        goal = fmt_goal(row["goal"])
+        if figure.startswith("đạt "):
+            figure += f"; {figures.note})" if figures.provisional else ")"
+        elif figures.provisional:
+            figure += f" ({figures.note})"
+        if figures.provisional:
+            verdict = f"mục tiêu {goal}"
+        else:
+            verdict = f"{'đạt' if row['status'] == 'đạt' else 'chưa đạt'} mục tiêu {goal}"
+        text = f"{TARGET_WORDS[target]}: {figure}, {verdict}"
+        rows = figures.per_unit[figures.per_unit["target"] == target]
+        missed = rows[rows["status"] == "chưa đạt"]
         if not missed.empty:
             names = ", ".join(missed["unit"] if target == "T3" else
-                              [f"{u} ({_pct(r)})" for u, r in zip(missed["unit"], missed["ratio"])])
+                              [f"{u} ({fmt_pct(r)})" for u, r in zip(missed["unit"], missed["ratio"])])
             text += f"; đơn vị chưa đạt: {names}"
-        missing = figures.per_unit[(figures.per_unit["target"] == target)
-                                   & (figures.per_unit["status"] == "chưa nộp")]
-        if not missing.empty:
-            text += f"; chưa có số liệu của {len(missing)} đơn vị chưa nộp báo cáo"
         lines.append(text + ".")
     return lines
 
 
 def filing_sentence(figures: Figures) -> str:
-    counts = figures.filing["status"].value_counts()
-    total = len(figures.filing)
-    filed = total - int(counts.get("chưa nộp", 0))
-    text = (f"{filed}/{total} đơn vị đã nộp báo cáo; {int(counts.get('đúng hạn', 0))} đơn vị nộp đúng hạn, "
-            f"{int(counts.get('trễ hạn', 0))} đơn vị nộp trễ hạn")
-    late = figures.filing[figures.filing["status"] == "trễ hạn"]["unit"].tolist()
+    """'11/11 đơn vị đã nộp báo cáo; 10 đơn vị nộp đúng hạn, 1 đơn vị nộp trễ hạn (…).' A count
+    of nothing is left out; the units still to file are named with the time to the deadline."""
+    filing = figures.filing
+    counts = filing["status"].value_counts()
+    filed = len(filing) - int(counts.get("chưa nộp", 0))
+    text = f"{fmt_int(filed)}/{fmt_int(len(filing))} đơn vị đã nộp báo cáo"
+    parts = []
+    if counts.get("đúng hạn", 0):
+        parts.append(f"{fmt_int(counts['đúng hạn'])} đơn vị nộp đúng hạn")
+    late = filing.loc[filing["status"] == "trễ hạn", "unit"].tolist()
     if late:
-        text += f" ({', '.join(late)})"
-    missing = figures.filing[figures.filing["status"] == "chưa nộp"]["unit"].tolist()
-    if missing:
-        text += f"; chưa nộp: {', '.join(missing)}"
+        parts.append(f"{fmt_int(len(late))} đơn vị nộp trễ hạn ({', '.join(late)})")
+    if parts:
+        text += "; " + ", ".join(parts)
+    missing = filing[filing["status"] == "chưa nộp"]
+    if not missing.empty:
+        deadline = pd.Timestamp(missing["deadline"].iloc[0]).date()
+        when = days_to_deadline(deadline, figures.today) if figures.today else f"hạn nộp {fmt_date(deadline)}"
+        text += f"; chưa nộp ({when}): {', '.join(missing['unit'])}"
     return text + "."
 
 
-def summary_lines(store: Store, period_code: str) -> list[str]:
+def summary_lines(store: Store, period_code: str, approved_only: bool = False,
+                  today: dt.date | None = None) -> list[str]:
     """The staff, target and filing sentences of the report, as the Báo cáo page shows them."""
-    figures = gather(store, period_code, details=False)
+    figures = gather(store, period_code, details=False, approved_only=approved_only, today=today)
     return [staff_sentence(figures), *target_sentences(figures), filing_sentence(figures)]
+
+
+def _people_and_money(participants, cost) -> str:
+    """', 38 lượt người tham gia, kinh phí 68.500.000 đồng': each part only when recorded (and,
+    for money, spent)."""
+    text = f", {fmt_int(participants)} lượt người tham gia" if participants is not None else ""
+    return text + (f", kinh phí {fmt_int(cost)} đồng" if cost else "")
 
 
 def activity_lines(figures: Figures) -> list[str]:
@@ -199,33 +337,50 @@ def activity_lines(figures: Figures) -> list[str]:
         rows = acts[acts["kind"] == kind]
         if rows.empty:
             continue
-        examples = "; ".join(rows["content"].head(3))
-        cost = int(rows["cost"].fillna(0).sum())
-        money = f", kinh phí {_n(cost)} đồng" if cost else ""
-        lines.append(f"{kind}: {_n(len(rows))} hoạt động, {_n(rows['participants'].fillna(0).sum())} lượt người "
-                     f"tham gia{money}. Tiêu biểu: {examples}.")
+        text = f"{kind}: {fmt_int(len(rows))} hoạt động" + _people_and_money(
+            _recorded_sum(rows["participants"]), _recorded_sum(rows["cost"]))
+        examples = _distinct(rows["content"], EXAMPLES)
+        lines.append(f"{text}. Tiêu biểu: {'; '.join(examples)}." if examples else f"{text}.")
     return lines
 
 
+def commune_intro(figures: Figures) -> str:
+    rows = figures.commune_rows
+    if rows.empty:
+        return f"Trong {figures.words}, các đơn vị chưa báo cáo hoạt động nào tại xã {figures.commune}."
+    sums = _people_and_money(_recorded_sum(rows["participants"]), _recorded_sum(rows["cost"]))
+    return (f"Văn phòng UBND tỉnh được phân công giúp đỡ xã {figures.commune}. Trong {figures.words}, các đơn vị "
+            f"đã thực hiện {fmt_int(len(rows))} hoạt động tại xã{sums}:")
+
+
 def commune_lines(figures: Figures) -> list[str]:
-    acts = figures.activities[figures.activities["commune"] == figures.commune].sort_values("date", kind="stable")
     lines = []
-    for row in acts.itertuples(index=False):
-        when = pd.Timestamp(row.date).strftime("%d/%m/%Y")
-        # A cost left blank is a missing value (pd.NA in the nullable column), whose truth is
-        # ambiguous: test it for missing before testing it for zero.
-        money = f", kinh phí {_n(row.cost)} đồng" if not pd.isna(row.cost) and row.cost else ""
-        people = f", {_n(row.participants)} người tham gia" if not pd.isna(row.participants) else ""
-        lines.append(f"Ngày {when}, {row.unit}: {row.content}{people}{money}.")
+    for row in figures.commune_rows.itertuples(index=False):
+        # A blank cost or count is pd.NA in the nullable column, whose truth is ambiguous: is_missing first
+        people = f", {fmt_int(row.participants)} người tham gia" if not is_missing(row.participants) else ""
+        money = f", kinh phí {fmt_int(row.cost)} đồng" if not is_missing(row.cost) and row.cost else ""
+        when = "" if is_missing(row.date) else f"Ngày {fmt_date(row.date)}, "
+        lines.append(f"{when}{row.unit}: {row.content}{people}{money}.")
     return lines
 
 
 def event_lines(figures: Figures) -> list[str]:
+    """One sentence per event, from the Sự kiện page's rows (one per event and unit)."""
     lines = []
     for event, rows in figures.events.groupby("event", sort=False):
-        achievements = [f"{a} ({u})" for u, a in zip(rows["unit"], rows["achievement"]) if isinstance(a, str) and a]
-        text = (f"{event}: {_n(rows['registered'].fillna(0).sum())} người đăng ký, "
-                f"{_n(rows['participants'].fillna(0).sum())} người tham gia từ {rows['unit'].nunique()} đơn vị")
+        units = len(rows)
+        registered, participants = _recorded_sum(rows["registered"]), _recorded_sum(rows["participants"])
+        parts = []
+        if registered is not None:
+            noted = int(rows["registered"].notna().sum())
+            parts.append(f"{fmt_int(registered)} người đăng ký" + (
+                "" if noted == units else f" (số của {fmt_int(noted)} đơn vị có ghi số đăng ký)"))
+        parts.append(f"{fmt_int(participants)} người tham gia từ {fmt_int(units)} đơn vị" if participants is not None
+                     else f"{fmt_int(units)} đơn vị tham gia")
+        date = rows["event_date"].iloc[0]
+        text = f"{event}{'' if is_missing(date) else ', ngày ' + fmt_date(date)}: {', '.join(parts)}"
+        achievements = [f"{a} ({u})" for u, a in zip(rows["unit"], rows["achievement"])
+                        if isinstance(a, str) and a.strip()]
         if achievements:
             text += f"; thành tích: {'; '.join(achievements)}"
         lines.append(text + ".")
@@ -315,13 +470,14 @@ def _cell_lines(cell, lines: list[tuple[str, float, bool, bool, bool]], align=WD
         _paragraph(cell, text, size, bold, italic, align=align, indent=False, after=0, underline=underline)
 
 
-def build_report(store: Store, period_code: str, narrative: dict | None = None) -> bytes:
-    figures = gather(store, period_code)
+def build_report(store: Store, period_code: str, narrative: dict | None = None, approved_only: bool = False,
+                 today: dt.date | None = None) -> bytes:
+    figures = gather(store, period_code, approved_only=approved_only, today=today)
     period = figures.period
     # Typed text goes in as text; a control character pasted with it would make python-docx refuse
     # the whole document (XML has no NUL), a bidi override would turn it around.
-    words = default_narrative(period) | {k: strip_controls(str(v)) for k, v in (narrative or {}).items()
-                                         if v is not None}
+    words = default_narrative(period, figures.commune) | {k: strip_controls(str(v))
+                                                          for k, v in (narrative or {}).items() if v is not None}
     document = Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -347,9 +503,8 @@ def build_report(store: Store, period_code: str, narrative: dict | None = None) 
 
     _paragraph(document, "", after=6, indent=False)
     _paragraph(document, "BÁO CÁO", 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=0)
-    label = "6 tháng đầu năm" if period.kind == "H1" else "năm"
     _paragraph(document, f"Kết quả thực hiện Phong trào “Toàn dân đoàn kết xây dựng đời sống văn hóa”, "
-               f"{label} {period.year}", 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=12)
+               f"{figures.words}", 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=12)
     _paragraph(document, words["context"])
 
     _paragraph(document, "I. ĐẶC ĐIỂM, TÌNH HÌNH", bold=True)
@@ -359,25 +514,29 @@ def build_report(store: Store, period_code: str, narrative: dict | None = None) 
     _paragraph(document, staff_sentence(figures))
 
     _paragraph(document, "II. KẾT QUẢ THỰC HIỆN", bold=True)
+    if figures.provisional and figures.counted:
+        # the cards' words, once for the whole section: each target's figure repeats them
+        _paragraph(document, f"Số liệu {figures.note}; các chỉ tiêu của Văn phòng chưa được đánh giá đạt hay "
+                   "chưa đạt cho đến khi đủ số liệu của các đơn vị.", italic=True)
     _paragraph(document, "1. Kết quả thực hiện các chỉ tiêu của Kế hoạch", bold=True)
     for line in target_sentences(figures):
         _paragraph(document, f"- {line}")
     _paragraph(document, "2. Tình hình báo cáo của các phòng, ban, đơn vị", bold=True)
     _paragraph(document, filing_sentence(figures))
     _paragraph(document, "3. Các hoạt động hưởng ứng Phong trào", bold=True)
+    if period.kind == "Y":
+        _paragraph(document, f"Số liệu {figures.words} gồm cả 6 tháng đầu năm; một hoạt động, sự kiện đơn vị "
+                   "báo cáo ở cả hai kỳ được tính một lần.")
     lines = activity_lines(figures)
-    for line in lines or ["Trong kỳ, các đơn vị chưa báo cáo hoạt động nào."]:
+    for line in lines or [f"Trong {figures.words}, các đơn vị chưa báo cáo hoạt động nào."]:
         _paragraph(document, f"- {line}")
     _paragraph(document, f"4. Giúp đỡ xã {figures.commune}, huyện Vân Hồ", bold=True)
-    lines = commune_lines(figures)
-    _paragraph(document, f"Văn phòng UBND tỉnh được phân công giúp đỡ xã {figures.commune}. Trong kỳ, "
-               f"các đơn vị đã thực hiện {len(lines)} hoạt động tại xã:" if lines else
-               f"Trong kỳ, các đơn vị chưa báo cáo hoạt động nào tại xã {figures.commune}.")
-    for line in lines:
+    _paragraph(document, commune_intro(figures))
+    for line in commune_lines(figures):
         _paragraph(document, f"- {line}")
     _paragraph(document, "5. Tham gia các sự kiện văn hóa, thể thao", bold=True)
     lines = event_lines(figures)
-    for line in lines or ["Trong kỳ, các đơn vị chưa báo cáo việc tham gia sự kiện nào."]:
+    for line in lines or [f"Trong {figures.words}, các đơn vị chưa báo cáo việc tham gia sự kiện nào."]:
         _paragraph(document, f"- {line}")
     _paragraph(document, "(Chi tiết số liệu của từng đơn vị tại Phụ lục kèm theo Báo cáo này.)", italic=True)
 
@@ -404,17 +563,35 @@ def build_report(store: Store, period_code: str, narrative: dict | None = None) 
     return buffer.getvalue()
 
 
-def build_appendix(store: Store, period_code: str) -> bytes:
-    """Phụ lục: the per-unit table of the four targets, the activities and the events."""
-    figures = gather(store, period_code)
-    progress = store.query("progress", period=period_code)
-    targets = progress[["unit", "target", "target_name", "numerator", "denominator", "ratio", "goal", "status"]]
-    activities = figures.activities[["unit", "date", "content", "kind", "commune", "place", "participants", "cost",
-                                     "result", "plan_item"]]
-    events = figures.events[["unit", "event", "date", "place", "registered", "participants", "achievement"]]
-    filing = figures.filing[["unit", "status", "filed_at", "version", "deadline"]]
-    return to_xlsx_book([("Chỉ tiêu", targets), ("Nộp báo cáo", filing), ("Hoạt động", activities),
-                         ("Sự kiện", events)])
+APPENDIX_SHEETS = ("Chỉ tiêu", "Nộp báo cáo", "Hoạt động", "Giúp đỡ xã", "Sự kiện")
+_EVENT_DATE = Column("event_date", "Ngày diễn ra", "date")
+
+
+def appendix_tables(figures: Figures) -> list[tuple[str, list, pd.DataFrame]]:
+    """The appendix's sheets: the very rows the report's sections count, one sheet per section
+    (targets, filing, activities, the commune's activities, events), as the pages' tables show
+    them (vanhoa.tables: Vietnamese headers, numbers and dates as numbers and dates)."""
+    targets = pd.concat([figures.office.reset_index(), figures.per_unit], ignore_index=True)
+    # the return each row came from, once the activities and events say it (a year holds two)
+    source = ["source_period"] if "source_period" in figures.activities.columns else []
+    event_source = ["source_period"] if "source_period" in figures.events.columns else []
+    return [
+        ("Chỉ tiêu", ["unit", "target", "target_name", "numerator", "denominator", "ratio", "goal", "status"],
+         targets),
+        ("Nộp báo cáo", ["unit", "status", "filed_at", "version", "deadline"], figures.filing),
+        ("Hoạt động", ["unit", "date", "content", "kind", "commune", "place", "participants", "cost", "result",
+                       "plan_item", *source], figures.activities),
+        ("Giúp đỡ xã", ["date", "unit", "content", "kind", "place", "participants", "cost", "result", "plan_item"],
+         figures.commune_rows),
+        ("Sự kiện", ["event", _EVENT_DATE, "unit", "registered", "participants", "achievement", "note",
+                     *event_source], figures.events),
+    ]
+
+
+def build_appendix(store: Store, period_code: str, approved_only: bool = False) -> bytes:
+    """Phụ lục: exactly the rows the report counts, a sheet per section."""
+    figures = gather(store, period_code, approved_only=approved_only)
+    return human_book(appendix_tables(figures), period_labels(store.reference()))
 
 
 def report_filenames(period_code: str) -> tuple[str, str]:
