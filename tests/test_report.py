@@ -15,7 +15,8 @@ from docx import Document
 from conftest import signed_in
 from streamlit.testing.v1 import AppTest
 
-from vanhoa.report import build_appendix, build_report
+from vanhoa.formats import fmt_pct
+from vanhoa.report import APPENDIX_SHEETS, build_appendix, build_report
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -62,12 +63,12 @@ def test_staff_numbers_match_the_six_month_report(report_h1):
 def test_each_target_with_ratio_goal_and_units_that_missed(report_h1):
     lines = [t for t in texts(report_h1) if t.startswith("- Chỉ tiêu")]
     assert len(lines) == 4
-    assert lines[0].endswith("đạt 97,3% (110/113 người), chưa đạt mục tiêu 100%; đơn vị chưa đạt: Nhà khách Ủy ban "
-                             "nhân dân tỉnh (88,9%), Nhà khách Thanh Xuân - Hà Nội (90,9%).")
-    assert "đạt 61,9% (70/113 người), chưa đạt mục tiêu 70%" in lines[1]
-    assert lines[2] == ("- Chỉ tiêu 3 - cơ quan, đơn vị đạt chuẩn văn hóa: đạt 90,9% (10/11 đơn vị), chưa đạt mục "
-                        "tiêu 100%; đơn vị chưa đạt: Nhà khách Thanh Xuân - Hà Nội.")
-    assert "đạt 95,8% (92/96 gia đình)" in lines[3]
+    assert lines[0].endswith("đạt 97,3 % (110/113 người), chưa đạt mục tiêu 100 %; đơn vị chưa đạt: Nhà khách Ủy "
+                             "ban nhân dân tỉnh (88,9 %), Nhà khách Thanh Xuân - Hà Nội (90,9 %).")
+    assert "đạt 61,9 % (70/113 người), chưa đạt mục tiêu 70 %" in lines[1]
+    assert lines[2] == ("- Chỉ tiêu 3 - cơ quan, đơn vị đạt chuẩn văn hóa: đạt 90,9 % (10/11 đơn vị), chưa đạt mục "
+                        "tiêu 100 %; đơn vị chưa đạt: Nhà khách Thanh Xuân - Hà Nội.")
+    assert "đạt 95,8 % (92/96 gia đình)" in lines[3]
 
 
 def test_report_and_dashboard_use_the_same_numbers(demo_copy, report_h1):
@@ -76,7 +77,7 @@ def test_report_and_dashboard_use_the_same_numbers(demo_copy, report_h1):
     lines = [t for t in texts(report_h1) if t.startswith("- Chỉ tiêu")]
     for line, row in zip(lines, office.itertuples()):
         assert f"({int(row.numerator)}/{int(row.denominator)} " in line
-        assert f"{row.ratio * 100:.1f}".replace(".", ",") + "%" in line
+        assert f"đạt {fmt_pct(row.ratio)} (" in line  # the screen's style: '97,3 %'
 
 
 def test_filing_commune_and_events(report_h1):
@@ -84,10 +85,12 @@ def test_filing_commune_and_events(report_h1):
     assert ("11/11 đơn vị đã nộp báo cáo; 10 đơn vị nộp đúng hạn, 1 đơn vị nộp trễ hạn "
             "(Nhà khách Thanh Xuân - Hà Nội).") in body
     commune = body[body.index("4. Giúp đỡ xã Chiềng Xuân, huyện Vân Hồ") + 1]
-    assert commune == ("Văn phòng UBND tỉnh được phân công giúp đỡ xã Chiềng Xuân. Trong kỳ, các đơn vị đã thực "
-                       "hiện 4 hoạt động tại xã:")
+    assert commune == ("Văn phòng UBND tỉnh được phân công giúp đỡ xã Chiềng Xuân. Trong 6 tháng đầu năm 2022, các "
+                       "đơn vị đã thực hiện 4 hoạt động tại xã, 19 lượt người tham gia, kinh phí 22.000.000 đồng:")
     marathon = next(t for t in body if t.startswith("- Giải chạy VTM Mộc Châu 2022"))
-    assert "16 người đăng ký, 15 người tham gia từ 5 đơn vị" in marathon
+    assert marathon == ("- Giải chạy VTM Mộc Châu 2022 (Marathon Mộc Châu), ngày 22/05/2022: 16 người đăng ký, 15 "
+                        "người tham gia từ 5 đơn vị; thành tích: Giải Ba cự ly 10 km nam (Phòng Tổ chức - Hành chính "
+                        "- Quản trị); Giải Ba cự ly 10 km nữ (Trung tâm Thông tin).")
 
 
 def test_a4_margins_and_font(report_h1):
@@ -115,12 +118,12 @@ def test_saved_narrative_is_used_and_kept_per_period(demo_copy):
 def test_annual_report_names_next_year(demo_copy):
     body = texts(Document(io.BytesIO(build_report(demo_copy, "2022-Y"))))
     assert "III. NHIỆM VỤ TRỌNG TÂM NĂM 2023" in body
-    assert any(t.startswith("- Chỉ tiêu 2") and "đạt 79,8% (91/114 người), đạt mục tiêu 70%" in t for t in body)
+    assert any(t.startswith("- Chỉ tiêu 2") and "đạt 79,8 % (91/114 người), đạt mục tiêu 70 %" in t for t in body)
 
 
 def test_appendix_has_the_tables(demo_copy):
     book = openpyxl.load_workbook(io.BytesIO(build_appendix(demo_copy, "2022-H1")))
-    assert book.sheetnames == ["Chỉ tiêu", "Nộp báo cáo", "Hoạt động", "Sự kiện"]
+    assert book.sheetnames == ["Chỉ tiêu", "Nộp báo cáo", "Hoạt động", "Giúp đỡ xã", "Sự kiện"] == list(APPENDIX_SHEETS)
     targets = book["Chỉ tiêu"]
     assert [c.value for c in targets[1]][:4] == ["Đơn vị", "Chỉ tiêu", "Tên chỉ tiêu", "Tử số"]
     assert targets.max_row == 1 + 4 * 12
@@ -158,8 +161,7 @@ def test_report_page_writes_its_files_when_clicked_with_the_text_shown(demo_copy
     assert docx.proto.deferred_file_id and xlsx.proto.deferred_file_id  # nothing written until clicked
     document = Document(io.BytesIO(downloads(docx)))
     assert document.tables[0].rows[0].cells[0].paragraphs[3].text == "Số: 77/BC-VPUB"  # unsaved, as shown
-    assert openpyxl.load_workbook(io.BytesIO(downloads(xlsx))).sheetnames == [
-        "Chỉ tiêu", "Nộp báo cáo", "Hoạt động", "Sự kiện"]
+    assert openpyxl.load_workbook(io.BytesIO(downloads(xlsx))).sheetnames == list(APPENDIX_SHEETS)
 
 
 def test_report_page_shows_the_figures_and_saves_the_narrative(demo_copy):
