@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from vanhoa import charts, ui
+from vanhoa import charts, formats, targets_text, ui
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
 OFFICE = "Toàn Văn phòng"
-STATUS_BACKGROUND = {"đạt": "#E3F1E4", "chưa đạt": "#F9DEDC", "chưa nộp": "#ECECEC"}
+STATUS_BACKGROUND = {"đạt": "#E3F1E4", "chưa đạt": "#F9DEDC", "chưa nộp": "#ECECEC", "chưa phê duyệt": "#FFF1C2"}
 FILING_STATUS = {"đúng hạn": "đạt", "trễ hạn": "chưa đạt", "chưa nộp": "chưa nộp"}  # its colour
 
 
@@ -27,8 +27,9 @@ def render() -> None:
                 "để tải biểu mẫu, điền và tải lên báo cáo của đơn vị.")
         return
     period = ui.selected_period()
+    approved_only = bool(st.session_state.get(ui.APPROVED_KEY))
     st.subheader(f"Kỳ báo cáo: {ui.period_label(period)}")
-    st.caption("Số liệu: chỉ các báo cáo đã được lãnh đạo phê duyệt." if st.session_state.get(ui.APPROVED_KEY)
+    st.caption("Số liệu: chỉ các báo cáo đã được lãnh đạo phê duyệt." if approved_only
                else "Số liệu: mọi báo cáo đã nộp (bản đã phê duyệt được giữ cho đến khi bản mới được phê duyệt).")
     # The trend's Office rows of every period also hold last year's, which the cards compare
     # with: no query of a whole second period for four numbers.
@@ -39,11 +40,19 @@ def render() -> None:
 
     # Each part is built from the query results once per data version (ui.derived), not at every
     # rerun: a province has a thousand units, each formatted in six cells.
-    _target_cards(period, units, office)
+    state = ui.derived(_period_state, units, approved_only=approved_only)
+    st.markdown(ui.derived(_filing_rate, filing, units, period=period, today=ui.today(),
+                           approved_only=approved_only))
+    if state["status"] == "chưa phê duyệt":
+        st.info(targets_text.NOTHING_APPROVED)
+    elif state["status"] == "chưa nộp":
+        st.info(targets_text.NOTHING_FILED)
+    else:
+        _target_cards(period, units, office, approved_only)
     with st.container(border=True):
         st.markdown(ui.derived(_attention, units, filing))
     st.subheader("Kết quả từng đơn vị")
-    _unit_table(units, filing)
+    _unit_table(units, filing, state["note"])
     st.subheader("Tình hình nộp báo cáo")
     _filing(filing)
     st.subheader("Diễn biến qua các kỳ (2022 - 2026)")
@@ -56,33 +65,72 @@ def previous_same_kind(period: str) -> str:
     return f"{int(year) - 1}-{kind}"
 
 
-def _target_cards(period: str, units: tuple, office: tuple) -> None:
+def _period_state(progress: pd.DataFrame, approved_only: bool) -> dict:
+    """The Office's status for the period ('chưa phê duyệt' / 'chưa nộp' when nothing counts) and,
+    while fewer units count than are expected, the provisional note (None once complete)."""
+    office = progress[progress["unit"] == OFFICE]
+    if office.empty:  # a period no unit is expected in
+        return {"status": "chưa nộp", "note": None}
+    row = office.iloc[0]
+    note = (formats.provisional_note(int(row["counted"]), int(row["expected"]), approved_only)
+            if row["provisional"] else None)
+    return {"status": row["status"], "note": note}
+
+
+def _filing_rate(filing: pd.DataFrame, progress: pd.DataFrame, period: str, today, approved_only: bool) -> str:
+    """The reporting-rate line beside the cards, as DHIS2 shows it: how many units expected have
+    filed, how many count with the toggle, and, while some have not filed, the days to the deadline."""
+    filed = int((filing["status"] != "chưa nộp").sum())
+    parts = [f"**{formats.filing_rate(filed, len(filing))}**"]
+    if approved_only:
+        row = progress[progress["unit"] == OFFICE].iloc[0]
+        parts.append(f"{formats.fmt_int(row['counted'])}/{formats.fmt_int(row['expected'])} đơn vị "
+                     f"{formats.counted_word(True)}")
+    if filed < len(filing):
+        parts.append(formats.days_to_deadline(ui.reference().periods[period].deadline, today))
+    return " · ".join(parts)
+
+
+def _target_cards(period: str, units: tuple, office: tuple, approved_only: bool) -> None:
     previous_label = ui.period_label(previous_same_kind(period))
-    for column, card in zip(st.columns(4), ui.derived(_cards, units, office, period=period)):
+    for column, card in zip(st.columns(4), ui.derived(_cards, units, office, period=period,
+                                                      approved_only=approved_only)):
         with column:
+            goal = f"mục tiêu {ui.fmt_goal(card['goal'])}"
+            if card["note"]:
+                # no verdict on part of the Office: the figure, what it is made of, and a grey badge
+                st.metric(card["label"], card["value"], card["note"], delta_color="off", delta_arrow="off",
+                          border=True, help=card["help"])
+                st.badge(f"Tạm tính ({goal})", color="gray", icon=":material/hourglass_top:")
+                continue
             st.metric(card["label"], card["value"], card["delta"],
                       delta_description=f"so với {previous_label}" if card["delta"] else None,
                       border=True, help=card["help"])
             met = card["status"] == "đạt"
-            st.badge(f"{'Đạt' if met else 'Chưa đạt'} (mục tiêu {ui.fmt_pct(card['goal'], 0)})",
+            st.badge(f"{'Đạt' if met else 'Chưa đạt'} ({goal})",
                      color="green" if met else "red", icon=":material/check:" if met else ":material/close:")
 
 
-def _cards(progress: pd.DataFrame, office: pd.DataFrame, period: str) -> list[dict]:
-    """The four targets of the whole Office, each with its change in points from the same kind
-    of period a year before (none when either ratio is unknown)."""
+def _cards(progress: pd.DataFrame, office: pd.DataFrame, period: str, approved_only: bool) -> list[dict]:
+    """The four targets of the whole Office. Complete, each with its change in points from the
+    same kind of period a year before (none when either ratio is unknown); provisional, with the
+    provisional note instead (a change measured on part of the Office is no change: T3 of 1 unit
+    in 11 'falls' by 80 points)."""
     now = progress[progress["unit"] == OFFICE]
     before = office[office["period"] == previous_same_kind(period)]
     before_ratio = dict(zip(before["target"], before["ratio"]))
     cards = []
     for row in now.to_dict("records"):
+        note = (formats.provisional_note(row["counted"], row["expected"], approved_only)
+                if row["provisional"] else None)
         delta = None
-        if pd.notna(row["ratio"]) and pd.notna(before_ratio.get(row["target"])):
-            points = (row["ratio"] - before_ratio[row["target"]]) * 100
-            delta = f"{points:+.1f} điểm %".replace(".", ",")
+        if not note and pd.notna(row["ratio"]) and pd.notna(before_ratio.get(row["target"])):
+            delta = formats.fmt_points((row["ratio"] - before_ratio[row["target"]]) * 100)
         cards.append({
             "label": f"{row['target']}. {row['target_name']}", "value": ui.fmt_pct(row["ratio"]), "delta": delta,
-            "help": f"Tử số / mẫu số: {ui.fmt_int(row['numerator'])} / {ui.fmt_int(row['denominator'])}",
+            "note": note,
+            "help": targets_text.counts_text(row["target"], row["numerator"], row["denominator"],
+                                             row["counted"], row["expected"], approved_only),
             "status": row["status"], "goal": row["goal"],
         })
     return cards
@@ -125,14 +173,17 @@ def _columns(frame: pd.DataFrame, *names: str) -> list[list]:
     return [frame[name].tolist() for name in names]
 
 
-def _unit_table(units: tuple, filing: tuple) -> None:
+def _unit_table(units: tuple, filing: tuple, note: str | None) -> None:
     table, options = ui.derived(_unit_cells, units, filing)
     config = {"Đơn vị": st.column_config.TextColumn(pinned=True)}
     for header, values in options.items():
         config[header] = _pills(header, values)
     st.dataframe(table, hide_index=True, width="stretch", height=ui.table_height(len(table)), column_config=config)
-    st.caption("Xanh: đạt · Đỏ: chưa đạt (hoặc nộp trễ hạn) · Xám: chưa nộp. T3: đơn vị đạt chuẩn văn hóa "
-               "khi đạt cả ba tiêu chuẩn.")
+    waiting = " · Vàng: chưa phê duyệt" if any(o.startswith("chưa phê duyệt|") for v in options.values() for o in v) \
+        else ""
+    st.caption((f"Toàn Văn phòng — {note}. " if note else "")
+               + f"Xanh: đạt · Đỏ: chưa đạt (hoặc nộp trễ hạn) · Xám: chưa nộp{waiting}. T3: đơn vị đạt chuẩn "
+               "văn hóa khi đạt cả ba tiêu chuẩn.")
 
 
 def _unit_cells(progress: pd.DataFrame, filing: pd.DataFrame) -> tuple[pa.Table, dict[str, list[str]]]:
@@ -150,7 +201,7 @@ def _unit_cells(progress: pd.DataFrame, filing: pd.DataFrame) -> tuple[pa.Table,
         names[unit] = None
         goals.setdefault(target, goal)
         cells.setdefault(target, {})[unit] = \
-            f"{status}|" + (status if status == "chưa nộp" or target == "T3" else ui.fmt_pct(ratio))
+            f"{status}|" + (status if status in ("chưa nộp", "chưa phê duyệt") or target == "T3" else ui.fmt_pct(ratio))
     columns: dict[str, list] = {"Đơn vị": list(names)}
     options = {}
     for target in sorted(cells):
@@ -175,8 +226,7 @@ def _pills(header: str, options: list[str]):
 def _filing(filing: tuple) -> None:
     summary, shown = ui.derived(_filing_table, filing)
     st.write(summary)
-    st.dataframe(shown, hide_index=True, width="stretch", height=ui.table_height(len(shown)),
-                 column_config={"Phiên bản": st.column_config.NumberColumn(format="%d")})
+    st.dataframe(shown, hide_index=True, width="stretch", height=ui.table_height(len(shown)))
 
 
 def _filing_table(filing: pd.DataFrame) -> tuple[str, pa.Table]:
@@ -187,7 +237,7 @@ def _filing_table(filing: pd.DataFrame) -> tuple[str, pa.Table]:
         "Đơn vị": filing["unit"],
         "Tình trạng": filing["status"],
         "Thời gian nộp": ui.fmt_times(filing["filed_at"]),
-        "Phiên bản": filing["version"],
+        "Phiên bản": filing["version"].map(ui.fmt_int),  # "—" for a unit that has not filed, not "None"
         "Hạn nộp": ui.fmt_dates(filing["deadline"]),
         "So với hạn": [ui.deadline_text(status, days)
                        for status, days in zip(*_columns(filing, "status", "days_after_deadline"))],

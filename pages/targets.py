@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from vanhoa import charts, ui
+from vanhoa import charts, formats, targets_text, ui
 from vanhoa.form import spec
 
 OFFICE = "Toàn Văn phòng"
@@ -25,6 +25,7 @@ def render() -> None:
                 "**Nộp báo cáo** để tải lên báo cáo của đơn vị.")
         return
     period = ui.selected_period()
+    approved_only = bool(st.session_state.get(ui.APPROVED_KEY))
     progress = ui.query("progress", period=period)
     names = progress.drop_duplicates("target").set_index("target")["target_name"]
     target = st.segmented_control(
@@ -37,25 +38,46 @@ def render() -> None:
     goal = float(office["goal"])
 
     st.subheader(f"{target}. {names[target]} — {ui.period_label(period)}")
-    left, middle, right = st.columns(3)
-    left.metric("Toàn Văn phòng", ui.fmt_pct(office["ratio"]), border=True)
-    middle.metric("Tử số / mẫu số", f"{ui.fmt_int(office['numerator'])} / {ui.fmt_int(office['denominator'])}",
-                  border=True, help=_definition(target))
-    right.metric("Mục tiêu", ui.fmt_pct(goal, 0), "đạt" if office["status"] == "đạt" else "chưa đạt",
-                 delta_color="normal" if office["status"] == "đạt" else "inverse", delta_arrow="off", border=True)
+    counted, expected = int(office["counted"]), int(office["expected"])
+    nothing = office["status"] in ("chưa phê duyệt", "chưa nộp")  # no unit's figures count
+    if nothing:
+        # one sentence, not three cards of "—" and a verdict on nothing (the overview says the same)
+        st.info(targets_text.NOTHING_APPROVED if office["status"] == "chưa phê duyệt" else targets_text.NOTHING_FILED)
+    else:
+        note = formats.provisional_note(counted, expected, approved_only) if office["provisional"] else None
+        left, middle, right = st.columns(3)
+        # while provisional: the note, in the words of the overview's cards, and no verdict
+        left.metric("Toàn Văn phòng", ui.fmt_pct(office["ratio"]), note, delta_color="off", delta_arrow="off",
+                    border=True, help=targets_text.counts_text(target, office["numerator"], office["denominator"],
+                                                               counted, expected, approved_only))
+        middle.metric("Tử số / mẫu số", f"{ui.fmt_int(office['numerator'])} / {ui.fmt_int(office['denominator'])}",
+                      border=True, help=_definition(target))
+        if note:
+            right.metric("Mục tiêu", ui.fmt_goal(goal), "tạm tính", delta_color="off", delta_arrow="off", border=True)
+        else:
+            met = office["status"] == "đạt"
+            right.metric("Mục tiêu", ui.fmt_goal(goal), "đạt" if met else "chưa đạt",
+                         delta_color="normal" if met else "inverse", delta_arrow="off", border=True)
+    with st.expander("Cách tính chỉ tiêu khi còn đơn vị chưa nộp", expanded=bool(office["provisional"])):
+        st.markdown(targets_text.COUNTING_RULE)
 
     counts = units["status"].value_counts()
+    waiting = f" · Chưa phê duyệt: **{counts['chưa phê duyệt']}**" if counts.get("chưa phê duyệt") else ""
     st.write(f"Đạt: **{counts.get('đạt', 0)}** · Chưa đạt: **{counts.get('chưa đạt', 0)}** · "
-             f"Chưa nộp: **{counts.get('chưa nộp', 0)}** (trên {len(units)} đơn vị)")
-    if len(units) <= CHART_UNITS:
+             f"Chưa nộp: **{counts.get('chưa nộp', 0)}**{waiting} (trên {len(units)} đơn vị)")
+    if nothing:
+        pass  # no bar to draw: every unit's ratio is empty (the table below says why)
+    elif len(units) <= CHART_UNITS:
         charted = units
         title = f"{target}: tỷ lệ của từng đơn vị so với mục tiêu {ui.fmt_pct(goal, 0)}"
     else:
         # lowest ratio first, units that have not filed (no ratio) before them all
         charted = units.sort_values("ratio", na_position="first", kind="stable").head(CHART_UNITS)
         title = f"{target}: {CHART_UNITS} đơn vị có tỷ lệ thấp nhất so với mục tiêu {ui.fmt_pct(goal, 0)}"
-    st.vega_lite_chart(_chart(charted, goal, title), width="stretch", height=charts.bar_chart_height(len(charted)))
-    if len(charted) < len(units):
+    if not nothing:
+        st.vega_lite_chart(_chart(charted, goal, title), width="stretch",
+                           height=charts.bar_chart_height(len(charted)))
+    if not nothing and len(charted) < len(units):
         st.caption(f"Biểu đồ: {CHART_UNITS} đơn vị có tỷ lệ thấp nhất (đơn vị chưa nộp trước); bảng dưới đây có "
                    f"đủ {ui.fmt_int(len(units))} đơn vị.")
     st.dataframe(pd.DataFrame({
@@ -67,8 +89,10 @@ def render() -> None:
     }), hide_index=True, width="stretch", height=ui.table_height(len(units)),
         column_config={"Đơn vị": st.column_config.TextColumn(pinned=True)})
 
+    if nothing:
+        return  # no group and no criterion counts either
     if target == "T3":
-        _standard(period)
+        _standard(period, approved_only)
     else:
         _groups(period, target, goal)
 
@@ -125,7 +149,7 @@ def _groups(period: str, target: str, goal: float) -> None:
         }), hide_index=True, width="stretch", height=ui.table_height(len(detail)))
 
 
-def _standard(period: str) -> None:
+def _standard(period: str, approved_only: bool) -> None:
     st.subheader("Theo tiêu chuẩn đơn vị văn hóa")
     criteria = ui.query("standard_criteria", period=period)
     table = criteria.pivot(index="unit", columns="criterion", values="status")
@@ -136,6 +160,8 @@ def _standard(period: str) -> None:
         "Chưa đạt": [int((table[c] == "chưa đạt").sum()) for c in ("C1", "C2", "C3", "C4")],
         "Chưa nộp": [int((table[c] == "chưa nộp").sum()) for c in ("C1", "C2", "C3", "C4")],
     })
+    if approved_only:  # filed, waiting for a leader: neither met nor missing
+        summary["Chưa phê duyệt"] = [int((table[c] == "chưa phê duyệt").sum()) for c in ("C1", "C2", "C3", "C4")]
     st.dataframe(summary, hide_index=True, width="stretch")
     st.caption("Đơn vị đạt chuẩn văn hóa khi đạt cả ba tiêu chuẩn đầu; tiêu chuẩn thứ tư là việc đăng ký "
                "danh hiệu cho năm sau.")

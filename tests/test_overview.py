@@ -40,6 +40,14 @@ def test_cards_for_the_first_half_of_2022(demo_copy):
         ":red-badge[:material/close: Chưa đạt (mục tiêu 100 %)]",
         ":red-badge[:material/close: Chưa đạt (mục tiêu 100 %)]",
     ]
+    # all 11 units filed: the figures are final, and the help says what they are made of
+    assert [m.help for m in at.metric] == [
+        "110 người thực hiện tốt chuẩn mực / 113 người của 11 đơn vị",
+        "70 người tham gia hoạt động văn hóa / 113 người của 11 đơn vị",
+        "10 đơn vị đạt chuẩn / 11 đơn vị phải báo cáo",
+        "92 gia đình văn hóa / 96 gia đình của 11 đơn vị",
+    ]
+    assert "**Đã nộp 11/11 đơn vị (100,0 %)**" in [m.value for m in at.markdown]
 
 
 def test_attention_list_names_units_that_missed_and_late_filers(demo_copy):
@@ -83,6 +91,7 @@ def pill_colours(at: AppTest, column: str) -> dict[str, tuple[str, str]]:
 
 def test_unit_table_marks_units_that_have_not_filed(demo_copy):
     at = run("2023-H1")  # no unit has filed 2023-H1 in the demonstration data: every cell is grey
+    assert [i.value for i in at.info] == ["Chưa có đơn vị nào nộp báo cáo của kỳ này."] and not at.metric
     rows = {r[0]: [list(cell) for cell in r[1:]] for r in at.dataframe[0].value.values.tolist()}
     assert rows["Phòng Kinh tế"] == [["chưa nộp|chưa nộp"]] * 5
     assert pill_colours(at, "Nộp báo cáo") == {"chưa nộp|chưa nộp": ("chưa nộp", "#ECECEC")}
@@ -99,14 +108,28 @@ def test_filing_table_counts_days(demo_copy):
         c.value for c in at.caption]
 
 
-def test_change_from_the_same_period_a_year_before_and_units_not_filed(demo_copy):
+def test_change_from_the_same_period_a_year_before(demo_copy):
+    """Every unit files 2023-H1 (the test's return, 11 staff each): each card compares with 2022-H1."""
+    for name in demo_copy.reference().units.values():
+        ingest(demo_copy, workbook_bytes(good_sheets(unit=name, period="6 tháng đầu năm 2023")), "2023.xlsx", "Lò Thị Hoa")
+    at = run("2023-H1")
+    assert [(m.value, m.delta) for m in at.metric] == [
+        ("100,0 %", "+2,7 điểm %"),  # 121/121 against 110/113
+        ("63,6 %", "+1,7 điểm %"),  # 77/121 against 70/113
+        ("100,0 %", "+9,1 điểm %"),  # 11/11 against 10/11
+        ("90,0 %", "-5,8 điểm %"),  # 99/110 against 92/96
+    ]
+    assert {m.proto.delta_description for m in at.metric} == {"so với 6 tháng đầu năm 2022"}
+
+
+def test_one_unit_filed_gives_no_change_and_lists_the_others(demo_copy):
+    """Only Phòng Tổng hợp has filed 2023-H1: its figures are provisional, and a change from a whole
+    Office's 2022-H1 would measure the missing units (T3 'fell' 81,8 points), so the card gives none."""
     ingest(demo_copy, workbook_bytes(good_sheets(period="6 tháng đầu năm 2023")), "th-2023.xlsx", "Lò Thị Hoa")
     at = run("2023-H1")
-    cards = [(m.value, m.delta) for m in at.metric]
-    # only Phòng Tổng hợp has filed 2023-H1: T1 11/11 against 110/113 a year before
-    assert cards[0] == ("100,0 %", "+2,7 điểm %")
-    assert cards[1] == ("63,6 %", "+1,7 điểm %")
-    assert cards[2] == ("9,1 %", "-81,8 điểm %")
+    assert [(m.value, m.delta) for m in at.metric] == [
+        ("100,0 %", "tạm tính: 1/11 đơn vị đã nộp"), ("63,6 %", "tạm tính: 1/11 đơn vị đã nộp"),
+        ("9,1 %", "tạm tính: 1/11 đơn vị đã nộp"), ("90,0 %", "tạm tính: 1/11 đơn vị đã nộp")]
     attention = next(m.value for m in at.markdown if m.value.startswith("**Cần chú ý trong kỳ**"))
     assert "- **Chưa nộp:** Phòng Kinh tế, Phòng Nội chính" in attention
 

@@ -131,3 +131,9 @@ def provisional_note(counted: int, expected: int, approved_only: bool = False) -
     """The one wording of an incomplete figure, on every card, table, download and in the
     report (glossary): 'tạm tính: 1/11 đơn vị đã nộp'."""
     return f"tạm tính: {fmt_int(counted)}/{fmt_int(expected)} đơn vị {counted_word(approved_only)}"
+
+
+def filing_rate(filed: int, expected: int) -> str:
+    """The reporting rate next to the cards (as DHIS2 shows it): 'Đã nộp 1/11 đơn vị (9,1 %)'."""
+    share = f" ({fmt_pct(filed / expected)})" if expected else ""
+    return f"Đã nộp {fmt_int(filed)}/{fmt_int(expected)} đơn vị{share}"
