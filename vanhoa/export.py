@@ -35,7 +35,7 @@ TABLES: dict[str, tuple[str, list[str]]] = {
 
 # Columns that follow the spec's, for people (codes that only machines need are left out).
 EXTRA_COLUMNS: dict[str, list[str]] = {
-    "progress": ["status", "target_name"],
+    "progress": ["status", "target_name", "counted", "expected", "provisional"],
     "completeness": ["deadline", "days_after_deadline"],
     "activities": ["result", "plan_item"],
     "events": ["note", "series"],
