@@ -11,11 +11,18 @@ import json
 import pandas as pd
 import streamlit as st
 
-from vanhoa import ui
+from vanhoa import tables, ui
+from vanhoa.formats import MISSING
+from vanhoa.tables import Column
 from vanhoa.text import clean_filename
 
 STATUS_VI = {"accepted": "đã lưu", "unchanged": "không thay đổi", "rejected": "bị từ chối"}
 PAGE_ROWS = 1_000  # uploads listed on screen, newest first
+# The list of uploads, on screen and in its files (vanhoa.tables): the uploads query's columns.
+UPLOADS = [Column("uploaded_at", "Thời gian", "time"), Column("filename", "Tệp"),
+           Column("uploaded_by", "Người nộp"), Column("status", "Tình trạng", "words", STATUS_VI),
+           Column("unit", "Đơn vị"), Column("period", "Kỳ", "period"), Column("version", "Phiên bản", "count"),
+           Column("size", "Kích thước (byte)", "count"), Column("sha256", "SHA-256")]
 
 
 def render() -> None:
@@ -40,13 +47,15 @@ def render() -> None:
     if total > len(uploads):
         st.caption(f"Hiển thị {ui.fmt_int(len(uploads))} tệp mới nhất trong {ui.fmt_int(total)}; "
                    "lọc để tìm tệp khác.")
-    st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={"Phiên bản": st.column_config.NumberColumn(format="%d")})
+    right_aligned = {c.header: st.column_config.TextColumn(c.header, alignment="right")
+                     for c in UPLOADS if tables.KINDS[c.kind].number}
+    st.dataframe(table, hide_index=True, width="stretch", column_config=right_aligned, placeholder=MISSING)
     reader = ui.view_store()  # the downloads read the store the page shows, when clicked
-    ui.download_buttons_later(lambda: _table(reader.query("uploads", **filters)), "kho-tep", key="archive")
+    ui.download_buttons_later(lambda: _rows(reader.query("uploads", **filters)), "kho-tep", key="archive",
+                              table=UPLOADS)
 
     st.subheader("Xem một tệp")
-    labels = (table["Thời gian"] + " — " + table["Tệp"].fillna("") + " (" + table["Tình trạng"] + ")").tolist()
+    labels = (table["Thời gian"] + " — " + table["Tệp"] + " (" + table["Tình trạng"] + ")").tolist()
     pick = st.selectbox("Tệp", list(range(len(uploads))), key="archive_pick", format_func=labels.__getitem__)
     if pick is None or pick >= len(uploads):
         pick = 0
@@ -59,31 +68,18 @@ def render() -> None:
     if problems:
         st.dataframe(pd.DataFrame(problems).rename(columns={
             "sheet": "Trang", "cell": "Ô", "value": "Giá trị", "message": "Nội dung", "severity": "Mức"}),
-            hide_index=True, width="stretch")
+            hide_index=True, width="stretch", placeholder=MISSING)  # a problem of the whole file names no cell
+
+
+def _rows(uploads: pd.DataFrame) -> pd.DataFrame:
+    """The uploads as listed: names recorded before they were cleaned (clean_filename) are shown
+    cleaned too."""
+    return uploads.assign(filename=uploads["filename"].map(clean_filename, na_action="ignore"))
 
 
 def _table(uploads: pd.DataFrame) -> pd.DataFrame:
-    """The uploads as shown and downloaded, formatted column by column (no per-row Python)."""
-    size = uploads["size"].astype("Int64")
-    return pd.DataFrame({
-        "Thời gian": _times(uploads["uploaded_at"]),
-        # names recorded before they were cleaned (clean_filename) are shown cleaned too
-        "Tệp": uploads["filename"].map(clean_filename, na_action="ignore"),
-        "Người nộp": uploads["uploaded_by"].fillna(""),
-        "Tình trạng": uploads["status"].map(STATUS_VI),
-        "Đơn vị": uploads["unit"].fillna(""),
-        "Kỳ": uploads["period"].fillna(""),
-        "Phiên bản": uploads["version"],
-        # ui.fmt_int's '1.234', for the whole column at once
-        "Kích thước (byte)": size.map("{:,}".format, na_action="ignore").astype(object).str.replace(
-            ",", ".").fillna("—"),
-        "SHA-256": uploads["sha256"],
-    })
-
-
-def _times(values: pd.Series) -> pd.Series:
-    """ui.fmt_time ('14:05 05/12/2022', '—' when missing) for a whole column."""
-    return pd.to_datetime(values).dt.strftime("%H:%M %d/%m/%Y").fillna("—")
+    """The uploads as shown (and as the files have them)."""
+    return tables.screen_frame(_rows(uploads), UPLOADS, tables.period_labels(ui.reference()))
 
 
 if __name__ == "__main__":

@@ -11,9 +11,13 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from vanhoa import ui
+from vanhoa import tables, ui
+from vanhoa.tables import Column
 
 PAGE_ROWS = 1_000  # log rows listed on screen, newest first
+# The log, on screen and in its files (vanhoa.tables): the audit_log query's columns.
+LOG = [Column("logged_at", "Thời gian", "time"), Column("actor", "Người thực hiện"), Column("action", "Thao tác"),
+       Column("target", "Đối tượng"), Column("details", "Chi tiết")]
 
 
 def render() -> None:
@@ -39,21 +43,11 @@ def render() -> None:
     if total > len(shown):
         st.caption(f"Hiển thị {ui.fmt_int(len(shown))} dòng mới nhất trong {ui.fmt_int(total)}; "
                    "lọc để tìm dòng khác.")
-    table = _table(shown)
+    table = tables.screen_frame(shown, LOG, {})
     st.dataframe(table, hide_index=True, width="stretch", height=ui.table_height(len(table)))
     reader = ui.view_store()  # the downloads read the store the page shows, when clicked
-    ui.download_buttons_later(lambda: _table(reader.query("audit_log", **filters)), "nhat-ky-thao-tac",
-                              key="audit_download")
-
-
-def _table(log: pd.DataFrame) -> pd.DataFrame:
-    """The log as shown and downloaded, formatted column by column (no per-row Python)."""
-    return pd.DataFrame({
-        # ui.fmt_time's '14:05 05/12/2022' ('—' when missing), for the whole column at once
-        "Thời gian": pd.to_datetime(log["logged_at"]).dt.strftime("%H:%M %d/%m/%Y").fillna("—"),
-        "Người thực hiện": log["actor"].fillna(""),
-        "Thao tác": log["action"], "Đối tượng": log["target"].fillna(""), "Chi tiết": log["details"].fillna(""),
-    })
+    ui.download_buttons_later(lambda: reader.query("audit_log", **filters), "nhat-ky-thao-tac",
+                              key="audit_download", table=LOG)
 
 
 if __name__ == "__main__":

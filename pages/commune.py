@@ -16,7 +16,9 @@ import pandas as pd
 import streamlit as st
 
 from pages.data import PAGE_ROWS
-from vanhoa import charts, ui
+from vanhoa import charts, tables, ui
+from vanhoa.formats import MISSING
+from vanhoa.tables import Column
 
 PLAN_YEARS = (2022, 2026)
 CHOSEN_PERIOD, WHOLE_PLAN = "period", "all"  # stable options: the sidebar's period may change
@@ -24,6 +26,9 @@ SCOPE_KEY = "commune_scope"
 # A bar per unit reads well up to about this many units; a province has 1,000, so its chart
 # shows the units that did the most and the table below it lists every unit.
 CHART_UNITS = 30
+# The activity list, on screen and in its files (vanhoa.tables): commune_activities' columns.
+ACTIVITY_LIST = ["date", "unit", "content", "kind", "participants", Column("cost", "Kinh phí", "money"), "place",
+                 "result", "plan_item", Column("period", "Báo cáo", "period")]
 
 
 def render() -> None:
@@ -173,41 +178,27 @@ def _per_unit(commune: str, units: pd.DataFrame, scope_label: str) -> None:
 def _activity_list(rows: pd.DataFrame, scope_period: str | None) -> None:
     """The first PAGE_ROWS activities (a province's units report tens of thousands), and the
     files with every one, fetched when a download button is clicked."""
-    periods = ui.reference().periods
     total = int(rows["total_rows"].iloc[0]) if len(rows) else 0
     if total > len(rows):
         st.caption(f"Hiển thị {ui.fmt_int(len(rows))} hoạt động đầu trong {ui.fmt_int(total)} hoạt động; "
                    "tải về để có đủ.")
-    shown = pd.DataFrame({
-        "Ngày": rows["date"].map(ui.fmt_date),
-        "Đơn vị": rows["unit"],
-        "Nội dung": rows["content"],
-        "Loại hoạt động": rows["kind"],
-        "Số người tham gia": rows["participants"].map(ui.fmt_int),
-        "Kinh phí": rows["cost"].map(ui.fmt_money),
-        "Địa điểm": rows["place"],
-        "Kết quả, ghi chú": rows["result"],
-        "Nội dung Kế hoạch": rows["plan_item"],
-        "Báo cáo": rows["period"].map(lambda code: periods[code].label if code in periods else code),
-    })
+    shown = tables.screen_frame(rows, ACTIVITY_LIST, tables.period_labels(ui.reference()))
     st.dataframe(shown, hide_index=True, width="stretch", height=ui.table_height(len(shown)),
                  column_config={"Nội dung": st.column_config.TextColumn(width="large"),
-                                "Kết quả, ghi chú": st.column_config.TextColumn(width="medium")})
-    st.caption("Nội dung đầy đủ: di chuột vào ô, hoặc tải xuống bảng dưới đây.")
+                                "Kết quả, ghi chú": st.column_config.TextColumn(width="medium")},
+                 placeholder=MISSING)
+    st.caption("Nội dung đầy đủ: di chuột vào ô, hoặc tải xuống bảng dưới đây (tệp CSV và Excel có đúng các cột "
+               "của bảng; ô “—” để trống trong tệp).")
     stem = f"hoat-dong-xa-{'ca-giai-doan' if scope_period is None else scope_period}"
     # taken now: the download runs outside the script run (the store as the page reads it: now,
     # or as it stood at the moment an administrator chose)
     store, approved_only = ui.view_store(), bool(st.session_state.get(ui.APPROVED_KEY, False))
 
     def every_row() -> pd.DataFrame:
-        every = store.query("commune_activities", period=scope_period, approved_only=approved_only)
-        download = every[["date", "unit", "content", "kind", "place", "participants", "cost", "result",
-                          "plan_item", "period"]]
-        # pandas' missing integers (pd.NA) become empty cells, not the text '<NA>', in the Excel file
-        return download.astype(object).where(download.notna(), None)
+        return store.query("commune_activities", period=scope_period, approved_only=approved_only)
 
     # written when clicked: Excel for a province's 100,000 rows takes longer than a rerun may
-    ui.download_buttons_later(every_row, stem, key="commune_download")
+    ui.download_buttons_later(every_row, stem, key="commune_download", table=ACTIVITY_LIST)
 
 
 if __name__ == "__main__":

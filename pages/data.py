@@ -1,7 +1,10 @@
 """Dữ liệu: every table of the command line's `export`, filtered, shown, and downloaded as shown.
 
 The rows on screen and the rows in the CSV / Excel files come from the same query (same rows,
-same order): the filters go to the SQL as bound parameters, the screen only formats the values.
+same order): the filters go to the SQL as bound parameters, and the screen and the files format
+the values from the same description of the table (vanhoa.tables), so the CSV has the screen's
+cells and the Excel file the same headers with numbers and dates typed. The command line's
+`export` of the same table keeps the spec's machine columns.
 The screen shows the first PAGE_ROWS of them and says how many there are; the files, written
 when a download button is clicked, have every row (a province has a million activities, which
 no script run can fetch and format in a fraction of a second).
@@ -12,8 +15,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from vanhoa import ui
+from vanhoa import tables, ui
 from vanhoa.export import EXTRA_COLUMNS, HEADERS_VI, TABLES
+from vanhoa.formats import MISSING
 from vanhoa.form.spec import ACTIVITY_KINDS
 from vanhoa.store import load_sql
 
@@ -54,14 +58,15 @@ EVERYTHING = ""  # the choice "Tất cả …" of a filter: no filter
 EMPTY_STORE = ("Chưa có báo cáo nào được nộp, nên chưa có dữ liệu để xem và tải xuống. Văn thư các đơn vị "
                "hãy vào mục **Nộp báo cáo** để tải biểu mẫu, điền và tải lên báo cáo của đơn vị.")
 NO_ROWS = "Không có dòng nào khớp với bộ lọc đã chọn. Hãy bỏ bớt điều kiện lọc."
+FILES_NOTE = ("Tệp CSV và Excel có đúng các cột, các dòng và thứ tự của bảng trên (cột Kỳ báo cáo luôn có); "
+              "ô “—” (không ghi số liệu) để trống trong tệp, số và ngày trong tệp Excel là số và ngày.")
 _FOLLOWED = "data_period_followed"  # the sidebar period this page last followed
 
 
 def render() -> None:
     ui.require("leader", "admin")
     st.title("Dữ liệu")
-    st.caption("Xem, lọc và tải xuống các bảng dữ liệu của phong trào. Tệp tải xuống chứa đúng các dòng "
-               "đang hiển thị, theo đúng thứ tự.")
+    st.caption("Xem, lọc và tải xuống các bảng dữ liệu của phong trào.")
     if not ui.busy_guard(ui.filed_periods):  # ten codes, not every version of the province
         st.info(EMPTY_STORE)
         return
@@ -78,13 +83,14 @@ def render() -> None:
     if total > len(frame):
         st.caption(f"Hiển thị {ui.fmt_int(len(frame))} dòng đầu trong {ui.fmt_int(total)} dòng; "
                    "tải về để có đủ.")
-    shown = display_frame(frame)
+    shown = display_frame(frame, name)
     # One period chosen: its name is in the filter above, so the column is left out on screen
     # (it stays in the files); a phone then shows the unit and the figures without scrolling as far.
     order = [c for c in shown.columns if not (filters.get("period") and c == HEADERS_VI["period"])]
     st.dataframe(shown, hide_index=True, width="stretch", height=ui.table_height(len(shown)),
-                 column_order=order, column_config=_column_config(frame))
-    ui.download_buttons_later(every_row(name, filters), file_stem(name, filters), key="data_download")
+                 column_order=order, column_config=_column_config(name), placeholder=MISSING)
+    st.caption(FILES_NOTE)
+    ui.download_buttons_later(every_row(name, filters), file_stem(name, filters), key="data_download", table=name)
 
 
 # ---------------------------------------------------------------- the data
@@ -212,63 +218,24 @@ def _events(reference_events: list[str]) -> list[str]:
 
 # ---------------------------------------------------------------- display
 
-
-def _yes_no(value) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
-        return "—"
-    return "có" if bool(value) else "không"
-
-
-def _text(value) -> str:
-    return "" if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) else str(value)
-
-
-def _signed(value) -> str:
-    """-5 -> '-5', 1234 -> '1.234' (days after the deadline; negative = before it)."""
-    if value is None or pd.isna(value):
-        return "—"
-    return ("-" if value < 0 else "") + ui.fmt_int(abs(value))
-
-
-def _goal(value) -> str:
-    if value is None or pd.isna(value):
-        return "—"
-    return ui.fmt_pct(value, 0 if round(value * 100, 6).is_integer() else 1)
-
-
-_FORMATS = {
-    "numerator": ui.fmt_int, "denominator": ui.fmt_int, "ratio": ui.fmt_pct, "goal": _goal,
-    "met": lambda v: "đạt" if v else "chưa đạt", "current": _yes_no,
-    "filed_at": ui.fmt_time, "deadline": ui.fmt_date, "date": ui.fmt_date,
-    "version": ui.fmt_int, "restored_from": lambda v: "" if pd.isna(v) else ui.fmt_int(v),
-    "days_after_deadline": _signed,
-    "participants": ui.fmt_int, "registered": ui.fmt_int, "cost": ui.fmt_money,
-}
-_RIGHT_ALIGNED = {"numerator", "denominator", "ratio", "goal", "version", "restored_from",
-                  "days_after_deadline", "participants", "registered", "cost"}
 _WIDE = {"content", "event", "result", "warnings", "achievement", "target_name"}
 
 
-def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """The rows as shown: Vietnamese headers, Vietnamese numbers and dates, same rows and order."""
-    labels = {code: period.label for code, period in ui.reference().periods.items()}
-    formats = {**_FORMATS, "period": lambda code: labels.get(code, code)}
-    shown = pd.DataFrame(index=range(len(frame)))
-    for column in frame.columns:
-        values = frame[column].tolist()
-        shown[HEADERS_VI.get(column, column)] = [formats.get(column, _text)(value) for value in values]
-    return shown
+def display_frame(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The rows as shown, and as the files have them (vanhoa.tables): Vietnamese headers,
+    Vietnamese numbers and dates, same rows and order."""
+    return tables.screen_frame(frame, name, tables.period_labels(ui.reference()))
 
 
-def _column_config(frame: pd.DataFrame) -> dict:
+def _column_config(name: str) -> dict:
     config = {}
-    for column in frame.columns:
-        header = HEADERS_VI.get(column, column)
-        if column in _RIGHT_ALIGNED:
+    for column in tables.columns_of(name):
+        header = column.header
+        if tables.KINDS[column.kind].number:
             config[header] = st.column_config.TextColumn(header, alignment="right")
-        elif column in _WIDE:
+        elif column.name in _WIDE:
             config[header] = st.column_config.TextColumn(header, width="large")
-        elif column == "unit":  # "Phòng Tổ chức - Hành chính - Quản trị" (almost) whole
+        elif column.name == "unit":  # "Phòng Tổ chức - Hành chính - Quản trị" (almost) whole
             config[header] = st.column_config.TextColumn(header, width=230)
     return config
 

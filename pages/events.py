@@ -11,13 +11,20 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from vanhoa import charts, ui
+from vanhoa import charts, tables, ui
+from vanhoa.tables import Column
 
 PLAN_YEARS = (2022, 2026)
 SERIES_KEY = "events_series"
 # A bar per unit reads well up to about this many units; at province scale an event has a
 # thousand, so its chart shows the units with the most people taking part (the table has all).
 CHART_UNITS = 30
+# An event's table of its units, and the download of the period's events: every event's table
+# below, each row with the event's name and date (vanhoa.tables: the same cells on screen and in
+# the files).
+EVENT_UNITS = ["unit", Column("registered", "Đăng ký", "count"), Column("participants", "Tham gia", "count"),
+               "achievement", "note"]
+PARTICIPATION = ["event", "date", *EVENT_UNITS]
 
 
 def render() -> None:
@@ -46,11 +53,9 @@ def render() -> None:
         _summary_table(summary)
         participation = ui.query("event_participation", period=period)
         st.caption("Tải xuống: số người đăng ký, tham gia và thành tích của từng đơn vị ở các sự kiện trên.")
-        download = participation[["event", "date", "unit", "registered", "participants", "achievement", "note"]]
-        # pandas' missing integers (pd.NA) become empty cells, not the text '<NA>', in the Excel file
         # written when clicked: Excel for a province's thousands of rows takes longer than a rerun may
-        ui.download_buttons_later(lambda: download.astype(object).where(download.notna(), None),
-                                  f"su-kien_{period}", key="events_download")
+        ui.download_buttons_later(lambda: participation, f"su-kien_{period}", key="events_download",
+                                  table=PARTICIPATION)
         for event, rows in participation.groupby("event", sort=False):
             _event(summary.set_index("event").loc[event], rows)
 
@@ -114,13 +119,7 @@ def _event(total: pd.Series, rows: pd.DataFrame) -> None:
             st.markdown("**Thành tích:**\n\n" + "\n".join(
                 f"- {ui.escape_md(unit)}: {ui.escape_md(text)}"
                 for unit, text in zip(achieved["unit"], achieved["achievement"])))
-        shown = pd.DataFrame({
-            "Đơn vị": rows["unit"],
-            "Đăng ký": rows["registered"].map(ui.fmt_int),
-            "Tham gia": rows["participants"].map(ui.fmt_int),
-            "Thành tích": rows["achievement"].fillna(""),
-            "Ghi chú": rows["note"].fillna(""),
-        })
+        shown = tables.screen_frame(rows, EVENT_UNITS, {})
         with st.expander("Bảng chi tiết từng đơn vị (có ghi chú)"):
             st.dataframe(shown, hide_index=True, width="stretch", height=ui.table_height(len(shown)))
 

@@ -8,7 +8,12 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from vanhoa import ui
+from vanhoa import tables, ui
+from vanhoa.tables import Column
+
+# The store's snapshots, on screen and in their files (vanhoa.tables): history.snapshots' columns.
+SNAPSHOTS = [Column("snapshot", "Ảnh chụp", "count"), Column("time", "Thời gian", "time"),
+             Column("author", "Người thực hiện"), Column("message", "Thao tác")]
 
 
 def render() -> None:
@@ -30,12 +35,10 @@ def render() -> None:
     st.subheader("Các lần thay đổi kho (ảnh chụp DuckLake)")
     shown = snaps.head(500)
     st.caption(f"{ui.fmt_int(len(snaps))} ảnh chụp; hiển thị {ui.fmt_int(len(shown))} ảnh chụp mới nhất.")
-    table = pd.DataFrame({
-        "Ảnh chụp": shown["snapshot"], "Thời gian": shown["time"].map(ui.fmt_time),
-        "Người thực hiện": shown["author"].fillna(""), "Thao tác": shown["message"].fillna("(khởi tạo kho)"),
-    })
+    shown = shown.assign(message=shown["message"].fillna("(khởi tạo kho)"))
+    table = tables.screen_frame(shown, SNAPSHOTS, {})
     st.dataframe(table, hide_index=True, width="stretch", height=ui.table_height(len(table)))
-    ui.download_buttons(table, "lich-su-kho", key="history_download")
+    ui.download_buttons(shown, "lich-su-kho", key="history_download", table=SNAPSHOTS)
 
 
 def _as_it_stood(snaps: pd.DataFrame) -> None:

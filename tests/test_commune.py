@@ -9,6 +9,7 @@ annual return has a first version with two activities there and a second version
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 
@@ -284,7 +285,8 @@ def test_a_long_list_shows_its_first_activities(demo_env, monkeypatch, downloads
     assert [b.label for b in at.download_button] == ["Tải xuống CSV", "Tải xuống Excel"]
     # the files are written when a button is clicked, with every activity
     lines = downloads(at.download_button[0]).decode("utf-8-sig").splitlines()
-    assert len(lines) == 1 + 8 and lines[1].startswith("2022-01-24,Phòng Tổ chức - Hành chính - Quản trị,")
+    assert len(lines) == 1 + 8 and lines[1].startswith("24/01/2022,Phòng Tổ chức - Hành chính - Quản trị,")
+    assert next(csv.reader(lines[:1])) == list(at.dataframe[1].value.columns)  # the list's headers, as on screen
 
 
 def test_many_units_chart_those_that_did_the_most(demo_env, monkeypatch):

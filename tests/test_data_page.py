@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 
 import openpyxl
@@ -21,7 +22,7 @@ import pytest
 from conftest import copy_store, good_sheets, workbook_bytes, signed_in
 from streamlit.testing.v1 import AppTest
 
-from vanhoa.export import EXTRA_COLUMNS, HEADERS_VI, table_frame, to_csv_bytes
+from vanhoa.export import EXTRA_COLUMNS, HEADERS_VI, table_frame
 from vanhoa.ingest import ingest
 from vanhoa.store import Store
 
@@ -83,30 +84,81 @@ def csv_rows(data: bytes) -> list[dict]:
     return list(csv.DictReader(io.StringIO(data[len(BOM):].decode("utf-8"), newline="")))
 
 
-def assert_download_is_what_is_shown(at: AppTest, downloads, name: str, filters: dict) -> list[dict]:
-    """The CSV offered has the BOM, the spec's header line and exactly the rows on screen, in the
-    same order, and is byte for byte what `python -m vanhoa export` writes for the same filters."""
-    shown = at.dataframe[0].value
-    data = downloads(button(at, "Tải xuống CSV"))
+def csv_table(data: bytes) -> list[list[str]]:
+    """The CSV's lines as cells (header first): UTF-8 with a BOM, comma-separated, CRLF."""
     assert data.startswith(BOM)
-    header = data[len(BOM):].split(b"\r\n", 1)[0].decode("utf-8")
-    assert header == ",".join(SPEC_COLUMNS[name] + EXTRA_COLUMNS[name])
-    assert header.split(",")[: len(SPEC_COLUMNS[name])] == SPEC_COLUMNS[name]
+    text = data[len(BOM):].decode("utf-8")
+    assert text.endswith("\r\n")
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def as_file_cell(screen: str) -> str:
+    """What the CSV holds for a cell the screen shows: '—' (not recorded) is an empty cell, and
+    text a spreadsheet would run as a formula starts with an apostrophe."""
+    if screen == "—":
+        return ""
+    return "'" + screen if screen.startswith(("=", "+", "-", "@", "\t", "\r")) and not NUMBER.fullmatch(screen) \
+        else screen
+
+
+NUMBER = re.compile(r"-?[0-9.]+")  # '-5' days: a number, not a formula
+
+
+def excel_text(cell) -> str:
+    """A cell as Excel shows it in a Vietnamese office (thousands '.', decimals ','), read from
+    its value and number format: the test's own reading, not the code's formatter."""
+    value, code = cell.value, cell.number_format
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        assert cell.is_date
+        return value.strftime({"dd/mm/yyyy": "%d/%m/%Y", "hh:mm dd/mm/yyyy": "%H:%M %d/%m/%Y"}[code])
+    if isinstance(value, str):
+        assert code == "General"
+        return value
+    grouped = lambda number: f"{number:,}".replace(",", ".")  # noqa: E731
+    if code == "#,##0":
+        assert float(value).is_integer()
+        return grouped(int(value))
+    if code == '#,##0 "đ"':
+        return grouped(int(value)) + " đ"
+    if code == "0.0 %":
+        return f"{value * 100:.1f}".replace(".", ",") + " %"
+    if code == "0 %":
+        return f"{value * 100:.0f} %"
+    raise AssertionError(f"unexpected number format {code!r} for {value!r}")
+
+
+def xlsx_table(data: bytes) -> list[list[str]]:
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+    assert sheet.freeze_panes == "A2"
+    return [[cell.value for cell in sheet[1]]] + [[excel_text(cell) for cell in row]
+                                                   for row in sheet.iter_rows(min_row=2)]
+
+
+def screen_cells(shown) -> list[list[str]]:
+    return [list(shown.columns)] + [list(row) for row in shown.itertuples(index=False)]
+
+
+def assert_download_is_what_is_shown(at: AppTest, downloads, name: str, filters: dict) -> list[dict]:
+    """The CSV and the Excel file offered have the screen's headers and exactly its rows, in the
+    same order, cell for cell: the CSV the screen's texts (an empty cell for '—'), the Excel
+    file typed cells that Excel shows as the screen does. They hold the rows `python -m vanhoa
+    export` writes for the same filters (the machine columns there)."""
+    shown = at.dataframe[0].value
+    assert all(isinstance(v, str) for v in shown.to_numpy().ravel())  # no None, NaN or <NA> on screen
+    assert list(shown.columns) == [HEADERS_VI[c] for c in SPEC_COLUMNS[name] + EXTRA_COLUMNS[name]]
+    data = downloads(button(at, "Tải xuống CSV"))
+    screen = screen_cells(shown)
+    assert csv_table(data) == [screen[0]] + [[as_file_cell(c) for c in row] for row in screen[1:]]
+    excel = xlsx_table(downloads(button(at, "Tải xuống Excel")))
+    assert excel == [screen[0]] + [["" if c == "—" else c for c in row] for row in screen[1:]]
     rows = csv_rows(data)
     assert count_line(at) == f"**{len(rows)} dòng**"
-    assert len(rows) == len(shown)
-    assert list(shown.columns) == [HEADERS_VI[c] for c in SPEC_COLUMNS[name] + EXTRA_COLUMNS[name]]
-    assert [PERIOD_LABELS[r["period"]] for r in rows] == shown["Kỳ báo cáo"].tolist()
-    assert [r["unit"] for r in rows] == shown["Đơn vị"].tolist()
-    text_columns = {"progress": ["target", "status"], "completeness": ["status"],
-                    "activities": ["content", "kind", "place"], "events": ["event", "place"],
-                    "returns": ["filed_by", "sha256"]}[name]
-    for column in text_columns:
-        assert [r[column].lstrip("'") for r in rows] == shown[HEADERS_VI[column]].tolist(), column
-    if "date" in SPEC_COLUMNS[name]:
-        assert [dt.date.fromisoformat(r["date"]).strftime("%d/%m/%Y") for r in rows] == shown["Ngày"].tolist()
     cli_filters = {key: value for key, value in filters.items() if value is not None}
-    assert data == to_csv_bytes(table_frame(Store(), name, **cli_filters))
+    machine = table_frame(Store(), name, **cli_filters)
+    assert [r["Đơn vị"] for r in rows] == machine["unit"].tolist()
+    assert [r["Kỳ báo cáo"] for r in rows] == [PERIOD_LABELS[p] for p in machine["period"]]
     return rows
 
 
@@ -180,14 +232,14 @@ def test_commune_then_text_search(demo_env, downloads):
     choose(at, "data_commune", "Chiềng Xuân")
     assert count_line(at) == "**8 dòng**"
     rows = assert_download_is_what_is_shown(at, downloads, "activities", {"commune": "Chiềng Xuân"})
-    assert {r["commune"] for r in rows} == {"Chiềng Xuân"}
-    assert {r["kind"] for r in rows} == {"Giúp đỡ xã"}
+    assert {r["Xã/phường"] for r in rows} == {"Chiềng Xuân"}
+    assert {r["Loại hoạt động"] for r in rows} == {"Giúp đỡ xã"}
 
     at.text_input(key="data_search").input("tết").run()  # any case: "Tết Nguyên đán"
     assert count_line(at) == "**1 dòng**"
     rows = assert_download_is_what_is_shown(at, downloads, "activities", {"commune": "Chiềng Xuân", "search": "tết"})
-    assert [(r["period"], r["unit"], r["content"]) for r in rows] == [(
-        "2022-H1", "Phòng Tổ chức - Hành chính - Quản trị",
+    assert [(r["Kỳ báo cáo"], r["Đơn vị"], r["Nội dung"]) for r in rows] == [(
+        "6 tháng đầu năm 2022", "Phòng Tổ chức - Hành chính - Quản trị",
         "Thăm, tặng quà hộ nghèo, gia đình chính sách xã Chiềng Xuân dịp Tết Nguyên đán Nhâm Dần 2022")]
 
     choose(at, "data_commune", "")
@@ -201,7 +253,7 @@ def test_event_text_search(demo_env, downloads):
     at.text_input(key="data_search").input("  Mộc Châu ").run()
     assert count_line(at) == "**5 dòng**"
     rows = assert_download_is_what_is_shown(at, downloads, "events", {"search": "Mộc Châu"})
-    assert {r["event"] for r in rows} == {"Giải chạy VTM Mộc Châu 2022 (Marathon Mộc Châu)"}
+    assert {r["Tên sự kiện"] for r in rows} == {"Giải chạy VTM Mộc Châu 2022 (Marathon Mộc Châu)"}
 
 
 def test_date_range(demo_env, downloads):
@@ -213,8 +265,8 @@ def test_date_range(demo_env, downloads):
     assert count_line(at) == "**8 dòng**"
     rows = assert_download_is_what_is_shown(
         at, downloads, "activities", {"date_from": dt.date(2022, 3, 1), "date_to": dt.date(2022, 3, 31)})
-    assert sorted({r["date"] for r in rows}) == ["2022-03-08", "2022-03-10", "2022-03-14", "2022-03-15",
-                                                 "2022-03-16", "2022-03-24", "2022-03-25"]
+    assert sorted({r["Ngày"] for r in rows}) == ["08/03/2022", "10/03/2022", "14/03/2022", "15/03/2022",
+                                                 "16/03/2022", "24/03/2022", "25/03/2022"]
 
     at.date_input(key="data_date_from").set_value(dt.date(2022, 11, 1)).run()
     at.date_input(key="data_date_to").set_value(dt.date(2022, 11, 30)).run()
@@ -260,7 +312,7 @@ def test_text_that_starts_with_a_formula_sign_is_never_a_live_formula(demo_env, 
     assert at.dataframe[0].value["Nội dung"].tolist() == [FORMULA, "Giao lưu văn nghệ"]
 
     rows = assert_download_is_what_is_shown(at, downloads, "activities", {"period": "2022-H1", "unit": "TH"})
-    assert rows[0]["content"] == "'" + FORMULA  # inert for Excel, the text kept
+    assert rows[0]["Nội dung"] == "'" + FORMULA  # inert for Excel, the text kept
 
     data = downloads(button(at, "Tải xuống Excel"))
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -314,10 +366,11 @@ def test_a_long_table_shows_its_first_rows_and_downloads_them_all(demo_env, down
         f"Hiển thị 20 dòng đầu trong {total} dòng; tải về để có đủ."]
     shown = at.dataframe[0].value
     assert len(shown) == 20
-    data_csv = downloads(button(at, "Tải xuống CSV"))
-    assert data_csv == to_csv_bytes(table_frame(Store(), name))
-    rows = csv_rows(data_csv)
-    assert len(rows) == total
-    assert [r["unit"] for r in rows[:20]] == shown["Đơn vị"].tolist()
-    sheet = openpyxl.load_workbook(io.BytesIO(downloads(button(at, "Tải xuống Excel")))).worksheets[0]
-    assert sheet.max_row - 1 == total
+    screen = screen_cells(shown)
+    lines = csv_table(downloads(button(at, "Tải xuống CSV")))
+    assert len(lines) == 1 + total
+    assert lines[:21] == [screen[0]] + [[as_file_cell(c) for c in row] for row in screen[1:]]
+    assert [line[1] for line in lines[1:]] == table_frame(Store(), name)["unit"].tolist()  # the export's rows
+    excel = xlsx_table(downloads(button(at, "Tải xuống Excel")))
+    assert len(excel) == 1 + total
+    assert excel[:21] == [screen[0]] + [["" if c == "—" else c for c in row] for row in screen[1:]]

@@ -191,6 +191,8 @@ def _cells(frame: pd.DataFrame, table: TableSpec, periods: Mapping[str, str]) ->
             values = pd.to_numeric(values.astype(object), errors="coerce").astype("Float64")
         elif column.kind == "time":
             values = pd.to_datetime(values)
+            if values.dt.tz is not None:  # Excel has no zones: the moment as the screen shows it
+                values = values.dt.tz_localize(None)
         elif column.kind != "date":  # text and words: the shown text, an empty text an empty cell
             values = pd.Series(_texts(values, kind, ""), dtype="str").replace("", None)
         cells[key], headers[key] = values.reset_index(drop=True), column.header
