@@ -194,3 +194,12 @@ def test_targets_page_approved_only_with_nothing_approved(monkeypatch, one_of_el
     units = at.dataframe[0].value
     assert units.iloc[0].tolist() == ["Phòng Tổng hợp", "—", "1", "—", "chưa phê duyệt"]
     assert not at.get("vega_lite_chart")  # no bars of nothing
+
+
+def test_the_readme_writes_the_rule_the_page_shows():
+    """One wording: the README quotes the page's sentence, not a paraphrase that drifts from it."""
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Cách tính chỉ tiêu khi còn đơn vị chưa nộp\n", 1)[1].split("\n## ", 1)[0]
+    assert f"> {targets_text.COUNTING_RULE}\n" in section
