@@ -118,7 +118,9 @@ def _pending(account, row, parts: dict) -> None:
             st.warning(ui.escape_lines(row.warnings))
         if parts["changed"]:
             st.write(parts["changed"])
-        st.dataframe(parts["table"], hide_index=True, width="stretch")
+        if parts["table"].num_rows:  # none changed: the line above says so (an empty grid reads "empty")
+            # a figure the approved version lacks (or no version approved yet): "—", not "None"
+            st.dataframe(parts["table"], hide_index=True, width="stretch", placeholder="—")
         comment = st.text_input("Ý kiến (bắt buộc khi trả lại)", key=f"comment-{key}")
         left, right = st.columns(2)
         if left.button("Phê duyệt", key=f"approve-{key}", type="primary", icon=":material/check:"):

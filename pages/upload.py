@@ -205,14 +205,15 @@ def _preview(ret, ref) -> None:
     else:
         st.write("Đơn vị chưa có báo cáo cho kỳ này: tệp sẽ được lưu thành phiên bản 1.")
         table, label_current = diff, "Hiện hành"
-    st.dataframe(
-        table.assign(changed=table["changed"].map({True: "thay đổi", False: ""})),
-        hide_index=True, width="stretch",
-        column_config={"item": "Mục", "figure": "Số liệu",
-                       "current": st.column_config.NumberColumn(label_current, format="localized"),
-                       "new": st.column_config.NumberColumn("Tệp mới", format="localized"),
-                       "changed": ""},
-    )
+    if not table.empty:  # nothing changed: the sentence above says so (an empty grid reads "empty")
+        st.dataframe(
+            table.assign(changed=table["changed"].map({True: "thay đổi", False: ""})),
+            hide_index=True, width="stretch", placeholder="—",  # a figure with no value: "—", not "None"
+            column_config={"item": "Mục", "figure": "Số liệu",
+                           "current": st.column_config.NumberColumn(label_current, format="localized"),
+                           "new": st.column_config.NumberColumn("Tệp mới", format="localized"),
+                           "changed": ""},
+        )
     acts, events = len(ret.activities["date"]), len(ret.events["event"])
     st.caption(f"Tệp có {ui.fmt_int(acts)} hoạt động và {ui.fmt_int(events)} dòng sự kiện. "
                f"Đơn vị {'đạt' if ret.meets_standard else 'chưa đạt'} chuẩn văn hóa theo tệp này.")
