@@ -35,6 +35,7 @@ from vanhoa.formats import (
     counted_word,
     days_to_deadline,
     fmt_date,
+    fmt_dates,
     fmt_goal,
     fmt_int,
     fmt_pct,
@@ -353,15 +354,28 @@ def commune_intro(figures: Figures) -> str:
             f"đã thực hiện {fmt_int(len(rows))} hoạt động tại xã{sums}:")
 
 
+def _clauses(values: pd.Series, template: str, zero_too: bool = True) -> pd.Series:
+    """template.format(number) where a value was recorded (and, unless zero_too, is not 0), else ''.
+    Column-wise: a province's commune section has twenty thousand lines."""
+    known = values.notna()
+    if not zero_too:
+        known &= values.fillna(0).ne(0)
+    texts = pd.Series("", index=values.index, dtype=object)
+    texts[known] = [template.format(fmt_int(v)) for v in values[known]]
+    return texts
+
+
 def commune_lines(figures: Figures) -> list[str]:
-    lines = []
-    for row in figures.commune_rows.itertuples(index=False):
-        # A blank cost or count is pd.NA in the nullable column, whose truth is ambiguous: is_missing first
-        people = f", {fmt_int(row.participants)} người tham gia" if not is_missing(row.participants) else ""
-        money = f", kinh phí {fmt_int(row.cost)} đồng" if not is_missing(row.cost) and row.cost else ""
-        when = "" if is_missing(row.date) else f"Ngày {fmt_date(row.date)}, "
-        lines.append(f"{when}{row.unit}: {row.content}{people}{money}.")
-    return lines
+    rows = figures.commune_rows
+    if rows.empty:
+        return []
+    # A blank cost or count is pd.NA in the nullable column (its truth is ambiguous): notna, never `if`
+    people = _clauses(rows["participants"], ", {} người tham gia")
+    money = _clauses(rows["cost"], ", kinh phí {} đồng", zero_too=False)
+    dates = rows["date"]
+    when = ("Ngày " + fmt_dates(pd.to_datetime(dates)) + ", ").where(dates.notna(), "")
+    return [f"{w}{unit}: {content}{p}{m}."
+            for w, unit, content, p, m in zip(when, rows["unit"], rows["content"], people, money)]
 
 
 def event_lines(figures: Figures) -> list[str]:
