@@ -35,7 +35,7 @@ SPEC_COLUMNS = {
     "events": ["period", "unit", "event", "date", "place", "registered", "participants", "achievement"],
     "returns": ["period", "unit", "version", "current", "filed_at", "filed_by", "sha256", "warnings"],
 }
-PERIOD_LABELS = {"2022-H1": "6 tháng đầu năm 2022", "2022-Y": "Năm 2022"}
+PERIOD_LABELS = {"2022-H1": "6 tháng đầu năm 2022", "2022-Y": "Năm 2022", "2023-H1": "6 tháng đầu năm 2023"}
 FORMULA = '=HYPERLINK("http://example.com","Bấm vào đây")'
 
 
@@ -221,6 +221,19 @@ def test_vietnamese_formats_on_screen(demo_env):
     choose(at, "data_table", "completeness")
     first = at.dataframe[0].value.iloc[0]
     assert first[["Thời gian nộp", "Hạn nộp", "Phiên bản"]].tolist() == ["09:15 01/12/2022", "05/12/2022", "2"]
+
+
+def test_a_period_nobody_filed_shows_dashes_and_no_verdict(demo_env, downloads):
+    """Not recorded is '—' on screen (never 'None', '<NA>' or 0) and an empty cell in the files;
+    a unit that has not filed, and the Office without any unit, get no 'chưa đạt'."""
+    at = choose(choose(open_page(), "data_table", "progress"), "data_period", "2023-H1")
+    shown = at.dataframe[0].value
+    assert len(shown) == 48
+    assert shown.iloc[2][["Đơn vị", "Chỉ tiêu", "Tử số", "Mẫu số", "Tỷ lệ", "Mục tiêu", "Đạt", "Tình trạng"]].tolist() \
+        == ["Toàn Văn phòng", "T3", "—", "11", "—", "100 %", "—", "chưa nộp"]
+    assert set(shown["Đạt"]) == {"—"} and set(shown["Tình trạng"]) == {"chưa nộp"}
+    rows = assert_download_is_what_is_shown(at, downloads, "progress", {"period": "2023-H1"})
+    assert {r["Đạt"] for r in rows} == {""}
 
 
 # ------------------------------------------------------------------ activities: commune, text, dates

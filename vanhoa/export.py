@@ -53,6 +53,7 @@ HEADERS_VI = {
     "achievement": "Thành tích", "note": "Ghi chú", "series": "Chuỗi sự kiện", "current": "Hiện hành",
     "filed_by": "Người nộp", "sha256": "SHA-256", "warnings": "Cảnh báo", "filename": "Tên tệp",
     "restored_from": "Khôi phục từ phiên bản", "source_period": "Từ báo cáo", "approval": "Phê duyệt",
+    "counted": "Số đơn vị được tính", "expected": "Số đơn vị phải báo cáo", "provisional": "Tạm tính",
 }
 _PERCENT_COLUMNS = {"ratio", "goal"}
 _DATE_COLUMNS = {"date", "deadline"}  # calendar days, whatever type pandas gives them

@@ -102,7 +102,8 @@ COLUMNS: dict[str, Column] = {c.name: c for c in [
     _described("series", "text"), _described("current", "yes_no"), _described("filed_by", "text"),
     _described("sha256", "text"), _described("warnings", "text"), _described("filename", "text"),
     _described("restored_from", "count"), _described("source_period", "period"),
-    _described("approval", "text"),
+    _described("approval", "text"), _described("counted", "count"), _described("expected", "count"),
+    _described("provisional", "yes_no"),
 ]}
 
 TableSpec = str | Sequence[str | Column]

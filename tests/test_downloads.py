@@ -1,0 +1,157 @@
+"""The people's tables (vanhoa/tables.py): the screen's cells, the CSV's bytes and the Excel
+file's cells of one small frame with every kind of column, exact; the command line's machine
+files are tests/test_export.py's."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import tomllib
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from vanhoa import tables
+from vanhoa.export import EXTRA_COLUMNS, TABLES
+from vanhoa.tables import Column
+
+PERIODS = {"2022-H1": "6 tháng đầu năm 2022", "2022-Y": "Năm 2022"}
+FORMULA = '=HYPERLINK("http://x","bấm")'
+
+
+def frame() -> pd.DataFrame:
+    """Three rows: a unit that met its goal, the provisional Office, a unit that has not filed."""
+    return pd.DataFrame({
+        "period": ["2022-Y", "2022-Y", "2022-H1"],
+        "unit": ["Phòng Tổng hợp", "Toàn Văn phòng", "Phòng Kinh tế"],
+        "numerator": [1234.0, 7.0, math.nan],
+        "ratio": [0.99122807, 0.5, math.nan],
+        "goal": [0.7, 1.0, 0.725],
+        "met": [True, False, False],
+        "status": ["đạt", "tạm tính", "chưa nộp"],
+        "days_after_deadline": pd.array([-5, 0, 1234], dtype="int64"),
+        "cost": pd.array([2_500_000, None, 0], dtype="Int64"),
+        "date": pd.to_datetime(["2022-12-05", None, "2022-03-26"]),
+        "filed_at": pd.to_datetime(["2022-12-05 14:05", "2022-11-30 08:00", None]),
+        "current": [True, False, None],
+        "content": [FORMULA, "-3 người, cả tổ", None],
+    })
+
+
+COLUMNS = ["period", "unit", "numerator", "ratio", "goal", "met", "status", "days_after_deadline", "cost", "date",
+           "filed_at", "current", "content"]
+HEADERS = ["Kỳ báo cáo", "Đơn vị", "Tử số", "Tỷ lệ", "Mục tiêu", "Đạt", "Tình trạng", "Số ngày sau hạn",
+           "Kinh phí (đồng)", "Ngày", "Thời gian nộp", "Hiện hành", "Nội dung"]
+SCREEN = [
+    ["Năm 2022", "Phòng Tổng hợp", "1.234", "99,1 %", "70 %", "đạt", "đạt", "-5", "2.500.000 đ", "05/12/2022",
+     "14:05 05/12/2022", "có", FORMULA],
+    ["Năm 2022", "Toàn Văn phòng", "7", "50,0 %", "100 %", "—", "tạm tính", "0", "—", "—", "08:00 30/11/2022",
+     "không", "-3 người, cả tổ"],
+    ["6 tháng đầu năm 2022", "Phòng Kinh tế", "—", "—", "72,5 %", "—", "chưa nộp", "1.234", "0 đ", "26/03/2022",
+     "—", "—", ""],
+]
+
+
+def test_screen_cells():
+    shown = tables.screen_frame(frame(), COLUMNS, PERIODS)
+    assert list(shown.columns) == HEADERS
+    assert shown.values.tolist() == SCREEN
+
+
+def test_csv_is_the_screen_with_empty_cells_for_the_dash_and_formulas_defused():
+    assert tables.csv_bytes(frame(), COLUMNS, PERIODS) == (
+        "\ufeffKỳ báo cáo,Đơn vị,Tử số,Tỷ lệ,Mục tiêu,Đạt,Tình trạng,Số ngày sau hạn,Kinh phí (đồng),Ngày,"
+        "Thời gian nộp,Hiện hành,Nội dung\r\n"
+        'Năm 2022,Phòng Tổng hợp,1.234,"99,1 %",70 %,đạt,đạt,-5,2.500.000 đ,05/12/2022,14:05 05/12/2022,có,'
+        '"\'=HYPERLINK(""http://x"",""bấm"")"\r\n'
+        'Năm 2022,Toàn Văn phòng,7,"50,0 %",100 %,,tạm tính,0,,,08:00 30/11/2022,không,"\'-3 người, cả tổ"\r\n'
+        '6 tháng đầu năm 2022,Phòng Kinh tế,,,"72,5 %",,chưa nộp,1.234,0 đ,26/03/2022,,,\r\n'
+    ).encode("utf-8")
+
+
+def sheet_of(data: bytes):
+    return openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+
+
+def test_excel_has_the_headers_and_rows_with_typed_cells():
+    sheet = sheet_of(tables.xlsx_bytes(frame(), COLUMNS, PERIODS))
+    assert sheet.title == "Dữ liệu" and sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:M4"
+    assert [c.value for c in sheet[1]] == HEADERS
+    cells = [[(c.value, c.number_format) for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert cells == [
+        [("Năm 2022", "General"), ("Phòng Tổng hợp", "General"), (1234, "#,##0"), (0.99122807, "0.0 %"),
+         (0.7, "0 %"), ("đạt", "General"), ("đạt", "General"), (-5, "#,##0"), (2500000, '#,##0 "đ"'),
+         (dt.datetime(2022, 12, 5), "dd/mm/yyyy"), (dt.datetime(2022, 12, 5, 14, 5), "hh:mm dd/mm/yyyy"),
+         ("có", "General"), (FORMULA, "General")],
+        [("Năm 2022", "General"), ("Toàn Văn phòng", "General"), (7, "#,##0"), (0.5, "0.0 %"), (1, "0 %"),
+         (None, "General"), ("tạm tính", "General"), (0, "#,##0"), (None, "General"), (None, "General"),
+         (dt.datetime(2022, 11, 30, 8, 0), "hh:mm dd/mm/yyyy"), ("không", "General"),
+         ("-3 người, cả tổ", "General")],
+        [("6 tháng đầu năm 2022", "General"), ("Phòng Kinh tế", "General"), (None, "General"), (None, "General"),
+         (0.725, "0.0 %"), (None, "General"), ("chưa nộp", "General"), (1234, "#,##0"), (0, '#,##0 "đ"'),
+         (dt.datetime(2022, 3, 26), "dd/mm/yyyy"), (None, "General"), (None, "General"), (None, "General")],
+    ]
+    assert [sheet.cell(2, col).data_type for col in (3, 10, 13)] == ["n", "d", "s"]
+
+
+def test_excel_writes_no_formula():
+    data = tables.xlsx_bytes(frame(), COLUMNS, PERIODS)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = [archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/")]
+    assert parts and not any(b"<f>" in part or b"<f " in part for part in parts)
+
+
+def test_a_verdict_without_a_status_is_the_word_of_met():
+    shown = tables.screen_frame(pd.DataFrame({"met": [True, False, None]}), ["met"], {})
+    assert shown["Đạt"].tolist() == ["đạt", "chưa đạt", "—"]
+
+
+def test_a_page_may_name_its_own_headers_and_words():
+    uploads = pd.DataFrame({"status": ["accepted", "rejected"], "version": pd.array([3, None], dtype="Int32"),
+                            "uploaded_at": pd.to_datetime(["2026-12-03 09:05:00+07:00", None])})
+    columns = [Column("status", "Tình trạng", "words", {"accepted": "đã lưu", "rejected": "bị từ chối"}),
+               Column("version", "Phiên bản", "count"), Column("uploaded_at", "Thời gian", "time")]
+    assert tables.screen_frame(uploads, columns, {}).values.tolist() == [
+        ["đã lưu", "3", "09:05 03/12/2026"], ["bị từ chối", "—", "—"]]
+    sheet = sheet_of(tables.xlsx_bytes(uploads, columns, {}))
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [
+        ["Tình trạng", "Phiên bản", "Thời gian"], ["đã lưu", 3, dt.datetime(2026, 12, 3, 9, 5)],
+        ["bị từ chối", None, None]]
+
+
+def test_no_rows_gives_the_headers():
+    empty = frame().iloc[:0]
+    assert list(tables.screen_frame(empty, COLUMNS, PERIODS).columns) == HEADERS
+    assert tables.csv_bytes(empty, COLUMNS, PERIODS) == ("\ufeff" + ",".join(HEADERS) + "\r\n").encode("utf-8")
+    sheet = sheet_of(tables.xlsx_bytes(empty, COLUMNS, PERIODS))
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [HEADERS]
+
+
+def test_a_book_has_a_sheet_per_table_each_as_its_own_file():
+    small = frame()
+    book = openpyxl.load_workbook(io.BytesIO(tables.human_book(
+        [("Chỉ tiêu", COLUMNS[:6], small), ("Hoạt động", ["date", "content", "cost"], small)], PERIODS)))
+    assert book.sheetnames == ["Chỉ tiêu", "Hoạt động"]
+    for sheet, columns in zip(book.worksheets, (COLUMNS[:6], ["date", "content", "cost"])):
+        alone = sheet_of(tables.xlsx_bytes(small, columns, PERIODS))
+        assert [[c.value for c in row] for row in sheet.iter_rows()] == \
+            [[c.value for c in row] for row in alone.iter_rows()]
+
+
+@pytest.mark.parametrize("name", list(TABLES))
+def test_every_column_of_the_export_tables_is_described(name):
+    """A column added to an export table (EXTRA_COLUMNS) needs its description here too: else
+    it would be shown as raw text ('2022-Y', 'True', '0.5')."""
+    names = TABLES[name][1] + EXTRA_COLUMNS[name]
+    assert [c.name for c in tables.columns_of(name)] == names
+    assert [n for n in names if n not in tables.COLUMNS] == []
+
+
+def test_the_table_toolbar_offers_no_second_download():
+    """The page's buttons are a table's one download: Streamlit's own CSV (the toolbar's) is off."""
+    config = tomllib.loads((Path(__file__).parents[1] / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["disableDataExport"] is True
