@@ -13,9 +13,13 @@ import json
 import altair as alt
 import pandas as pd
 
+from vanhoa import formats
+
 # Vietnamese number format for Vega (d3-format): "." thousands, "," decimals.
 VI_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " đ"]}
-STATUS_COLORS = {"đạt": "#2E7D32", "chưa đạt": "#C62828", "chưa nộp": "#9E9E9E"}
+_VI_CONFIG = {"locale": {"number": VI_LOCALE}}  # on the axes of the Vega-Lite specs below
+# every status progress.sql gives a unit (a status missing here would take a colour of the range)
+STATUS_COLORS = {"đạt": "#2E7D32", "chưa đạt": "#C62828", "chưa nộp": "#9E9E9E", "chưa phê duyệt": "#BDBDBD"}
 
 
 def _status_scale() -> alt.Scale:
@@ -64,37 +68,118 @@ def _tip(field: str, title: str) -> dict:
     return {"field": field, "type": "nominal", "title": title}
 
 
+TREND_COLOR = "#1f5fa8"
+GOAL_COLOR = "#E08E0B"  # amber: not the blue of the figures, nor the red that means "chưa đạt"
+_LABEL_ROOM = 15  # percentage points of y axis above the highest point or goal, for a label above it
+_LOW = 15  # below this ratio (in %) a label under its point would run into the x axis: it goes above
+_LEVEL = 3  # percentage points: a point this close to its neighbours' mean is on a level stretch
+
+
+def trend_points(rows: pd.DataFrame, periods: list[tuple[str, str]]) -> pd.DataFrame:
+    """The periods of `periods` (the axis, in order) that have a ratio, one row each.
+
+    `segment` numbers the runs: consecutive periods with data share a segment, a period without
+    data ends it. The line is drawn per segment, so an empty period is a gap and a segment of one
+    period is a lone point. (Vega-Lite breaks a line at a null only where a null row is there, and
+    the axis has periods no row mentions.) `side` says where the value's label goes (_label_sides)."""
+    by_period = {row["period"]: row for row in rows.to_dict("records") if not formats.is_missing(row["ratio"])}
+    records, segment, previous_had_data = [], 0, False
+    for position, (code, full_label) in enumerate(periods):
+        row = by_period.get(code)
+        if row is None:
+            previous_had_data = False
+            continue
+        if not previous_had_data:
+            segment += 1
+        previous_had_data = True
+        records.append({
+            "period": code, "label": short_period(code), "full_label": full_label, "segment": segment,
+            "percent": float(row["ratio"]) * 100, "ratio_text": formats.fmt_pct(row["ratio"]),
+            "counts": f"{formats.fmt_int(row['numerator'])} / {formats.fmt_int(row['denominator'])}",
+            "status": row["status"], "position": position,
+        })
+    columns = ["period", "label", "full_label", "segment", "percent", "ratio_text", "counts", "status"]
+    points = pd.DataFrame(records, columns=[*columns, "position"])
+    return points.assign(side=_label_sides(points))[[*columns, "side"]]
+
+
+def _label_sides(points: pd.DataFrame) -> list[str]:
+    """'above' or 'below' for each point's label: away from the line, so on the side of a point
+    that its neighbours in the segment are not (below a point the line climbs from, above one it
+    falls from); where the line runs level through it, or for a lone point, alternately along the
+    axis, so neighbouring labels at one height stand one above, one below the line (ten of them
+    then fit a 390 px phone). A point too low for a label under it gets it above."""
+    sides = []
+    records = points.to_dict("records")
+    for index, point in enumerate(records):
+        neighbours = [other["percent"] for other in records[max(index - 1, 0):index + 2]
+                      if other is not point and other["segment"] == point["segment"]]
+        lean = point["percent"] - sum(neighbours) / len(neighbours) if neighbours else 0.0
+        if abs(lean) >= _LEVEL:
+            side = "above" if lean > 0 else "below"
+        else:
+            side = "below" if point["position"] % 2 else "above"
+        sides.append("above" if point["percent"] < _LOW else side)
+    return sides
+
+
 def target_trend(rows: pd.DataFrame, periods: list[tuple[str, str]], title: str, goal: float) -> dict:
     """One target of the whole Office over the periods of the plan, with its goal as a rule.
 
     `rows` has columns period, ratio, numerator, denominator, status; `periods` is the axis
-    [(code, label)], so periods not filed yet still show on it."""
-    labels = {code: short_period(code) for code, _ in periods}
-    data = rows.assign(
-        label=rows["period"].map(labels),
-        full_label=rows["period"].map(dict(periods)),
-        ratio_text=rows["ratio"].map(lambda r: "—" if pd.isna(r) else f"{r * 100:.1f}".replace(".", ",") + " %"),
-        counts=[f"{_int(n)} / {_int(d)}" for n, d in zip(rows["numerator"], rows["denominator"])],
-    )
-    axis_order = [labels[code] for code, _ in periods]
+    [(code, label)], so periods not filed yet still show on it, each labelled. A period without
+    a ratio is a gap in the line (trend_points); each point has its value written next to it, so
+    a value by the goal (99,1 % by 100 %) is read, not guessed; the goal is a dashed rule of its
+    own colour, drawn under the points and named in the legend ("Mục tiêu 100 %"), where no
+    point can cover its name."""
+    points = trend_points(rows, periods)
+    axis_order = [short_period(code) for code, _ in periods]
+    goal_text = f"Mục tiêu {formats.fmt_goal(goal)}"
+    # The y axis reaches above the goal and the highest point: neither sits on the plot's edge,
+    # and a label above the highest point stays inside the chart.
+    top = max([100.0, goal * 100, *points["percent"]]) + _LABEL_ROOM
+    x = _nominal("label", sort=axis_order, scale={"domain": axis_order}, title=None,
+                 axis={"labelAngle": -45, "labelAlign": "right", "labelLimit": 120, "labelOverlap": False})
+    y_scale = {"domain": [0, top], "nice": False}
+    # every layer that reads y says the same of its axis: Vega-Lite merges them, the first layer first
+    y_axis = {"values": [0, 20, 40, 60, 80, 100], "format": "d", "labelExpr": "datum.label + ' %'",
+              "labelOverlap": False}
+    y = _quantitative("percent", title=None, scale=y_scale, axis=y_axis)
+    tooltip = [_tip("full_label", "Kỳ"), _tip("ratio_text", "Tỷ lệ"), _tip("counts", "Tử số / mẫu số"),
+               _tip("status", "Tình trạng")]
     datasets = _Datasets()
-    line = {
-        "data": datasets(data),
-        "mark": {"type": "line", "color": "#1f5fa8", "point": {"filled": True, "size": 70}},
+    frame = datasets(points)
+    rule = {
+        "data": datasets(pd.DataFrame({"goal": [goal * 100], "text": [goal_text]})),
+        "mark": {"type": "rule", "strokeDash": [6, 4], "size": 2},
         "encoding": {
-            "x": _nominal("label", sort=axis_order, scale={"domain": axis_order}, title="Kỳ báo cáo",
-                          axis={"labelAngle": -45, "labelLimit": 80}),
-            "y": _quantitative("ratio", title="Tỷ lệ", scale={"domain": [0, 1]}, axis={"format": ".0%"}),
-            "tooltip": [_tip("full_label", "Kỳ"), _tip("ratio_text", "Tỷ lệ"), _tip("counts", "Tử số / mẫu số"),
-                        _tip("status", "Tình trạng")],
+            "y": _quantitative("goal", title=None, scale=y_scale, axis=y_axis),
+            "color": _nominal("text", title=None, scale={"domain": [goal_text], "range": [GOAL_COLOR]},
+                              legend={"orient": "top", "offset": 4, "padding": 0, "symbolType": "stroke",
+                                      "symbolDash": [6, 4], "symbolStrokeWidth": 2, "symbolSize": 400,
+                                      "labelFontSize": 12, "labelLimit": 200}),
+            "tooltip": _tip("text", "Mục tiêu"),
         },
     }
-    rule = {
-        "data": datasets(pd.DataFrame({"goal": [goal], "text": [f"Mục tiêu {goal * 100:.0f} %"]})),
-        "mark": {"type": "rule", "color": "#C62828", "strokeDash": [6, 4], "size": 2},
-        "encoding": {"y": _quantitative("goal"), "tooltip": _tip("text", "")},
-    }
-    return datasets.spec({"layer": [line, rule], "title": title, "height": 220, "width": "container"})
+    line = {"data": frame, "mark": {"type": "line", "color": TREND_COLOR, "strokeWidth": 2},
+            "encoding": {"x": x, "y": y, "detail": _nominal("segment")}}
+    dots = {"data": frame, "mark": {"type": "point", "filled": True, "size": 70, "color": TREND_COLOR, "opacity": 1},
+            "encoding": {"x": x, "y": y, "tooltip": tooltip}}
+    labels = []
+    for side, placement in (("above", {"baseline": "bottom", "dy": -7}), ("below", {"baseline": "top", "dy": 7})):
+        # each value twice: a white halo, then the text over it, so neither the goal's rule nor the
+        # line crosses the digits
+        mark = {"type": "text", "fontSize": 11, **placement}
+        shown = {"data": frame, "transform": [{"filter": {"field": "side", "equal": side}}],
+                 "encoding": {"x": x, "y": y, "text": _nominal("ratio_text")}}
+        labels += [{**shown, "mark": {**mark, "stroke": "white", "strokeWidth": 4, "strokeJoin": "round"}},
+                   {**shown, "mark": {**mark, "color": "#222"}}]
+    # the goal first: the points are drawn over it, never under it. 320 px in all: Streamlit fits
+    # the title, the legend and the axes inside it.
+    return datasets.spec({"layer": [rule, line, dots, *labels], "title": {"text": title, "offset": 4},
+                          "height": 320, "width": "container", "config": _VI_CONFIG,
+                          # SVG, not canvas: the labels are text a browser (and a test) can read
+                          "usermeta": {"embedOptions": {"renderer": "svg"}}})
 
 
 def short_period(code: str) -> str:
@@ -104,12 +189,14 @@ def short_period(code: str) -> str:
 
 
 def unit_bars(rows: pd.DataFrame, goal: float, title: str) -> alt.LayerChart:
-    """Each unit's ratio for one target, coloured by status; a unit that has not filed shows a
-    grey bar labelled 'chưa nộp' rather than disappearing."""
+    """Each unit's ratio for one target, coloured by status; a unit without a ratio shows a grey
+    bar labelled with its status ('chưa nộp', or 'chưa phê duyệt' when only approved returns
+    count) rather than disappearing."""
     data = rows.assign(
         shown=rows["ratio"].fillna(0.0),
-        ratio_text=rows["ratio"].map(lambda r: "chưa nộp" if pd.isna(r) else f"{r * 100:.1f}".replace(".", ",") + " %"),
-        counts=[f"{_int(n)} / {_int(d)}" for n, d in zip(rows["numerator"], rows["denominator"])],
+        ratio_text=[status if formats.is_missing(r) else formats.fmt_pct(r)
+                    for r, status in zip(rows["ratio"], rows["status"])],
+        counts=[f"{formats.fmt_int(n)} / {formats.fmt_int(d)}" for n, d in zip(rows["numerator"], rows["denominator"])],
     )
     order = list(data["unit"])
     bars = alt.Chart(data).mark_bar().encode(
@@ -138,12 +225,6 @@ def bar_chart_height(bars: int) -> int:
     return 28 * bars + 90
 
 
-def _int(value) -> str:
-    if value is None or pd.isna(value):
-        return "—"
-    return f"{int(value):,}".replace(",", ".")
-
-
 # ---------------------------------------------------------------- the supported commune, events
 
 KIND_COLORS = {
@@ -156,13 +237,6 @@ _FADED = 0.35  # bars outside the chosen period: still readable, clearly in the 
 # Streamlit fits a chart's title, axes and legend inside its height: the heights below are totals.
 # A title may be a list of lines: a long title on one line is cut at 390 px.
 
-
-# Vietnamese number formats on the axes and labels (1.234, 2.500.000 đ): Vega's locale.
-_VI_CONFIG = {"locale": {"number": VI_LOCALE}}
-
-
-def _money(value) -> str:
-    return "—" if value is None or pd.isna(value) else f"{_int(value)} đ"
 
 
 def half_year_label(year: int, half: int, short: bool = False) -> str:
@@ -190,9 +264,9 @@ def commune_timeline(rows: pd.DataFrame, halves: list[tuple[int, int]], chosen: 
     data["full_label"] = [half_year_label(y, h) for y, h in zip(data["year"], data["half"])]
     data["chosen"] = [(y, h) in chosen for y, h in zip(data["year"], data["half"])]
     data["value"] = data[measure].astype("float").fillna(0.0)
-    data["activities_text"] = data["activities"].map(_int)
-    data["participants_text"] = data["participants"].map(_int)
-    data["cost_text"] = data["cost"].map(_money)
+    data["activities_text"] = data["activities"].map(formats.fmt_int)
+    data["participants_text"] = data["participants"].map(formats.fmt_int)
+    data["cost_text"] = data["cost"].map(formats.fmt_money)
     order = [half_year_label(y, h, short=True) for y, h in halves]
     tooltip = [_tip("full_label", "Thời gian")]
     if stack_by_kind:
@@ -254,9 +328,9 @@ def commune_units(rows: pd.DataFrame, title) -> dict:
 
     `rows` has columns unit, short_name, activities, participants, cost (commune_units.sql)."""
     data = rows.assign(
-        activities_text=rows["activities"].map(_int),
-        participants_text=rows["participants"].map(_int),
-        cost_text=rows["cost"].map(_money),
+        activities_text=rows["activities"].map(formats.fmt_int),
+        participants_text=rows["participants"].map(formats.fmt_int),
+        cost_text=rows["cost"].map(formats.fmt_money),
     )
     field, order = _unit_axis(data)
     y = _nominal(field, sort=order, title=None, axis={"labelLimit": 150, "labelOverlap": False})
@@ -283,8 +357,8 @@ def event_units(rows: pd.DataFrame, title) -> dict:
 
     `rows` has columns unit, short_name, registered, participants (event_participation.sql)."""
     data = rows.assign(
-        registered_text=rows["registered"].map(_int),
-        participants_text=rows["participants"].map(_int),
+        registered_text=rows["registered"].map(formats.fmt_int),
+        participants_text=rows["participants"].map(formats.fmt_int),
         registered_shown=rows["registered"].astype("float").fillna(0.0),
         participants_shown=rows["participants"].astype("float").fillna(0.0),
     )
@@ -323,10 +397,10 @@ def event_trend(rows: pd.DataFrame, years: list[int], title) -> dict:
     data = rows.assign(
         year_label=rows["year"].astype(int).astype(str),
         participants_shown=rows["participants"].astype("float").fillna(0.0),
-        units_text=rows["units"].map(_int),
-        registered_text=rows["registered"].map(_int),
-        participants_text=rows["participants"].map(_int),
-        achievements_text=rows["units_with_achievement"].map(_int),
+        units_text=rows["units"].map(formats.fmt_int),
+        registered_text=rows["registered"].map(formats.fmt_int),
+        participants_text=rows["participants"].map(formats.fmt_int),
+        achievements_text=rows["units_with_achievement"].map(formats.fmt_int),
     )
     order = [str(y) for y in years]
     series = list(dict.fromkeys(data["series"]))

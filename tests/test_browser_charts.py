@@ -1,0 +1,130 @@
+"""The trend charts of Tổng quan in Debian's Chromium (Playwright), on the demonstration store plus
+one return of 6 tháng đầu năm 2026: the history then has a gap of three years, and T1 of Năm 2022
+(99,1 %) sits next to its 100 % goal. What a leader must be able to read is asserted on the SVG
+Vega draws (the charts ask for the svg renderer): every period labelled, no two labels on top of
+each other, the gap not bridged by a line, the goal labelled. Screenshots at desktop and phone
+width go to tests/artifacts/ for review."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+from conftest import good_sheets, workbook_bytes
+from live_server import CHROMIUM, Server, demo_copy_with_accounts, sign_in
+
+from vanhoa import ingest
+from vanhoa.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+LABELS = ["6T/2022", "Năm 2022", "6T/2023", "Năm 2023", "6T/2024", "Năm 2024", "6T/2025", "Năm 2025",
+          "6T/2026", "Năm 2026"]
+SCREENS = [(1366, 900, "desktop"), (390, 844, "phone")]
+
+pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed "
+                                "(make test installs it)")
+
+
+def return_2026() -> bytes:
+    """Phòng Tổng hợp's return of 6 tháng đầu năm 2026 (the tests' usual return, its dates moved to 2026,
+    no event: the reference lists none of 2026)."""
+    sheets = good_sheets(period="6 tháng đầu năm 2026")
+    sheets["Thông tin"][3][1] = "10/06/2026"
+    for row in sheets["Hoạt động"][1:]:
+        row[0] = row[0].replace(year=2026) if isinstance(row[0], dt.date) else row[0].replace("2022", "2026")
+    sheets["Sự kiện"] = sheets["Sự kiện"][:1]
+    return workbook_bytes(sheets)
+
+
+@pytest.fixture(scope="module")
+def gap_server(demo_db, tmp_path_factory):
+    path = demo_copy_with_accounts(demo_db, tmp_path_factory.mktemp("charts") / "charts.duckdb")
+    store = Store(path)
+    assert ingest.ingest(store, return_2026(), "bao-cao-2026.xlsx", by="test").result.status == "accepted"
+    store.release()  # the server, another process, opens it at once
+    server = Server(path)
+    yield server
+    server.stop()
+
+
+# The four corners of an SVG text on the screen: its own box (before its rotation) through its
+# transform. A bounding box would not do: two labels at -45° have overlapping bounding boxes while
+# the texts themselves stand side by side.
+CORNERS = """e => {
+  const b = e.getBBox(), m = e.getScreenCTM();
+  return [[b.x, b.y], [b.x + b.width, b.y], [b.x + b.width, b.y + b.height], [b.x, b.y + b.height]]
+    .map(([x, y]) => [m.a * x + m.c * y + m.e, m.b * x + m.d * y + m.f]);
+}"""
+
+
+def corners(locator) -> list[tuple[float, float]]:
+    return [tuple(point) for point in locator.evaluate(CORNERS)]
+
+
+def overlap(a: list, b: list) -> bool:
+    """Two convex polygons overlap unless an edge of one separates them (separating axis theorem)."""
+    for polygon in (a, b):
+        for (x1, y1), (x2, y2) in zip(polygon, polygon[1:] + polygon[:1]):
+            normal = (y1 - y2, x2 - x1)
+            pa = [normal[0] * x + normal[1] * y for x, y in a]
+            pb = [normal[0] * x + normal[1] * y for x, y in b]
+            if max(pa) <= min(pb) or max(pb) <= min(pa):
+                return False
+    return True
+
+
+def inside(polygon: list, box: dict) -> bool:
+    return all(box["x"] - 0.5 <= x <= box["x"] + box["width"] + 0.5 and box["y"] - 0.5 <= y <= box["y"] + box["height"] + 0.5
+               for x, y in polygon)
+
+
+@pytest.mark.parametrize("width, height, label", SCREENS)
+def test_trend_shows_the_gap_every_period_and_the_goal(gap_server, browser, width, height, label):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(gap_server.url + "/")
+    sign_in(page, "leader")
+    page.get_by_role("heading", name="Diễn biến qua các kỳ (2022 - 2026)").wait_for(timeout=30000)
+    charts = page.locator('[data-testid="stVegaLiteChart"]')
+    t1 = charts.filter(has=page.locator("svg text", has_text="T1. Chuẩn mực đạo đức"))
+    t1.locator("svg").wait_for(timeout=30000)  # drawn, as SVG
+    t1.locator("text", has_text="Năm 2026").wait_for(timeout=30000)
+    t1.scroll_into_view_if_needed()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"overview-trend-{label}.png"), full_page=True)
+    t1.screenshot(path=str(ARTIFACTS / f"trend-t1-{label}.png"))
+
+    chart_box = t1.bounding_box()
+    texts = t1.locator("svg text")
+    axis = [texts.filter(has_text=text) for text in LABELS]
+    assert [a.count() for a in axis] == [1] * 10  # all ten periods are labelled, each once
+    assert all(a.evaluate("e => getComputedStyle(e).opacity") == "1" for a in axis)  # none hidden
+    axis_corners = [corners(a) for a in axis]
+    assert all(inside(c, chart_box) for c in axis_corners), "an axis label is cut off"
+    assert not any(overlap(a, b) for i, a in enumerate(axis_corners) for b in axis_corners[i + 1:])
+
+    # Three points (two half-years of 2022 and 6T/2026), joined only where the periods follow each other:
+    # one line from 6T/2022 to Năm 2022; 6T/2026 alone.
+    dots = t1.locator("g.mark-symbol.role-mark path")
+    assert dots.count() == 3
+    # each segment's path: its vertices are "M" then one "L" per further point ("M x,y Z", nothing
+    # drawn, for a lone point)
+    paths = t1.locator("g.mark-line.role-mark path")
+    vertices = sorted(1 + (d or "").count("L") for d in (paths.nth(i).get_attribute("d") for i in range(paths.count())))
+    assert vertices == [1, 2], "the line runs on across the empty years"
+
+    # The goal is labelled; the values next to it are written out, beside the rule (not across it)
+    # and clear of the goal's name.
+    goal = texts.filter(has_text="Mục tiêu 100 %")
+    assert goal.count() == 1
+    rule = t1.locator("g.mark-rule.role-mark line").bounding_box()
+    for value in ("97,3 %", "99,1 %", "100,0 %"):
+        shown = texts.filter(has_text=value)
+        assert shown.count() == 2  # the halo and the text over it
+        ys = [y for _, y in corners(shown.nth(1))]
+        assert max(ys) <= rule["y"] + 0.5 or min(ys) >= rule["y"] + rule["height"] - 0.5, f"the goal crosses {value}"
+        assert not overlap(corners(goal), corners(shown.nth(1)))
+    page.close()
