@@ -41,8 +41,7 @@ def render() -> None:
     # Each part is built from the query results once per data version (ui.derived), not at every
     # rerun: a province has a thousand units, each formatted in six cells.
     state = ui.derived(_period_state, units, approved_only=approved_only)
-    st.markdown(ui.derived(_filing_rate, filing, units, period=period, today=ui.today(),
-                           approved_only=approved_only))
+    st.markdown(ui.derived(_filing_rate, filing, units, today=ui.today(), approved_only=approved_only))
     if state["status"] == "chưa phê duyệt":
         st.info(targets_text.NOTHING_APPROVED)
     elif state["status"] == "chưa nộp":
@@ -77,7 +76,7 @@ def _period_state(progress: pd.DataFrame, approved_only: bool) -> dict:
     return {"status": row["status"], "note": note}
 
 
-def _filing_rate(filing: pd.DataFrame, progress: pd.DataFrame, period: str, today, approved_only: bool) -> str:
+def _filing_rate(filing: pd.DataFrame, progress: pd.DataFrame, today, approved_only: bool) -> str:
     """The reporting-rate line beside the cards, as DHIS2 shows it: how many units expected have
     filed, how many count with the toggle, and, while some have not filed, the days to the deadline."""
     filed = int((filing["status"] != "chưa nộp").sum())
@@ -86,8 +85,8 @@ def _filing_rate(filing: pd.DataFrame, progress: pd.DataFrame, period: str, toda
         row = progress[progress["unit"] == OFFICE].iloc[0]
         parts.append(f"{formats.fmt_int(row['counted'])}/{formats.fmt_int(row['expected'])} đơn vị "
                      f"{formats.counted_word(True)}")
-    if filed < len(filing):
-        parts.append(formats.days_to_deadline(ui.reference().periods[period].deadline, today))
+    if filed < len(filing):  # the store's deadline of the period (an administrator may move it)
+        parts.append(formats.days_to_deadline(pd.Timestamp(filing["deadline"].iloc[0]).date(), today))
     return " · ".join(parts)
 
 
@@ -117,7 +116,8 @@ def _cards(progress: pd.DataFrame, office: pd.DataFrame, period: str, approved_o
     provisional note instead (a change measured on part of the Office is no change: T3 of 1 unit
     in 11 'falls' by 80 points)."""
     now = progress[progress["unit"] == OFFICE]
-    before = office[office["period"] == previous_same_kind(period)]
+    # a year before's provisional figures are no yardstick either
+    before = office[(office["period"] == previous_same_kind(period)) & ~office["provisional"].astype(bool)]
     before_ratio = dict(zip(before["target"], before["ratio"]))
     cards = []
     for row in now.to_dict("records"):

@@ -135,6 +135,18 @@ def test_once_every_unit_has_filed_the_cards_give_their_verdict(monkeypatch, all
     assert [c.value for c in at.caption if "Xanh:" in c.value][0].startswith("Xanh: đạt")
 
 
+def test_a_complete_period_is_not_compared_with_a_provisional_one(monkeypatch, all_eleven, tmp_path):
+    """Năm 2025 has 1 of 11 units: its figures are no yardstick for the whole Office's Năm 2026."""
+    from conftest import copy_store
+
+    db = str(copy_store(all_eleven, tmp_path / "with-2025.duckdb"))
+    ingest(Store(db), workbook_bytes(good_sheets(period="Năm 2025")), "th-2025.xlsx", "Lò Thị Hoa",
+           filed_at=dt.datetime(2025, 12, 1, 9, 0))
+    at = run(monkeypatch, db, "overview")
+    assert [(m.value, m.delta) for m in at.metric] == [
+        ("100,0 %", ""), ("63,6 %", ""), ("100,0 %", ""), ("90,0 %", "")]
+
+
 def test_approved_only_with_nothing_approved_says_so_in_one_sentence(monkeypatch, one_of_eleven):
     at = run(monkeypatch, one_of_eleven, "overview", approved_only=True)
     assert [i.value for i in at.info] == [
