@@ -422,17 +422,24 @@ def report_figures(paragraphs: list[str], commune: str) -> dict:
     return figures
 
 
-def appendix_figures(data: bytes, commune: str) -> dict:
-    """The appendix: its sheets of targets, activities and events, read like the downloads."""
+def appendix_figures(data: bytes, commune: str) -> dict[str, dict]:
+    """The appendix, read like the downloads: 'Phụ lục' (its sheets of targets, activities and
+    events) and, when it has one, 'Phụ lục: Giúp đỡ xã' (the sheet of the commune's activities)."""
     tables = xlsx_tables(data, "Phụ lục")
 
-    def sheet(*names: str) -> Table:
+    def sheet(*names: str) -> Table | None:
         found = [t for title, t in tables.items() if any(n.casefold() in title.casefold() for n in names)]
-        assert len(found) == 1, f"Phụ lục: trang {names} trong {list(tables)}"
-        return found[0]
+        assert len(found) <= 1, f"Phụ lục: trang {names} trong {list(tables)}"
+        return found[0] if found else None
 
-    return {**progress_figures(sheet("Chỉ tiêu")), **commune_figures(sheet("Hoạt động"), commune),
-            **event_figures(sheet("Sự kiện"))}
+    targets, activities, events = sheet("Chỉ tiêu"), sheet("Hoạt động"), sheet("Sự kiện")
+    assert targets and activities and events, f"Phụ lục: các trang {list(tables)}"
+    surfaces = {"Phụ lục": {**progress_figures(targets), **commune_figures(activities, commune),
+                            **event_figures(events)}}
+    helped = sheet("Giúp đỡ xã", "Xã ")
+    if helped is not None:
+        surfaces["Phụ lục: Giúp đỡ xã"] = commune_figures(helped, None)
+    return surfaces
 
 
 # ---------------------------------------------------------------- comparing them
