@@ -50,6 +50,9 @@ from vanhoa.text import strip_controls
 FONT = "Times New Roman"
 OFFICE = "Toàn Văn phòng"
 PLAN_END = 2026  # the last year of Kế hoạch số 23/KH-UBND (giai đoạn 2022 - 2026)
+# Local government has two levels from 01/07/2025 (communes answer to the province, districts are
+# gone): a period ending after it names the commune without its former district
+DISTRICTS_END = dt.date(2025, 6, 30)
 EXAMPLES = 3  # "Tiêu biểu": at most this many distinct activities of a kind
 GROUP_WORDS = {"CBCC": "cán bộ, công chức", "VC": "viên chức", "LDHD": "lao động hợp đồng"}
 TARGET_WORDS = {
@@ -152,6 +155,7 @@ class Figures:
     commune_rows: pd.DataFrame  # commune_activities (the Xã page's)
     events: pd.DataFrame  # event_participation (the Sự kiện page's): one row per event and unit
     commune: str
+    district: str  # 'huyện Vân Hồ' (the setting), '' for a period after the districts
     counted: int  # units whose return counts (filed, or approved with approved_only)
     expected: int  # units expected to report in the period
     approved_only: bool = False
@@ -169,6 +173,21 @@ class Figures:
     @property
     def words(self) -> str:
         return period_words(self.period)
+
+    @property
+    def commune_words(self) -> str:
+        """'xã Chiềng Xuân, huyện Vân Hồ' (to 30/06/2025), 'xã Chiềng Xuân' (after)."""
+        return f"xã {self.commune}, {self.district}" if self.district else f"xã {self.commune}"
+
+
+def _district(store: Store, period: Period) -> str:
+    """The supported commune's district (the setting 'supported_commune_district') for a period
+    that ended while there were districts, else ''."""
+    if period.end > DISTRICTS_END:
+        return ""
+    with store.connect() as con:
+        row = con.execute("select value from settings where key = 'supported_commune_district'").fetchone()
+    return (row[0] or "").strip() if row else ""
 
 
 def _query(store: Store, name: str, approved_only: bool, **params) -> pd.DataFrame:
@@ -215,6 +234,7 @@ def gather(store: Store, period_code: str, details: bool = True, approved_only: 
         commune_rows=detail("commune_activities"),
         events=detail("event_participation"),
         commune=ref.supported_commune,
+        district=_district(store, period),
         counted=counted,
         expected=expected,
         approved_only=approved_only,
@@ -544,7 +564,7 @@ def build_report(store: Store, period_code: str, narrative: dict | None = None, 
     lines = activity_lines(figures)
     for line in lines or [f"Trong {figures.words}, các đơn vị chưa báo cáo hoạt động nào."]:
         _paragraph(document, f"- {line}")
-    _paragraph(document, f"4. Giúp đỡ xã {figures.commune}, huyện Vân Hồ", bold=True)
+    _paragraph(document, f"4. Giúp đỡ {figures.commune_words}", bold=True)
     _paragraph(document, commune_intro(figures))
     for line in commune_lines(figures):
         _paragraph(document, f"- {line}")
