@@ -196,13 +196,14 @@ def test_the_last_year_of_the_plan_sums_it_up(partial_demo):
     assert "4. Giúp đỡ xã Chiềng Xuân" in lines and not [line for line in lines if "huyện" in line]
 
 
-def report_page(period: str):
+def report_page(period: str, approved_only: bool = False):
     import streamlit as st
 
     from pages import report
     from vanhoa import ui
 
     st.session_state[ui.PERIOD_KEY] = period
+    st.session_state[ui.APPROVED_KEY] = approved_only
     report.render()
 
 
@@ -291,3 +292,16 @@ def test_provisional_office_rows_in_the_appendix(partial_demo):
     targets = sheet_rows(build_appendix(partial_demo, "2026-Y"), "Chỉ tiêu")
     assert [(unit, target, status) for unit, target, *_, status in targets[:4]] == [
         ("Toàn Văn phòng", target, "tạm tính") for target in ("T1", "T2", "T3", "T4")]
+
+
+def test_page_follows_approved_only(demo_copy, downloads):
+    """The sidebar's 'Chỉ số liệu đã phê duyệt' (nothing of the demo is approved): the page's
+    figures and the file it writes say so, as Tổng quan does."""
+    at = signed_in(AppTest.from_function(report_page, default_timeout=60, args=("2022-H1", True))).run()
+    assert not at.exception
+    figures = next(m.value for m in at.markdown if m.value.startswith("- Tổng số"))
+    assert figures.replace("\\", "").splitlines()[:2] == [
+        "- Tổng số cán bộ, công chức, viên chức, lao động: chưa có số liệu (0/11 đơn vị đã được phê duyệt).",
+        "- Chưa có số liệu các chỉ tiêu: 0/11 đơn vị đã được phê duyệt."]
+    document = Document(io.BytesIO(downloads(at.download_button[0])))
+    assert "- Chưa có số liệu các chỉ tiêu: 0/11 đơn vị đã được phê duyệt." in [p.text for p in document.paragraphs]
