@@ -35,6 +35,7 @@ MISSING_TEXT = {"", "—", "-", "none", "nan", "<na>", "nat", "empty"}
 
 # ---------------------------------------------------------------- Vietnamese numbers
 
+_NUM = r"\d+(?:\.\d{3})*"  # a whole number as written in Vietnamese: 5, 1.234, 68.500.000
 _VN_NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 _UNIT_WORDS = re.compile(r"\s*(đồng|đ|người|lượt|%)$")
 
@@ -259,7 +260,8 @@ def _metric(at: AppTest, label: str):
 def _fraction(text: str) -> tuple:
     """'110 / 113' (anywhere in the text) -> (110, 113); '— / 11' -> (None, 11); words may follow
     each number: '9 đơn vị đạt chuẩn / 11 đơn vị phải báo cáo' -> (9, 11)."""
-    found = re.search(r"([\d.]+|—)(?:\s+[^\d/—()]*?)?\s*/\s*([\d.]+|—)", text or "")
+    text = re.sub(rf"tạm tính:\s*{_NUM}\s*/\s*{_NUM}", "", text or "")  # 'k/n đơn vị đã nộp' is no fraction
+    found = re.search(rf"({_NUM}|—)(?:\s+[^\d/—()]*?)?\s*/\s*({_NUM}|—)", text)
     assert found, f"không thấy 'tử số / mẫu số' trong {text!r}"
     return count(found.group(1)), count(found.group(2))
 
@@ -328,7 +330,7 @@ def commune_page_figures(at: AppTest) -> dict:
     if not at.metric:  # no activity there in any period: the page says so in one line
         return {("commune", "activities"): 0, ("commune", "participants"): None, ("commune", "money"): None}
     money = _metric(at, "Kinh phí")
-    amounts = re.findall(r"(\d{1,3}(?:\.\d{3})*|\d+)\s*(?:đ|đồng)\b", money.help or "")
+    amounts = re.findall(rf"({_NUM})\s*(?:đ|đồng)\b", money.help or "")
     return {
         ("commune", "activities"): count(_metric(at, "Số hoạt động").value),
         ("commune", "participants"): count(_metric(at, "Lượt người tham gia").value),
@@ -350,7 +352,7 @@ def events_page_figures(at: AppTest) -> tuple[dict, dict]:
         if text.startswith("#### "):
             current = unescape_md(text[5:].strip())
         elif current and "người tham gia" in text:
-            found = re.search(r"\*\*([\d.]+|—)\*\* người tham gia", text)
+            found = re.search(rf"\*\*({_NUM}|—)\*\* người tham gia", text)
             assert found, f"Sự kiện '{current}': {text!r}"
             boxes[("event", current, "participants")] = count(found.group(1))
             current = None
@@ -391,7 +393,7 @@ def report_figures(paragraphs: list[str], commune: str) -> dict:
         if not head:
             continue
         target = f"T{head.group(1)}"
-        found = re.search(rf"({_PCT})\s*\(\s*([\d.]+|—)\s*/\s*([\d.]+|—)", text)
+        found = re.search(rf"({_PCT})\s*\(\s*({_NUM}|—)\s*/\s*({_NUM}|—)", text)
         assert found, f"báo cáo, {target}: {text!r}"
         figures[("target", OFFICE, target, "ratio")] = ratio(found.group(1))
         figures[("target", OFFICE, target, "numerator")] = count(found.group(2))
@@ -404,18 +406,18 @@ def report_figures(paragraphs: list[str], commune: str) -> dict:
     lines = _section(paragraphs, re.compile(r"^\d+\.\s.*(giúp đỡ xã|xã được giúp đỡ)", re.I))
     intro = " ".join(t for t in lines if not t.startswith("-"))
     items = [t for t in lines if t.startswith("-")]
-    stated = re.search(r"([\d.]+)\s+hoạt động", intro)
+    stated = re.search(rf"({_NUM})\s+hoạt động", intro)
     activities = count(stated.group(1)) if stated else (0 if "chưa" in intro else len(items))
-    people = [count(n) for t in items for n in re.findall(r"([\d.]+)\s+(?:người|lượt người) tham gia", t)]
-    money = [count(n) for t in items for n in re.findall(r"kinh phí\s+([\d.]+)\s*(?:đồng|đ)\b", t)]
-    total_people = re.search(r"([\d.]+)\s+lượt người tham gia", intro)
-    total_money = re.search(r"kinh phí\s+([\d.]+)\s*(?:đồng|đ)\b", intro)
+    people = [count(n) for t in items for n in re.findall(rf"({_NUM})\s+(?:người|lượt người) tham gia", t)]
+    money = [count(n) for t in items for n in re.findall(rf"kinh phí\s+({_NUM})\s*(?:đồng|đ)\b", t)]
+    total_people = re.search(rf"({_NUM})\s+lượt người tham gia", intro)
+    total_money = re.search(rf"kinh phí\s+({_NUM})\s*(?:đồng|đ)\b", intro)
     figures[("commune", "activities")] = activities
     figures[("commune", "participants")] = count(total_people.group(1)) if total_people else _sum(people)
     figures[("commune", "money")] = count(total_money.group(1)) if total_money else _sum(money)
 
     for text in _section(paragraphs, re.compile(r"^\d+\.\s.*sự kiện", re.I)):
-        found = re.match(r"^-\s*(.+?):\s.*?([\d.]+|—)\s+người tham gia", text)
+        found = re.match(rf"^-\s*(.+?):\s.*?({_NUM}|—)\s+người tham gia", text)
         if found:  # the event's name, then maybe its date: 'Giải chạy …, ngày 22/05/2022: …'
             name = re.sub(r",\s*ngày \d{2}/\d{2}/\d{4}$", "", found.group(1).strip())
             figures[("event", name, "participants")] = count(found.group(2))
