@@ -40,6 +40,9 @@ def render() -> None:
     shown = ui.query("audit_log", **filters, limit=PAGE_ROWS)
     total = int(shown["total_rows"].iloc[0]) if len(shown) else 0
     st.write(f"**{ui.fmt_int(total)}** dòng")
+    if not total:  # a grid without rows reads "empty"; a sentence says it
+        st.info("Không có dòng nào khớp với bộ lọc đã chọn. Hãy bỏ bớt điều kiện lọc.")
+        return
     if total > len(shown):
         st.caption(f"Hiển thị {ui.fmt_int(len(shown))} dòng mới nhất trong {ui.fmt_int(total)}; "
                    "lọc để tìm dòng khác.")

@@ -14,9 +14,13 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import signed_in
+from streamlit.testing.v1 import AppTest
+from test_data_page import assert_files_are_the_screen, csv_table, xlsx_table
 
 from vanhoa import tables
 from vanhoa.export import EXTRA_COLUMNS, TABLES
+from vanhoa.ingest import ingest
 from vanhoa.tables import Column
 
 PERIODS = {"2022-H1": "6 tháng đầu năm 2022", "2022-Y": "Năm 2022"}
@@ -155,3 +159,68 @@ def test_the_table_toolbar_offers_no_second_download():
     """The page's buttons are a table's one download: Streamlit's own CSV (the toolbar's) is off."""
     config = tomllib.loads((Path(__file__).parents[1] / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["client"]["disableDataExport"] is True
+
+
+# ------------------------------------------------------------------ the pages: their files are their tables
+
+
+def page_script(name: str):
+    import importlib
+
+    importlib.import_module(f"pages.{name}").render()
+
+
+def open_page(name: str, role: str = "admin") -> AppTest:
+    at = signed_in(AppTest.from_function(page_script, args=(name,), default_timeout=60), role).run()
+    assert not at.exception
+    return at
+
+
+def files_of(at: AppTest, downloads) -> tuple[bytes, bytes]:
+    every = {b.label: b for b in at.download_button}
+    return downloads(every["Tải xuống CSV"]), downloads(every["Tải xuống Excel"])
+
+
+def test_archive_files_are_its_table_and_a_refused_file_has_dashes(demo_copy, downloads, ref):
+    done = ingest(demo_copy, b"%PDF-1.4 ...", "=bao-cao.pdf", "Lò Thị Hoa", ref=ref)
+    assert done.status == "rejected"
+    at = open_page("archive")
+    shown = at.dataframe[0].value
+    assert len(shown) == 24
+    assert shown.iloc[0][["Tệp", "Người nộp", "Tình trạng", "Đơn vị", "Kỳ", "Phiên bản", "Kích thước (byte)"]] \
+        .tolist() == ["=bao-cao.pdf", "Lò Thị Hoa", "bị từ chối", "", "—", "—", "12"]
+    assert shown.iloc[-1][["Kỳ", "Phiên bản", "Tình trạng"]].tolist() == ["6 tháng đầu năm 2022", "1", "đã lưu"]
+    assert_files_are_the_screen(shown, *files_of(at, downloads))
+
+
+def test_audit_files_are_its_table_and_no_match_is_a_sentence(demo_copy, downloads):
+    at = open_page("audit")
+    assert_files_are_the_screen(at.dataframe[0].value, *files_of(at, downloads))
+    at.text_input(key="audit_text").input("không có thao tác nào như thế").run()
+    assert [i.value for i in at.info] == ["Không có dòng nào khớp với bộ lọc đã chọn. Hãy bỏ bớt điều kiện lọc."]
+    assert not at.dataframe and not at.download_button
+
+
+def test_commune_list_files_are_its_table(demo_copy, downloads):
+    at = open_page("commune", "leader")
+    listed = at.dataframe[1].value
+    assert list(listed.columns) == ["Ngày", "Đơn vị", "Nội dung", "Loại hoạt động", "Số người tham gia", "Kinh phí",
+                                    "Địa điểm", "Kết quả, ghi chú", "Nội dung Kế hoạch", "Báo cáo"]
+    assert len(listed) == 8
+    assert_files_are_the_screen(listed, *files_of(at, downloads))
+
+
+def test_events_file_is_every_event_table_with_its_name_and_date(demo_copy, downloads):
+    at = open_page("events", "leader")
+    details = [d.value for d in at.dataframe if list(d.value.columns)[:3] == ["Đơn vị", "Đăng ký", "Tham gia"]]
+    assert details and all(list(d.columns) == ["Đơn vị", "Đăng ký", "Tham gia", "Thành tích", "Ghi chú"]
+                           for d in details)
+    csv_data, xlsx_data = files_of(at, downloads)
+    lines = csv_table(csv_data)
+    assert lines[0] == ["Tên sự kiện", "Ngày", "Đơn vị", "Đăng ký", "Tham gia", "Thành tích", "Ghi chú"]
+    assert [line[2:] for line in lines[1:]] == [["" if c == "—" else c for c in row]
+                                                for detail in details for row in detail.values.tolist()]
+    assert xlsx_table(xlsx_data) == lines
+    summary = at.dataframe[0].value  # one row per event: its name and date, in the page's order
+    assert list(dict.fromkeys((line[0], line[1]) for line in lines[1:])) == \
+        list(zip(summary["Sự kiện"], summary["Ngày"]))
