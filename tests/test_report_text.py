@@ -147,6 +147,17 @@ def test_no_example_twice(demo_copy, period):
         assert len(listed) == len({e.lower() for e in listed}), listed
 
 
+def test_the_issues_repeated_examples_are_listed_once(demo_copy):
+    """The year's sports line listed 'Giao lưu thể thao chào mừng 77 năm…' three times (three units
+    held it): now once, then the next distinct activity (from the first half)."""
+    lines = body(demo_copy, "2022-Y")
+    assert ("- Thể dục - thể thao: 8 hoạt động, 47 lượt người tham gia. Tiêu biểu: Giao lưu thể thao chào mừng 77 "
+            "năm Cách mạng tháng Tám và Quốc khánh 2/9; Giao lưu bóng chuyền hơi nhân kỷ niệm 91 năm Ngày thành lập "
+            "Đoàn TNCS Hồ Chí Minh (26/3/1931 - 26/3/2022).") in lines
+    contest = next(line for line in lines if line.startswith("- Thi đua - khen thưởng: "))
+    assert contest.count("Bình xét danh hiệu “Gia đình văn hóa”") == 1
+
+
 def test_the_same_activity_of_three_units_is_one_example(small_store):
     lines = body(small_store, "2022-H1")
     assert "- Văn hóa - văn nghệ: 3 hoạt động, 90 lượt người tham gia. Tiêu biểu: Giao lưu văn nghệ." in lines
@@ -284,6 +295,7 @@ def test_year_appendix_starts_in_january(demo_copy):
     raw = build_appendix(demo_copy, "2022-Y")
     dates = [row[1] for row in sheet_rows(raw, "Hoạt động")]
     assert min(dates).date() == dt.date(2022, 1, 24) and max(dates).date().year == 2022
+    assert {row[-1] for row in sheet_rows(raw, "Hoạt động")} == {"6 tháng đầu năm 2022", "Năm 2022"}  # Từ báo cáo
     assert {row[0] for row in sheet_rows(raw, "Sự kiện")} >= {
         "Giải chạy VTM Mộc Châu 2022 (Marathon Mộc Châu)", "Ngày chạy Olympic vì sức khỏe toàn dân 2022"}
 
