@@ -16,7 +16,7 @@ import pytest
 import xlsxwriter
 from conftest import good_sheets, workbook_bytes
 
-from vanhoa.export import HEADERS_VI, table_frame, to_csv_bytes, to_xlsx_bytes
+from vanhoa.export import HEADERS_VI, CellStyle, styled_book, table_frame, to_csv_bytes, to_xlsx_bytes
 from vanhoa.ingest import ingest
 
 # cli.md, `export` tables: the first columns, in this order.
@@ -173,6 +173,29 @@ def test_xlsx_missing_value_of_a_nullable_integer_column_is_an_empty_cell():
     once written as the text '<NA>'."""
     sheet = read_xlsx(to_xlsx_bytes(small_frame()))
     assert sheet.cell(3, 6).value is None
+
+
+def test_a_styled_column_gets_its_style_and_the_others_the_command_lines_cells():
+    """styled_book (the people's files of vanhoa.tables): a column with a CellStyle is a date or
+    a number in the format it names, value by value; a column without one, and the command
+    line's file, are written as before."""
+    frame = pd.DataFrame({"filed_at": pd.to_datetime(["2022-06-10 09:20:00"]), "goal": [0.725], "cost": [2500000],
+                          "participants": [12]})
+    styles = {"filed_at": CellStyle(as_date=True),
+              "goal": CellStyle(number_format=lambda v: "0 %" if (v * 100).is_integer() else "0.0 %"),
+              "cost": CellStyle(number_format=lambda v: '#,##0 "đ"', width=14)}
+    sheet = read_xlsx(styled_book([("Dữ liệu", frame, HEADERS_VI, styles)]))
+    assert [(c.value, c.number_format) for c in sheet[2]] == [
+        (dt.datetime(2022, 6, 10), "dd/mm/yyyy"), (0.725, "0.0 %"), (2500000, '#,##0 "đ"'), (12, "#,##0")]
+    money = pd.DataFrame({"cost": [100_000_000]})  # '100.000.000 đ' needs 13 characters, 'Tiền' 4
+    widths = [read_xlsx(styled_book([("Dữ liệu", money, {"cost": "Tiền"}, chosen)])).column_dimensions["A"].width
+              for chosen in ({"cost": styles["cost"]}, {})]
+    assert widths == [15.7109375, 9.7109375]  # 14 + 1 and the least, 8 + 1 (xlsxwriter adds 5/7 of padding)
+    plain = read_xlsx(to_xlsx_bytes(frame))
+    assert [(c.value, c.number_format) for c in plain[2]] == [
+        (dt.datetime(2022, 6, 10, 9, 20), "hh:mm dd/mm/yyyy"), (0.725, "0.0%"), (2500000, "#,##0"), (12, "#,##0")]
+    with zipfile.ZipFile(io.BytesIO(to_xlsx_bytes(frame))) as archive:  # no format a cell does not use
+        assert "đ" not in archive.read("xl/styles.xml").decode()
 
 
 def test_every_table_has_the_spec_columns_first(store):
