@@ -1,24 +1,20 @@
--- activities: activity rows of the current version of each return.
--- Filters are optional (null = all): $period, $unit (code), $kind, $commune,
+-- activities: the activity rows each period holds (staging: period_activities), each once.
+-- Filters are optional (null = all): $period (a year period is the whole year: its half-year
+-- rows too, a row repeated in the annual return once, as the annual version; null = the whole
+-- history, each row in the period of its return), $unit (code), $kind, $commune,
 -- $date_from, $date_to, $search (text found in content, place, result
 -- or commune; taken literally, so '%' or '_' match only themselves).
+-- $approved_only: only versions a leader approved count (the sidebar's choice).
 -- $limit (null = every row): only the first rows, in the same order. With a limit, total_rows
 -- says how many rows match (the Dữ liệu page shows the first rows and the count; a province
 -- has a million); without one it is null (an export counts what it gets).
-with -- $approved_only: only versions a leader approved count (the sidebar's choice)
-chosen_returns as (
-    select * from current_returns
-    where not coalesce($approved_only, false) or status = 'approved'
-),
 
 -- read twice with a limit (the first rows, the count), so not materialized: without a text
 -- search, copying a million rows would cost more than filtering them twice
-filtered as not materialized (
+with filtered as not materialized (
     select a.*
-    from return_activities a
-    join chosen_returns r using (unit_code, period_code, version)
-    where ($period is null or a.period_code = $period)
-      and ($unit is null or a.unit_code = $unit)
+    from period_activities($period, $approved_only) a
+    where ($unit is null or a.unit_code = $unit)
       and ($kind is null or a.kind = $kind)
       and ($commune is null or a.commune = $commune)
       and ($date_from is null or a.date >= $date_from::date)
@@ -58,10 +54,13 @@ select a.period_code as period,
        a.plan_item,
        a.unit_code,
        a.version,
+       -- the return the row came from (cli.md): the half-year one for a year's first-half row
+       a.source_period,
        (select case when $limit is not null then count(*) end
         from matching
         where $limit is not null) as total_rows
 from matching a
 join units u on u.code = a.unit_code
-order by a.period_code, u.sort_order, a.date, a.row_no
+-- a unit's half-year and annual rows of one date may share a row number: the return decides
+order by a.period_code, u.sort_order, a.date, a.source_period, a.row_no
 limit $limit

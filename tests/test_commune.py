@@ -100,12 +100,15 @@ def test_commune_activities_limit_gives_the_first_rows_and_counts_them_after_rep
     assert rows(first, ACTIVITY) == rows(every, ACTIVITY)[:limit]
     assert first["total_rows"].tolist() == [4] * min(limit, 4)
     assert every["total_rows"].isna().all()  # the download counts what it gets
+    # the half-year holds its own return: March as first reported (12 people), in 2022-H1
     assert rows(small.query("commune_activities", period="2022-H1", limit=1), ACTIVITY + ["total_rows"]) == [
-        [dt.date(2022, 3, 15), 2022, 1, "Phòng Tổng hợp", PROPAGANDA, "Giúp đỡ xã", 14, 1500000, "2022-Y", 2]]
+        [dt.date(2022, 3, 15), 2022, 1, "Phòng Tổng hợp", PROPAGANDA, "Giúp đỡ xã", 12, 1500000, "2022-H1", 2]]
+    assert rows(small.query("commune_activities", period="2022-Y", limit=1), ACTIVITY + ["total_rows"]) == [
+        [dt.date(2022, 3, 15), 2022, 1, "Phòng Tổng hợp", PROPAGANDA, "Giúp đỡ xã", 14, 1500000, "2022-Y", 4]]
 
 
 @pytest.mark.parametrize("period, dates", [
-    ("2022-H1", [dt.date(2022, 3, 15), dt.date(2022, 6, 5)]),  # by date: the annual return's March row too
+    ("2022-H1", [dt.date(2022, 3, 15), dt.date(2022, 6, 5)]),  # the half-year return's rows
     ("2022-Y", [dt.date(2022, 3, 15), dt.date(2022, 6, 5), dt.date(2022, 9, 10), dt.date(2022, 11, 20)]),
     ("2023-H1", []),
     ("2099-H1", []),  # not a period of the store
@@ -139,7 +142,8 @@ def test_commune_units_of_the_year(small):
 
 def test_commune_units_of_the_first_half_and_of_a_period_without_data(small):
     h1 = small.query("commune_units", period="2022-H1")
-    assert rows(h1[h1["activities"] > 0], UNITS) == [["Phòng Tổng hợp", 2, 14, 3500000, dt.date(2022, 6, 5)]]
+    # the half-year return as filed (12 people in March); the annual return's correction is the year's
+    assert rows(h1[h1["activities"] > 0], UNITS) == [["Phòng Tổng hợp", 2, 12, 3500000, dt.date(2022, 6, 5)]]
     empty = small.query("commune_units", period="2023-H1")
     assert len(empty) == 11 and set(empty["activities"]) == {0} and set(empty["cost"]) == {0}
 

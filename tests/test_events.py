@@ -70,14 +70,30 @@ PARTICIPATION = ["event", "series", "year", "event_date", "unit", "registered", 
 
 
 def test_event_participation_of_the_first_half(small):
-    """By date: the marathon the annual returns report is in the first half, each unit once."""
+    """The half-year holds its own returns: the marathon as first reported (4 took part), and not
+    Nhà khách Thanh Xuân's, which only its annual return lists."""
     assert rows(small.query("event_participation", period="2022-H1"), PARTICIPATION) == [
+        [OLYMPIC_2022, "Ngày chạy Olympic vì sức khỏe toàn dân", 2022, dt.date(2022, 3, 26), "Phòng Tổng hợp", 6, 6,
+         None, None],
+        [MARATHON_2022, "Marathon Mộc Châu", 2022, dt.date(2022, 5, 14), "Phòng Tổng hợp", 5, 4, "Giải Ba 10 km",
+         None],
+    ]
+
+
+def test_event_participation_of_the_year(small):
+    """The year: the Olympic run of the first half (the annual return does not repeat it), the
+    marathon once per unit as the annual returns give it (both of Nhà khách Thanh Xuân's rows)."""
+    assert rows(small.query("event_participation", period="2022-Y"), PARTICIPATION) == [
         [OLYMPIC_2022, "Ngày chạy Olympic vì sức khỏe toàn dân", 2022, dt.date(2022, 3, 26), "Phòng Tổng hợp", 6, 6,
          None, None],
         [MARATHON_2022, "Marathon Mộc Châu", 2022, dt.date(2022, 5, 14), "Phòng Tổng hợp", 5, 5, "Giải Ba 10 km",
          "Bổ sung 01 người"],
         [MARATHON_2022, "Marathon Mộc Châu", 2022, dt.date(2022, 5, 14), NKTX, 3, 3, "Giải Nhì 10 km nữ",
          "Cự ly 5 km; Cự ly 10 km"],
+        [FOOTBALL, FOOTBALL, 2022, dt.date(2022, 10, 10), "Phòng Tổng hợp", 12, 11, "Giải Nhất", None],
+        [NGAY_HOI_2022, "Ngày hội Đại đoàn kết toàn dân tộc", 2022, dt.date(2022, 11, 18), "Phòng Tổng hợp", None, 9,
+         None, None],
+        [NGAY_HOI_2022, "Ngày hội Đại đoàn kết toàn dân tộc", 2022, dt.date(2022, 11, 18), NKTX, 8, 8, None, None],
     ]
 
 

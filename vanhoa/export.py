@@ -37,8 +37,8 @@ TABLES: dict[str, tuple[str, list[str]]] = {
 EXTRA_COLUMNS: dict[str, list[str]] = {
     "progress": ["status", "target_name", "counted", "expected", "provisional"],
     "completeness": ["deadline", "days_after_deadline"],
-    "activities": ["result", "plan_item"],
-    "events": ["note", "series"],
+    "activities": ["source_period", "result", "plan_item"],
+    "events": ["source_period", "note", "series"],
     "returns": ["filename", "restored_from"],
 }
 

@@ -2,18 +2,28 @@
 -- A half-year period holds its own returns. A year period is the whole year (cli.md): the
 -- year's half-year returns and its annual returns alike. period null: the whole history, every
 -- counted return in its own period, so each row is listed once.
--- own: the return is the period's own (an annual return for a year period), which wins over a
--- half-year return of the same unit that reported the same row.
+-- source_kind 'Y': the return is an annual one, which wins over a half-year return of the same
+-- unit and year that reported the same row (period_activities, period_events).
 create or replace macro period_sources(period, approved_only) as table
-    select coalesce(p.code, r.period_code) as period_code,
+    -- the periods whose returns feed the one asked, worked out on the small periods table first:
+    -- an equality join of the returns with it (a condition with "or" made it a nested loop)
+    with fed as (
+        select p.code as period_code, s.code as source_period, s.kind as source_kind, s.year
+        from periods p
+        join periods s on s.year = p.year
+        where p.code = period
+          and (s.code = p.code or (p.kind = 'Y' and s.kind = 'H1'))
+        union all
+        select code, code, kind, year
+        from periods
+        where period is null
+    )
+
+    select f.period_code,
            r.unit_code,
-           r.period_code as source_period,
+           f.source_period,
            r.version,
-           rp.kind as source_kind,
-           rp.year
+           f.source_kind,
+           f.year
     from counted_returns(approved_only) r
-    join periods rp on rp.code = r.period_code
-    left join periods p on p.code = period
-    where period is null
-       or rp.code = p.code
-       or (p.kind = 'Y' and rp.kind = 'H1' and rp.year = p.year)
+    join fed f on f.source_period = r.period_code

@@ -5,28 +5,46 @@
 -- or content is never a repeat: null matches nothing.
 -- period_code is the period the row counts in; source_period the return it came from.
 create or replace macro period_activities(period, approved_only) as table
-    with sources as (
+    with sources as materialized (
         select * from period_sources(period, approved_only)
     ),
 
-    reported as (
+    -- not materialized: each use reads only the columns it needs (a province has a million rows)
+    reported as not materialized (
         select s.period_code, s.source_period, s.source_kind, s.year,
-               a.* exclude (period_code)
+               a.* exclude (period_code),
+               -- the repeat key as one number, cheap to compare (the strings are not)
+               hash(a.unit_code, s.year, a.date, a.content_key) as key_hash
         from return_activities a
         join sources s
           on s.unit_code = a.unit_code and s.source_period = a.period_code and s.version = a.version
     ),
 
-    -- the annual rows' keys, found once; a half-year row that finds its key here is a repeat
-    annual_keys as (
-        select distinct unit_code, year, date, content_key
-        from reported
-        where source_kind = 'Y'
+    annual as not materialized (
+        select * from reported where source_kind = 'Y'
+    ),
+
+    -- repeats are few (an annual return mostly lists what came after the first half): the
+    -- half-year rows whose key's hash an annual row shares are found first ...
+    candidates as (
+        select h.unit_code, h.source_period, h.version, h.row_no, h.year, h.date, h.content_key, h.key_hash
+        from reported h
+        semi join annual y on y.key_hash = h.key_hash
+        where h.source_kind = 'H1'
+    ),
+
+    -- ... and the key itself decides among them (two keys may share a hash)
+    repeats as (
+        select c.unit_code, c.source_period, c.version, c.row_no
+        from candidates c
+        semi join annual y
+               on y.key_hash = c.key_hash
+              and y.unit_code = c.unit_code and y.year = c.year
+              and y.date = c.date and y.content_key = c.content_key
     )
 
-    select r.* exclude (source_kind, year)
+    select r.* exclude (source_kind, year, key_hash)
     from reported r
-    anti join annual_keys k
-           on r.source_kind = 'H1'
-          and k.unit_code = r.unit_code and k.year = r.year
-          and k.date = r.date and k.content_key = r.content_key
+    anti join repeats p
+           on p.unit_code = r.unit_code and p.source_period = r.source_period
+          and p.version = r.version and p.row_no = r.row_no
