@@ -28,24 +28,41 @@ pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's c
                                 "(make test installs it)")
 
 
-def return_2026() -> bytes:
-    """Phòng Tổng hợp's return of 6 tháng đầu năm 2026 (the tests' usual return, its dates moved to 2026,
-    no event: the reference lists none of 2026)."""
-    sheets = good_sheets(period="6 tháng đầu năm 2026")
-    sheets["Thông tin"][3][1] = "10/06/2026"
+def return_of(year: int, kind: str) -> bytes:
+    """Phòng Tổng hợp's return of a period of `year` (the tests' usual return, its dates moved to
+    that year; no event: the reference lists none after 2022)."""
+    sheets = good_sheets(period=f"6 tháng đầu năm {year}" if kind == "H1" else f"Năm {year}")
+    sheets["Thông tin"][3][1] = f"10/06/{year}"
     for row in sheets["Hoạt động"][1:]:
-        row[0] = row[0].replace(year=2026) if isinstance(row[0], dt.date) else row[0].replace("2022", "2026")
+        row[0] = row[0].replace(year=year) if isinstance(row[0], dt.date) else row[0].replace("2022", str(year))
     sheets["Sự kiện"] = sheets["Sự kiện"][:1]
     return workbook_bytes(sheets)
 
 
+def server_with(demo_db, folder: Path, periods: list[tuple[int, str]]):
+    """A server on a copy of the demonstration store with Phòng Tổng hợp's returns of `periods` added."""
+    path = demo_copy_with_accounts(demo_db, folder / "charts.duckdb")
+    store = Store(path)
+    for year, kind in periods:
+        filed = ingest.ingest(store, return_of(year, kind), f"bao-cao-{year}-{kind}.xlsx", by="test")
+        assert filed.result.status == "accepted"
+    store.release()  # the server, another process, opens it at once
+    return Server(path)
+
+
 @pytest.fixture(scope="module")
 def gap_server(demo_db, tmp_path_factory):
-    path = demo_copy_with_accounts(demo_db, tmp_path_factory.mktemp("charts") / "charts.duckdb")
-    store = Store(path)
-    assert ingest.ingest(store, return_2026(), "bao-cao-2026.xlsx", by="test").result.status == "accepted"
-    store.release()  # the server, another process, opens it at once
-    server = Server(path)
+    """2022-H1, 2022-Y (the demonstration's returns), then 6 tháng đầu năm 2026 only."""
+    server = server_with(demo_db, tmp_path_factory.mktemp("gap"), [(2026, "H1")])
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def full_server(demo_db, tmp_path_factory):
+    """Every period of the plan filed (2023 to 2026 by one unit of eleven: T3 9,1 % for eight periods)."""
+    server = server_with(demo_db, tmp_path_factory.mktemp("full"),
+                         [(year, kind) for year in range(2023, 2027) for kind in ("H1", "Y")])
     yield server
     server.stop()
 
@@ -122,9 +139,45 @@ def test_trend_shows_the_gap_every_period_and_the_goal(gap_server, browser, widt
     assert goal.count() == 1
     rule = t1.locator("g.mark-rule.role-mark line").bounding_box()
     for value in ("97,3 %", "99,1 %", "100,0 %"):
-        shown = texts.filter(has_text=value)
-        assert shown.count() == 2  # the halo and the text over it
-        ys = [y for _, y in corners(shown.nth(1))]
+        assert texts.filter(has_text=value).count() == 2  # the halo and the text over it
+        shown = t1.locator("g.mark-text.role-mark text:not([stroke])", has_text=value)
+        ys = [y for _, y in corners(shown)]
         assert max(ys) <= rule["y"] + 0.5 or min(ys) >= rule["y"] + rule["height"] - 0.5, f"the goal crosses {value}"
-        assert not overlap(corners(goal), corners(shown.nth(1)))
+        assert not overlap(corners(goal), corners(shown))
+    page.close()
+
+
+def open_trends(browser, server, width: int, height: int):
+    """Tổng quan signed in as a leader, scrolled to the trends, every chart drawn (its last period labelled)."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(server.url + "/")
+    sign_in(page, "leader")
+    page.get_by_role("heading", name="Diễn biến qua các kỳ (2022 - 2026)").wait_for(timeout=30000)
+    charts = page.locator('[data-testid="stVegaLiteChart"]')
+    for name in ("T1. ", "T2. ", "T3. ", "T4. "):
+        chart = charts.filter(has=page.locator("svg text", has_text=name))
+        chart.locator("text", has_text="Năm 2026").wait_for(timeout=30000)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    return page, charts
+
+
+@pytest.mark.parametrize("width, height, label", SCREENS)
+def test_every_value_of_a_full_history_is_readable(full_server, browser, width, height, label):
+    """Ten periods, ten values on each chart: no value's label lies on another's, or on an axis label."""
+    page, charts = open_trends(browser, full_server, width, height)
+    charts.first.scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"overview-trend-full-{label}.png"), full_page=True)
+    for index in range(4):
+        chart = charts.nth(index)
+        chart.screenshot(path=str(ARTIFACTS / f"trend-full-{index + 1}-{label}.png"))
+        values = chart.locator("g.mark-text.role-mark text:not([stroke])")  # not the white halos under them
+        assert values.count() == 10
+        shown = [corners(values.nth(i)) for i in range(10)]
+        axis = chart.locator("g.role-axis-label text")
+        labels = [corners(axis.nth(i)) for i in range(axis.count())]
+        box = chart.bounding_box()
+        assert all(inside(c, box) for c in shown), "a value is cut off"
+        assert not any(overlap(a, b) for i, a in enumerate(shown) for b in shown[i + 1:]), "two values collide"
+        assert not any(overlap(a, b) for a in shown for b in labels), "a value lies on an axis label"
     page.close()

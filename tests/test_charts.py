@@ -162,6 +162,8 @@ def test_a_value_by_the_goal_is_written_beside_it_and_the_axis_leaves_room():
         ([{"filter": {"field": "side", "equal": "above"}}], "bottom", -7, False),
         ([{"filter": {"field": "side", "equal": "below"}}], "top", 7, True),
         ([{"filter": {"field": "side", "equal": "below"}}], "top", 7, False),
+        ([{"filter": {"field": "side", "equal": "higher"}}], "bottom", -21, True),
+        ([{"filter": {"field": "side", "equal": "higher"}}], "bottom", -21, False),
     ]
     assert all(layer["encoding"]["text"] == {"field": "ratio_text", "type": "nominal"} for layer in labels)
     # 97,3 % and 99,1 % are level (within 3 points): one label above, the next below; the lone point's above
@@ -187,8 +189,16 @@ def test_labels_stand_away_from_the_line_and_alternate_where_it_is_level():
 
     assert sides([0.619, 0.798]) == ["below", "above"]  # T2 of 2022: the line climbs from 61,9 % to 79,8 %
     assert sides([0.9, 0.6, 0.9]) == ["above", "below", "above"]
+    # T2 of the full history: down from 79,8 % to 63,6 %, then level: the level one does not stand beside it
+    assert sides([0.619, 0.798, 0.636, 0.636, 0.636]) == ["below", "above", "below", "above", "below"]
+    # two leaning the same way at nearly one height: the second gives way
+    assert sides([0.9, 0.5, 0.45, 0.9]) == ["above", "below", "above", "above"]
     assert sides([1.0] * 10) == ["above", "below"] * 5  # level: alternate, ten labels side by side
-    assert sides([0.05, 0.1, 0.05]) == ["above", "above", "above"]  # no room below a point near 0 %
+    # no room below a point near 0 %: the label goes above, or, beside another at nearly its height,
+    # a row higher (T3 of a period one unit of eleven filed: 9,1 %)
+    assert sides([0.05, 0.1, 0.05]) == ["above", "higher", "above"]
+    assert sides([0.05, 0.3, 0.05]) == ["above", "above", "above"]
+    assert sides([0.091] * 4) == ["above", "higher", "above", "higher"]
 
 
 def test_trend_uses_the_vietnamese_locale_and_svg():

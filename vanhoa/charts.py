@@ -73,6 +73,7 @@ GOAL_COLOR = "#E08E0B"  # amber: not the blue of the figures, nor the red that m
 _LABEL_ROOM = 15  # percentage points of y axis above the highest point or goal, for a label above it
 _LOW = 15  # below this ratio (in %) a label under its point would run into the x axis: it goes above
 _LEVEL = 3  # percentage points: a point this close to its neighbours' mean is on a level stretch
+_CLOSE = 12  # percentage points: about a label's height on the y axis; two labels closer could touch
 
 
 def trend_points(rows: pd.DataFrame, periods: list[tuple[str, str]]) -> pd.DataFrame:
@@ -104,23 +105,36 @@ def trend_points(rows: pd.DataFrame, periods: list[tuple[str, str]]) -> pd.DataF
 
 
 def _label_sides(points: pd.DataFrame) -> list[str]:
-    """'above' or 'below' for each point's label: away from the line, so on the side of a point
-    that its neighbours in the segment are not (below a point the line climbs from, above one it
-    falls from); where the line runs level through it, or for a lone point, alternately along the
-    axis, so neighbouring labels at one height stand one above, one below the line (ten of them
-    then fit a 390 px phone). A point too low for a label under it gets it above."""
-    sides = []
+    """Where each point's label goes: 'above' or 'below' the point, or 'higher' (a second row above).
+
+    Away from the line: on the side of a point that its neighbours in the segment are not (below
+    a point the line climbs from, above one it falls from). Where the line runs level through a
+    point, or for a lone point, on the other side from the label before it, so neighbouring labels
+    at one height stand one above, one below the line (ten of them then fit a 390 px phone); and
+    two neighbours at nearly one height never share a side (the second gives way, even towards
+    the line: its halo keeps it readable). Near 0 %, where a label under the point would run into
+    the x axis, the label goes above, or a row higher."""
     records = points.to_dict("records")
+    sides: list[str] = []
     for index, point in enumerate(records):
+        previous = records[index - 1] if index and records[index - 1]["segment"] == point["segment"] else None
         neighbours = [other["percent"] for other in records[max(index - 1, 0):index + 2]
                       if other is not point and other["segment"] == point["segment"]]
         lean = point["percent"] - sum(neighbours) / len(neighbours) if neighbours else 0.0
         if abs(lean) >= _LEVEL:
-            side = "above" if lean > 0 else "below"
+            side = "above" if lean > 0 or point["percent"] < _LOW else "below"
         else:
-            side = "below" if point["position"] % 2 else "above"
-        sides.append("above" if point["percent"] < _LOW else side)
+            side = _other_side(sides[-1], point["percent"]) if previous else "above"
+        if previous and side == sides[-1] and abs(point["percent"] - previous["percent"]) < _CLOSE:
+            side = _other_side(side, point["percent"])  # the two labels would stand side by side
+        sides.append(side)
     return sides
+
+
+def _other_side(side: str, percent: float) -> str:
+    if side != "above":
+        return "above"
+    return "higher" if percent < _LOW else "below"
 
 
 def target_trend(rows: pd.DataFrame, periods: list[tuple[str, str]], title: str, goal: float) -> dict:
@@ -166,7 +180,9 @@ def target_trend(rows: pd.DataFrame, periods: list[tuple[str, str]], title: str,
     dots = {"data": frame, "mark": {"type": "point", "filled": True, "size": 70, "color": TREND_COLOR, "opacity": 1},
             "encoding": {"x": x, "y": y, "tooltip": tooltip}}
     labels = []
-    for side, placement in (("above", {"baseline": "bottom", "dy": -7}), ("below", {"baseline": "top", "dy": 7})):
+    placements = {"above": {"baseline": "bottom", "dy": -7}, "below": {"baseline": "top", "dy": 7},
+                  "higher": {"baseline": "bottom", "dy": -21}}
+    for side, placement in placements.items():
         # each value twice: a white halo, then the text over it, so neither the goal's rule nor the
         # line crosses the digits
         mark = {"type": "text", "fontSize": 11, **placement}
