@@ -352,15 +352,24 @@ def _people_and_money(participants, cost) -> str:
 
 
 def activity_lines(figures: Figures) -> list[str]:
+    """One sentence per kind of activity, in the form's order (a kind outside it, after): how
+    many, the people and money recorded, and up to three distinct examples. Grouped once: a
+    province's year holds two hundred thousand activities."""
     acts = figures.activities
+    if acts.empty:
+        return []
+    groups = acts.groupby("kind", sort=False)
+    sizes = groups.size()
+    people, money = groups["participants"].sum(min_count=1), groups["cost"].sum(min_count=1)
+    rows_of = groups.indices
+    kinds = [k for k in spec.ACTIVITY_KINDS if k in sizes.index] + [k for k in sizes.index
+                                                                   if k not in spec.ACTIVITY_KINDS]
     lines = []
-    for kind in spec.ACTIVITY_KINDS:
-        rows = acts[acts["kind"] == kind]
-        if rows.empty:
-            continue
-        text = f"{kind}: {fmt_int(len(rows))} hoạt động" + _people_and_money(
-            _recorded_sum(rows["participants"]), _recorded_sum(rows["cost"]))
-        examples = _distinct(rows["content"], EXAMPLES)
+    for kind in kinds:
+        text = f"{kind}: {fmt_int(sizes[kind])} hoạt động" + _people_and_money(
+            None if is_missing(people[kind]) else int(people[kind]),
+            None if is_missing(money[kind]) else int(money[kind]))
+        examples = _distinct(acts["content"].iloc[rows_of[kind]], EXAMPLES)
         lines.append(f"{text}. Tiêu biểu: {'; '.join(examples)}." if examples else f"{text}.")
     return lines
 
