@@ -266,6 +266,15 @@ def _fraction(text: str) -> tuple:
     return count(found.group(1)), count(found.group(2))
 
 
+def _said_why(at: AppTest, where: str) -> dict:
+    """A page without its cards must say in a line that the period has no figures yet ('Chưa có
+    đơn vị nào nộp báo cáo của kỳ này.'); the test checks that no unit has filed indeed."""
+    said = [e.value for e in at.info]
+    assert any(text.startswith("Chưa") for text in said), \
+        f"{where}: không có thẻ số liệu, cũng không nói vì sao: {[e.value for e in at.markdown][:4]}"
+    return silent("office", "units")
+
+
 def _cell_text(cell) -> str:
     """A unit-table cell: a pill ['status|text'], or plain text."""
     if isinstance(cell, (list, tuple)) or hasattr(cell, "tolist"):
@@ -280,9 +289,9 @@ def _cell_text(cell) -> str:
 def overview_figures(at: AppTest) -> dict:
     """Tổng quan: each card (the Office's ratio, its numerator and denominator in the card's help)
     and the ratios of the unit x target table (T3's cells say đạt / chưa đạt, not a ratio)."""
+    if not at.metric:  # no return in the period: one line says so, no card
+        return _said_why(at, "Tổng quan")
     figures = {}
-    if not at.metric and at.info:  # no return in the period: one line says so, no card
-        return silent("office", "units")
     for target in TARGETS:
         card = _metric(at, f"{target}.")
         figures[("target", OFFICE, target, "ratio")] = ratio(card.value)
@@ -307,8 +316,8 @@ def overview_figures(at: AppTest) -> dict:
 def targets_figures(page: Page) -> dict:
     """Chỉ tiêu, each target picked in turn: the Office's cards and the per-unit table."""
     at, figures = page.at, {}
-    if not at.metric and at.info:  # no return in the period: one line says so
-        return silent("office", "units")
+    if not at.metric:  # no return in the period: one line says so
+        return _said_why(at, "Chỉ tiêu")
     for target in TARGETS:
         page.run(at.segmented_control(key="targets_pick").set_value(target))
         figures[("target", OFFICE, target, "ratio")] = ratio(_metric(at, OFFICE).value)
