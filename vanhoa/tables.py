@@ -69,8 +69,8 @@ KINDS: dict[str, Kind] = {
     "time": Kind(fmt_time, style=CellStyle()),
     "yes_no": Kind(lambda v: "có" if bool(v) else "không"),
     "verdict": Kind(lambda v: "đạt" if bool(v) else "chưa đạt"),
-    "period": Kind(str),  # the code's label: see _values
-    "words": Kind(str),  # a code's words: Column.words
+    "period": Kind(str),  # the code's label: see _show
+    "words": Kind(str),  # a code's words (Column.words): see _show
 }
 
 
@@ -128,28 +128,33 @@ def period_labels(reference) -> dict[str, str]:
 # ---------------------------------------------------------------- the values, column by column
 
 
-def _values(frame: pd.DataFrame, column: Column, periods: Mapping[str, str]) -> pd.Series:
-    """The column's values as the kind shows them: a period's label for its code, a code's
-    words, and a verdict only where the row's status is one (a provisional Office figure, a
-    unit that has not filed: no 'chưa đạt')."""
+def _values(frame: pd.DataFrame, column: Column) -> pd.Series:
+    """The column's values; a verdict only where the row's status is one (a provisional Office
+    figure, a unit that has not filed: no 'chưa đạt')."""
     values = frame[column.name]
-    if column.kind == "period":
-        return values.map(lambda code: periods.get(code, code), na_action="ignore")
-    if column.kind == "words":
-        return values.map(lambda code: (column.words or {}).get(code, code), na_action="ignore")
     if column.kind == "verdict" and "status" in frame.columns:
-        return values.where(frame["status"].isin(VERDICTS))
+        return values.astype(object).where(frame["status"].isin(VERDICTS))
     return values
 
 
-def _texts(values: pd.Series, kind: Kind, blank: str) -> list[str]:
+def _show(column: Column, periods: Mapping[str, str]) -> Callable[[object], str]:
+    """How the column shows a value that is there: a period's label for its code, a code's
+    words, else its kind's format."""
+    if column.kind == "period":
+        return lambda code: periods.get(code, str(code))
+    if column.kind == "words":
+        words = column.words or {}
+        return lambda code: words.get(code, str(code))
+    return KINDS[column.kind].show
+
+
+def _texts(values: pd.Series, show: Callable[[object], str], blank: str) -> list[str]:
     """Each value's text, `blank` where it was not recorded. Each distinct value is formatted
     once (100.000 activities have a few hundred dates and amounts)."""
     if not len(values):
         return []
-    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True, sort=False)
-    texts = np.array([blank if is_missing(value) else kind.show(value) for value in uniques] + [blank],
-                     dtype=object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True, sort=False)
+    texts = np.array([blank if is_missing(value) else show(value) for value in uniques] + [blank], dtype=object)
     return texts[codes].tolist()
 
 
@@ -157,18 +162,19 @@ def screen_frame(frame: pd.DataFrame, table: TableSpec, periods: Mapping[str, st
     """The table as st.dataframe shows it: Vietnamese headers, every cell a text, same rows and
     order as `frame`."""
     columns = columns_of(table)
-    shown = {c.header: _texts(_values(frame, c, periods), KINDS[c.kind], KINDS[c.kind].blank) for c in columns}
+    shown = {c.header: _texts(_values(frame, c), _show(c, periods), KINDS[c.kind].blank) for c in columns}
     return pd.DataFrame(shown, index=range(len(frame)), columns=[c.header for c in columns], dtype=object)
 
 
 def file_texts(frame: pd.DataFrame, table: TableSpec, periods: Mapping[str, str]) -> list[list[str]]:
     """The CSV's cells, column by column: the screen's texts, empty where the screen shows "—",
-    text defused."""
+    text defused (a number's text, '-5', is not text)."""
     out = []
     for column in columns_of(table):
-        kind = KINDS[column.kind]
-        texts = _texts(_values(frame, column, periods), kind, "")
-        out.append([defuse(text) for text in texts] if not kind.number else texts)
+        show = _show(column, periods)
+        if not KINDS[column.kind].number:
+            show = (lambda plain: lambda value: defuse(plain(value)))(show)
+        out.append(_texts(_values(frame, column), show, ""))
     return out
 
 
@@ -187,7 +193,7 @@ def _cells(frame: pd.DataFrame, table: TableSpec, periods: Mapping[str, str]) ->
     cells, headers, styles = {}, {}, {}
     for position, column in enumerate(columns_of(table)):
         kind, key = KINDS[column.kind], f"c{position}"
-        values = _values(frame, column, periods)
+        values = _values(frame, column)
         if kind.number:
             values = pd.to_numeric(values.astype(object), errors="coerce").astype("Float64")
         elif column.kind == "time":
@@ -195,7 +201,7 @@ def _cells(frame: pd.DataFrame, table: TableSpec, periods: Mapping[str, str]) ->
             if values.dt.tz is not None:  # Excel has no zones: the moment as the screen shows it
                 values = values.dt.tz_localize(None)
         elif column.kind != "date":  # text and words: the shown text, an empty text an empty cell
-            values = pd.Series(_texts(values, kind, ""), dtype="str").replace("", None)
+            values = pd.Series(_texts(values, _show(column, periods), ""), dtype="str").replace("", None)
         cells[key], headers[key] = values.reset_index(drop=True), column.header
         if kind.style is not None:
             styles[key] = kind.style
