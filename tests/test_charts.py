@@ -116,7 +116,7 @@ def test_trend_breaks_its_line_where_a_period_has_no_data():
     spec = charts.target_trend(GAP, PLAN, "T1. Chuẩn mực", 1.0)
     rule, line, dots, *labels = spec["layer"]
     assert line["mark"]["type"] == "line" and line["encoding"]["detail"] == {"field": "segment", "type": "nominal"}
-    assert dots["mark"]["type"] == "point" and dots["mark"]["filled"] is True
+    assert dots["mark"]["type"] == "point"
     rows = layer_rows(spec, line)
     assert rows == layer_rows(spec, dots)  # every point drawn, the lone one too
     assert [(r["period"], r["label"], r["full_label"], r["segment"], r["ratio_text"], r["counts"], r["status"])
@@ -126,6 +126,18 @@ def test_trend_breaks_its_line_where_a_period_has_no_data():
         ("2026-H1", "6T/2026", "6 tháng đầu năm 2026", 2, "100,0 %", "10 / 10", "tạm tính"),
     ]
     assert [r["percent"] for r in rows] == pytest.approx([100 * 110 / 113, 100 * 113 / 114, 100.0])
+
+
+def test_a_provisional_figure_is_a_hollow_point_named_in_the_legend():
+    spec = charts.target_trend(GAP, PLAN, "T1. Chuẩn mực", 1.0)
+    dots = spec["layer"][2]
+    assert [r["figure"] for r in layer_rows(spec, dots)] == ["đủ", "đủ", "tạm tính"]
+    fill = dots["encoding"]["fill"]
+    assert fill["field"] == "figure"
+    assert fill["scale"] == {"domain": ["tạm tính", "đủ"], "range": ["white", charts.TREND_COLOR]}
+    assert fill["legend"]["values"] == ["tạm tính"]  # the complete points need no name
+    complete = charts.target_trend(GAP[GAP["period"] != "2026-H1"], PLAN, "T1", 1.0)
+    assert complete["layer"][2]["encoding"]["fill"]["legend"] is None  # nothing provisional: no legend entry
 
 
 def test_a_lone_period_is_a_point_of_its_own():
@@ -208,11 +220,12 @@ def test_trend_uses_the_vietnamese_locale_and_svg():
 
 
 def test_unit_bars_name_a_unit_without_a_ratio_by_its_status():
-    rows = pd.DataFrame({"unit": ["Phòng Tổng hợp", "Phòng Kinh tế", "Phòng Nội chính"], "ratio": [0.991, None, None],
-                         "numerator": [113, None, None], "denominator": [114, None, None],
+    rows = pd.DataFrame({"unit": ["Phòng Tổng hợp", "Phòng Kinh tế", "Phòng Nội chính"],
+                         "ratio": [0.991, None, None], "numerator": [113, None, None], "denominator": [114, None, None],
                          "status": ["chưa đạt", "chưa nộp", "chưa phê duyệt"]})
     spec = charts.unit_bars(rows, 1.0, "T1").to_dict()
     data = next(iter(spec["datasets"].values()))
-    assert [(r["ratio_text"], r["shown"]) for r in data] == [("99,1 %", 0.991), ("chưa nộp", 0.0), ("chưa phê duyệt", 0.0)]
+    assert [(r["ratio_text"], r["shown"]) for r in data] == [("99,1 %", 0.991), ("chưa nộp", 0.0),
+                                                            ("chưa phê duyệt", 0.0)]
     color = spec["layer"][0]["encoding"]["color"]["scale"]
     assert dict(zip(color["domain"], color["range"]))["chưa phê duyệt"] == "#BDBDBD"

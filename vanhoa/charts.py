@@ -19,7 +19,8 @@ from vanhoa import formats
 VI_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " đ"]}
 _VI_CONFIG = {"locale": {"number": VI_LOCALE}}  # on the axes of the Vega-Lite specs below
 # every status progress.sql gives a unit (a status missing here would take a colour of the range)
-STATUS_COLORS = {"đạt": "#2E7D32", "chưa đạt": "#C62828", "chưa nộp": "#9E9E9E", "chưa phê duyệt": "#BDBDBD"}
+STATUS_COLORS = {"đạt": "#2E7D32", "chưa đạt": "#C62828", "chưa nộp": "#9E9E9E",
+                 "chưa phê duyệt": "#BDBDBD"}
 
 
 def _status_scale() -> alt.Scale:
@@ -71,6 +72,8 @@ def _tip(field: str, title: str) -> dict:
 TREND_COLOR = "#1f5fa8"
 GOAL_COLOR = "#E08E0B"  # amber: not the blue of the figures, nor the red that means "chưa đạt"
 _LABEL_ROOM = 15  # percentage points of y axis above the highest point or goal, for a label above it
+PROVISIONAL = "tạm tính"  # the Office's status while fewer units count than are expected (progress.sql)
+_COMPLETE = "đủ"  # the other points' `figure` (never shown: the legend names only PROVISIONAL)
 _LOW = 15  # below this ratio (in %) a label under its point would run into the x axis: it goes above
 _LEVEL = 3  # percentage points: a point this close to its neighbours' mean is on a level stretch
 _CLOSE = 12  # percentage points: about a label's height on the y axis; two labels closer could touch
@@ -82,7 +85,8 @@ def trend_points(rows: pd.DataFrame, periods: list[tuple[str, str]]) -> pd.DataF
     `segment` numbers the runs: consecutive periods with data share a segment, a period without
     data ends it. The line is drawn per segment, so an empty period is a gap and a segment of one
     period is a lone point. (Vega-Lite breaks a line at a null only where a null row is there, and
-    the axis has periods no row mentions.) `side` says where the value's label goes (_label_sides)."""
+    the axis has periods no row mentions.) `figure` tells a provisional figure from a complete
+    one; `side` says where the value's label goes (_label_sides)."""
     by_period = {row["period"]: row for row in rows.to_dict("records") if not formats.is_missing(row["ratio"])}
     records, segment, previous_had_data = [], 0, False
     for position, (code, full_label) in enumerate(periods):
@@ -97,9 +101,10 @@ def trend_points(rows: pd.DataFrame, periods: list[tuple[str, str]]) -> pd.DataF
             "period": code, "label": short_period(code), "full_label": full_label, "segment": segment,
             "percent": float(row["ratio"]) * 100, "ratio_text": formats.fmt_pct(row["ratio"]),
             "counts": f"{formats.fmt_int(row['numerator'])} / {formats.fmt_int(row['denominator'])}",
-            "status": row["status"], "position": position,
+            "status": row["status"], "figure": PROVISIONAL if row["status"] == PROVISIONAL else _COMPLETE,
+            "position": position,
         })
-    columns = ["period", "label", "full_label", "segment", "percent", "ratio_text", "counts", "status"]
+    columns = ["period", "label", "full_label", "segment", "percent", "ratio_text", "counts", "status", "figure"]
     points = pd.DataFrame(records, columns=[*columns, "position"])
     return points.assign(side=_label_sides(points))[[*columns, "side"]]
 
@@ -177,8 +182,15 @@ def target_trend(rows: pd.DataFrame, periods: list[tuple[str, str]], title: str,
     }
     line = {"data": frame, "mark": {"type": "line", "color": TREND_COLOR, "strokeWidth": 2},
             "encoding": {"x": x, "y": y, "detail": _nominal("segment")}}
-    dots = {"data": frame, "mark": {"type": "point", "filled": True, "size": 70, "color": TREND_COLOR, "opacity": 1},
-            "encoding": {"x": x, "y": y, "tooltip": tooltip}}
+    # a provisional figure (fewer units counted than expected: progress.sql's 'tạm tính') is a hollow
+    # point, named in the legend when there is one: it is not yet the Office's figure
+    provisional = bool((points["status"] == PROVISIONAL).any())
+    dots = {"data": frame, "mark": {"type": "point", "size": 70, "color": TREND_COLOR, "opacity": 1, "strokeWidth": 2},
+            "encoding": {"x": x, "y": y, "tooltip": tooltip, "fill": _nominal(
+                "figure", title=None, scale={"domain": [PROVISIONAL, _COMPLETE], "range": ["white", TREND_COLOR]},
+                legend={"orient": "top", "offset": 4, "padding": 0, "values": [PROVISIONAL], "symbolType": "circle",
+                        "symbolStrokeColor": TREND_COLOR, "symbolStrokeWidth": 2, "labelFontSize": 12}
+                if provisional else None)}}
     labels = []
     placements = {"above": {"baseline": "bottom", "dy": -7}, "below": {"baseline": "top", "dy": 7},
                   "higher": {"baseline": "bottom", "dy": -21}}
