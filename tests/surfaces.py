@@ -220,11 +220,13 @@ def event_figures(table: Table) -> dict:
 
 class Page:
     """One AppTest of the app (app.py's router, signed in as an administrator) kept on one page;
-    the period is chosen in the sidebar, as a person does."""
+    the period is chosen in the sidebar, as a person does. `managers` records the MediaFileManager
+    AppTest makes at each run (the module's fixture), so the page reads the files of its own last run."""
 
-    def __init__(self, path: str, downloads) -> None:
+    def __init__(self, path: str, managers: list) -> None:
         self.path = path
-        self.downloads = downloads
+        self.managers = managers
+        self.manager = None
         self.at = signed_in(AppTest.from_file(APP, default_timeout=60))
         # before the first run AppTest knows a page by its file: pages/x.py runs and hands over to
         # the router (Streamlit's legacy pages/ mode), which opens that page
@@ -233,6 +235,7 @@ class Page:
 
     def run(self, widget_or_app) -> AppTest:
         widget_or_app.run()
+        self.manager = self.managers[-1] if self.managers else None
         assert not self.at.exception, f"{self.path}: {[e.value for e in self.at.exception]}"
         return self.at
 
@@ -248,7 +251,9 @@ class Page:
         buttons = [b for b in self.at.download_button
                    if (kind == "csv" and "CSV" in b.label) or (kind == "xlsx" and "Excel" in b.label)]
         assert len(buttons) == 1, f"{self.path}: nút tải xuống {kind}: {[b.label for b in self.at.download_button]}"
-        return self.downloads(buttons[0])
+        proto = buttons[0].proto
+        url = proto.url or self.manager.execute_deferred(proto.deferred_file_id)
+        return self.manager.read_file(url.rsplit("/", 1)[-1].split(".")[0]).content
 
 
 def _metric(at: AppTest, label: str):

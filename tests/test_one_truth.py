@@ -77,10 +77,9 @@ def module_patch():
 
 
 @pytest.fixture(scope="module")
-def file_reader(module_patch):
-    """The bytes behind a download button, as a click gives them (conftest's `downloads`, for a
-    whole module: AppTest makes a MediaFileManager at each run; the last one made holds the files
-    of the run just made)."""
+def media_managers(module_patch):
+    """conftest's `downloads` for a whole module: AppTest makes a MediaFileManager at each run,
+    which holds that run's files; this records them, newest last (a Page keeps its own run's)."""
     from streamlit.runtime.media_file_manager import MediaFileManager
     from streamlit.testing.v1 import app_test
 
@@ -92,20 +91,14 @@ def file_reader(module_patch):
             managers.append(self)
 
     module_patch.setattr(app_test, "MediaFileManager", Recording)
-
-    def read(button) -> bytes:
-        manager = managers[-1]
-        url = button.proto.url or manager.execute_deferred(button.proto.deferred_file_id)
-        return manager.read_file(url.rsplit("/", 1)[-1].split(".")[0]).content
-
-    return read
+    return managers
 
 
 class Surfaces:
     """The surfaces of one store: one AppTest per page for every period, the report built once per period."""
 
-    def __init__(self, db: str, file_reader, module_patch, tmp) -> None:
-        self.db, self.tmp, self.patch, self.file_reader = db, tmp, module_patch, file_reader
+    def __init__(self, db: str, media_managers, module_patch, tmp) -> None:
+        self.db, self.tmp, self.patch, self.media_managers = db, tmp, module_patch, media_managers
         self._use()
         self.commune = Store(db).reference().supported_commune
         self.pages: dict[str, Page] = {}
@@ -116,7 +109,7 @@ class Surfaces:
 
     def page(self, path: str) -> Page:
         if path not in self.pages:
-            self.pages[path] = Page(path, self.file_reader)
+            self.pages[path] = Page(path, self.media_managers)
         return self.pages[path]
 
     def figures(self, period: str) -> tuple[dict[str, dict], dict[str, str]]:
@@ -226,11 +219,11 @@ def _no_activity_no_zero(figures: dict) -> dict:
 
 
 @pytest.fixture(scope="module")
-def demo_surfaces(demo_db, tmp_path_factory, file_reader, module_patch) -> Surfaces:
+def demo_surfaces(demo_db, tmp_path_factory, media_managers, module_patch) -> Surfaces:
     tmp = tmp_path_factory.mktemp("one-truth-demo")
     copy = str(tmp / "demo.duckdb")
     copy_store(demo_db, copy)
-    return Surfaces(copy, file_reader, module_patch, tmp)
+    return Surfaces(copy, media_managers, module_patch, tmp)
 
 
 # ---------------------------------------------------------------- the module's own returns (2024)
@@ -302,10 +295,10 @@ def build_own_store(path) -> tuple[str, list[str]]:
 
 
 @pytest.fixture(scope="module")
-def own_surfaces(tmp_path_factory, file_reader, module_patch) -> Surfaces:
+def own_surfaces(tmp_path_factory, media_managers, module_patch) -> Surfaces:
     tmp = tmp_path_factory.mktemp("one-truth-own")
     db, _ = build_own_store(tmp / "own.duckdb")
-    return Surfaces(db, file_reader, module_patch, tmp)
+    return Surfaces(db, media_managers, module_patch, tmp)
 
 
 # ---------------------------------------------------------------- the tests
