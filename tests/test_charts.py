@@ -97,6 +97,7 @@ GAP = pd.DataFrame({
     "status": ["chưa đạt", "chưa đạt", "chưa nộp", "tạm tính"],
 })
 SPECS["target_trend with a gap"] = lambda: charts.target_trend(GAP, PLAN, "T1. Chuẩn mực", 1.0)
+SPECS["target_trend with nothing filed"] = lambda: charts.target_trend(GAP.iloc[0:0], PLAN, "T1. Chuẩn mực", 1.0)
 
 
 def layer_rows(spec: dict, layer: dict) -> list[dict]:
