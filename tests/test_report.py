@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 from conftest import signed_in
 from streamlit.testing.v1 import AppTest
 
@@ -53,6 +54,10 @@ def test_header_block_and_signature(report_h1):
     assert "- Sở VH, TT&DL (Báo cáo);" in [p.text for p in footer[0].paragraphs]
     assert [p.text for p in footer[1].paragraphs if p.text] == ["KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG",
                                                                "Sòi Đức Nghĩa"]
+    # the signature is not cut by a page break, and the closing sentence goes with it
+    assert report_h1.tables[1].rows[0]._tr.trPr.find(qn("w:cantSplit")) is not None
+    closing = next(p for p in report_h1.paragraphs if p.text == "Văn phòng UBND tỉnh trân trọng báo cáo./.")
+    assert closing.paragraph_format.keep_with_next is True
 
 
 def test_staff_numbers_match_the_six_month_report(report_h1):

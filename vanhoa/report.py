@@ -498,6 +498,14 @@ def _no_borders(table) -> None:
     table._tbl.tblPr.append(borders)
 
 
+def _unsplit(table) -> None:
+    """Rows that a page break does not cut: the signature block (recipients, title, name) stays
+    on one page, as a signed document needs (a full year's report ended with the signer's name
+    alone on a last page)."""
+    for row in table.rows:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
 def _widths(table, *millimetres: float) -> None:
     """Fixed column widths (Word reads the cells, LibreOffice the grid: set both)."""
     table.autofit = False
@@ -587,10 +595,12 @@ def build_report(store: Store, period_code: str, narrative: dict | None = None, 
     tasks = [t.strip() for t in words["tasks"].splitlines() if t.strip()]
     for index, task in enumerate(tasks, start=1):
         _paragraph(document, f"{index}. {task}")
-    _paragraph(document, "Văn phòng UBND tỉnh trân trọng báo cáo./.")
+    closing = _paragraph(document, "Văn phòng UBND tỉnh trân trọng báo cáo./.")
+    closing.paragraph_format.keep_with_next = True  # with the signature below it
 
     footer = document.add_table(rows=1, cols=2)
     _no_borders(footer)
+    _unsplit(footer)
     _widths(footer, 80, 85)
     left, right = footer.rows[0].cells
     recipients = [("Nơi nhận:", 12, True, True, False)] + [
