@@ -31,7 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 OFFICE = "Toàn Văn phòng"
 TARGETS = ("T1", "T2", "T3", "T4")
-MISSING_TEXT = {"", "—", "-", "none", "nan", "<na>", "nat", "empty"}
+# what a surface shows for a figure not recorded; 'None', 'nan', 'empty' or '<NA>' in a cell is a
+# fault of the surface (issue 13), refused as no number
+MISSING_TEXT = {"", "—"}
 
 # ---------------------------------------------------------------- Vietnamese numbers
 
@@ -48,7 +50,7 @@ def vn_number(value):
     if isinstance(value, (int, float)):
         return None if value != value else value  # NaN
     text = str(value).replace("\u00a0", " ").replace("\u202f", " ").strip()
-    if text.casefold() in MISSING_TEXT:
+    if text in MISSING_TEXT:
         return None
     bare = _UNIT_WORDS.sub("", text).strip()
     if not _VN_NUMBER.match(bare):
@@ -60,7 +62,7 @@ def vn_number(value):
 def machine_number(value):
     """A figure of the command line's machine CSV (cli.md): '1234', '0.9912', '' -> None."""
     text = "" if value is None else str(value).strip()
-    if text.casefold() in MISSING_TEXT:
+    if text == "":
         return None
     return float(text) if any(c in text for c in ".eE") else int(text)
 
@@ -313,7 +315,7 @@ def overview_figures(at: AppTest) -> dict:
             continue
         for unit, cell in zip(table["Đơn vị"], table[column]):
             text = _cell_text(cell)
-            if "%" in text or text.casefold() in MISSING_TEXT or text == "chưa nộp":
+            if "%" in text or text in MISSING_TEXT or text == "chưa nộp":
                 figures[("target", str(unit), found.group(1), "ratio")] = ratio(text) if "%" in text else None
     return figures
 
