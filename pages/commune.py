@@ -26,9 +26,10 @@ SCOPE_KEY = "commune_scope"
 # A bar per unit reads well up to about this many units; a province has 1,000, so its chart
 # shows the units that did the most and the table below it lists every unit.
 CHART_UNITS = 30
-# The activity list, on screen and in its files (vanhoa.tables): commune_activities' columns.
+# The activity list, on screen and in its files (vanhoa.tables): commune_activities' columns (its
+# period is the one a row counts in: the period chosen, or over the whole plan the row's return's).
 ACTIVITY_LIST = ["date", "unit", "content", "kind", "participants", Column("cost", "Kinh phí", "money"), "place",
-                 "result", "plan_item", Column("period", "Báo cáo", "period")]
+                 "result", "plan_item", "period"]
 
 
 def render() -> None:

@@ -7,6 +7,8 @@ activities 61 (2022-H1) + 62 (2022-Y) = 123, 8 of them in Chiềng Xuân (4 + 4)
 "Giúp đỡ xã" in 2022-Y, 8 in March 2022, 16 mentioning "Tết"; event participations 15 + 15 = 30,
 11 of them at the Ngày hội Đại đoàn kết toàn dân tộc 2022; returns 11 + 12 = 23 (3 of Phòng Tổng
 hợp); progress (11 units + Toàn Văn phòng) × 4 targets = 48 rows a period; 11 units a period.
+Năm 2022 holds the year's two returns (cli.md): its 123 activities and 30 event rows are the
+half-year's and the annual's (the annual repeats none of them).
 """
 
 from __future__ import annotations
@@ -172,8 +174,8 @@ def assert_download_is_what_is_shown(at: AppTest, downloads, name: str, filters:
 COUNTS = [
     ("progress", 48, 96, ("data_unit", "TH"), 8, {"unit": "TH"}),
     ("completeness", 11, 22, ("data_unit", "NKTX"), 2, {"unit": "NKTX"}),
-    ("activities", 62, 123, ("data_kind", "Giúp đỡ xã"), 8, {"kind": "Giúp đỡ xã"}),
-    ("events", 15, 30, ("data_event", "Ngày hội Đại đoàn kết toàn dân tộc 2022"), 11,
+    ("activities", 123, 123, ("data_kind", "Giúp đỡ xã"), 8, {"kind": "Giúp đỡ xã"}),
+    ("events", 30, 30, ("data_event", "Ngày hội Đại đoàn kết toàn dân tộc 2022"), 11,
      {"event": "Ngày hội Đại đoàn kết toàn dân tộc 2022"}),
     ("returns", 12, 23, ("data_unit", "TH"), 3, {"unit": "TH"}),
 ]
@@ -221,7 +223,8 @@ def test_vietnamese_formats_on_screen(demo_env):
         == ["Năm 2022", "Toàn Văn phòng", "T2", "91", "114", "79,8 %", "70 %", "đạt"]
     choose(at, "data_table", "activities")
     first = at.dataframe[0].value.iloc[0]
-    assert first[["Ngày", "Số người tham gia", "Kinh phí (đồng)"]].tolist() == ["22/07/2022", "3", "1.000.000 đ"]
+    assert first[["Ngày", "Số người tham gia", "Kinh phí (đồng)", "Từ báo cáo"]].tolist() == [
+        "25/01/2022", "9", "900.000 đ", "6 tháng đầu năm 2022"]
     choose(at, "data_table", "completeness")
     first = at.dataframe[0].value.iloc[0]
     assert first[["Thời gian nộp", "Hạn nộp", "Phiên bản"]].tolist() == ["09:15 01/12/2022", "05/12/2022", "2"]
@@ -310,7 +313,8 @@ def test_period_follows_the_sidebar_and_all_periods_stays_chosen(demo_env):
     assert count_line(at) == "**123 dòng**"
     at.session_state["period"] = "2022-Y"  # a new choice in the sidebar is followed again
     at.run()
-    assert count_line(at) == "**62 dòng**"
+    assert at.selectbox(key="data_period").value == "2022-Y"
+    assert count_line(at) == "**123 dòng**"  # the year: its half-year's rows too
 
 
 # ------------------------------------------------------------------ formulas and Excel cells
@@ -346,11 +350,11 @@ def test_excel_has_vietnamese_headers_typed_cells_and_the_rows_shown(demo_env, d
     sheet = openpyxl.load_workbook(io.BytesIO(downloads(button(at, "Tải xuống Excel")))).worksheets[0]
     assert [c.value for c in sheet[1]] == list(shown.columns)
     assert sheet.freeze_panes == "A2"
-    assert sheet.max_row - 1 == len(shown) == 62
+    assert sheet.max_row - 1 == len(shown) == 123
     assert [sheet.cell(r, 4).value for r in range(2, sheet.max_row + 1)] == shown["Nội dung"].tolist()
     first, second = sheet[2], sheet[3]
-    assert first[2].value == dt.datetime(2022, 7, 22) and first[2].is_date       # date as a date
-    assert (first[7].value, first[8].value) == (3, 1_000_000)                   # numbers as numbers
+    assert first[2].value == dt.datetime(2022, 1, 25) and first[2].is_date       # date as a date
+    assert (first[7].value, first[8].value) == (9, 900_000)                     # numbers as numbers
     assert second[8].value is None                                               # no cost: an empty cell
 
 

@@ -205,7 +205,7 @@ def test_commune_list_files_are_its_table(demo_copy, downloads):
     at = open_page("commune", "leader")
     listed = at.dataframe[1].value
     assert list(listed.columns) == ["Ngày", "Đơn vị", "Nội dung", "Loại hoạt động", "Số người tham gia", "Kinh phí",
-                                    "Địa điểm", "Kết quả, ghi chú", "Nội dung Kế hoạch", "Báo cáo"]
+                                    "Địa điểm", "Kết quả, ghi chú", "Nội dung Kế hoạch", "Kỳ báo cáo"]
     assert len(listed) == 8
     assert_files_are_the_screen(listed, *files_of(at, downloads))
 
