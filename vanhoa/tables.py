@@ -194,12 +194,16 @@ def _cells(frame: pd.DataFrame, table: TableSpec, periods: Mapping[str, str]) ->
     for position, column in enumerate(columns_of(table)):
         kind, key = KINDS[column.kind], f"c{position}"
         values = _values(frame, column)
-        if kind.number:
-            values = pd.to_numeric(values.astype(object), errors="coerce").astype("Float64")
+        if kind.number:  # DuckDB's integers, nullable integers, doubles, decimals: one type
+            if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+                values = pd.to_numeric(values.astype(object), errors="coerce")
+            values = values.astype("Float64")
         elif column.kind == "time":
             values = pd.to_datetime(values)
             if values.dt.tz is not None:  # Excel has no zones: the moment as the screen shows it
                 values = values.dt.tz_localize(None)
+        elif column.kind == "text" and isinstance(values.dtype, pd.StringDtype):  # already the text
+            values = values.where(values != "")
         elif column.kind != "date":  # text and words: the shown text, an empty text an empty cell
             values = pd.Series(_texts(values, _show(column, periods), ""), dtype="str").replace("", None)
         cells[key], headers[key] = values.reset_index(drop=True), column.header
