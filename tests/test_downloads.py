@@ -224,3 +224,13 @@ def test_events_file_is_every_event_table_with_its_name_and_date(demo_copy, down
     summary = at.dataframe[0].value  # one row per event: its name and date, in the page's order
     assert list(dict.fromkeys((line[0], line[1]) for line in lines[1:])) == \
         list(zip(summary["Sự kiện"], summary["Ngày"]))
+
+
+def test_history_snapshot_files_are_its_table(lake_store, monkeypatch, downloads):
+    lake_store.reference()  # the schema: the store's first snapshots
+    monkeypatch.setenv("VANHOA_DB", lake_store.target)
+    at = open_page("history")
+    shown = at.dataframe[-1].value
+    assert list(shown.columns) == ["Ảnh chụp", "Thời gian", "Người thực hiện", "Thao tác"]
+    assert len(shown) >= 2 and shown["Thao tác"].iloc[-1] == "(khởi tạo kho)"
+    assert_files_are_the_screen(shown, *files_of(at, downloads))
