@@ -133,9 +133,15 @@ def every_row(name: str, filters: dict):
     return lambda: store.query(query, **params)[columns + EXTRA_COLUMNS[name]]
 
 
+# The files' names: the table's Vietnamese name without marks (the files are the people's
+# tables; `python -m vanhoa export NAME` writes the machine ones)
+FILE_NAMES = {"progress": "tien-do-chi-tieu", "completeness": "tinh-hinh-nop-bao-cao", "activities": "hoat-dong",
+              "events": "su-kien", "returns": "cac-phien-ban-bao-cao"}
+
+
 def file_stem(name: str, filters: dict) -> str:
-    """activities_2022-Y, progress_tat-ca-cac-ky, activities_2022-Y_loc (other filters set)."""
-    stem = f"{name}_{filters.get('period') or 'tat-ca-cac-ky'}"
+    """hoat-dong_2022-Y, tien-do-chi-tieu_tat-ca-cac-ky, hoat-dong_2022-Y_loc (other filters set)."""
+    stem = f"{FILE_NAMES[name]}_{filters.get('period') or 'tat-ca-cac-ky'}"
     if any(value is not None for key, value in filters.items() if key != "period"):
         stem += "_loc"
     return stem

@@ -243,6 +243,16 @@ def test_a_period_nobody_filed_shows_dashes_and_no_verdict(demo_env, downloads):
     assert {r["Đạt"] for r in rows} == {""}
 
 
+def test_file_names_name_the_table_in_vietnamese_and_the_period():
+    from pages.data import TABLE_NAMES, file_stem
+
+    assert [file_stem(name, {"period": "2022-Y"}) for name in TABLE_NAMES] == [
+        "tien-do-chi-tieu_2022-Y", "tinh-hinh-nop-bao-cao_2022-Y", "hoat-dong_2022-Y", "su-kien_2022-Y",
+        "cac-phien-ban-bao-cao_2022-Y"]
+    assert file_stem("activities", {"period": None, "unit": None}) == "hoat-dong_tat-ca-cac-ky"
+    assert file_stem("activities", {"period": "2022-H1", "search": "tết"}) == "hoat-dong_2022-H1_loc"
+
+
 # ------------------------------------------------------------------ activities: commune, text, dates
 
 
