@@ -109,10 +109,12 @@ def default_narrative(period: Period, commune: str = "Chiềng Xuân") -> dict[s
         f"Văn phòng UBND tỉnh báo cáo Sở Văn hóa, Thể thao và Du lịch kết quả thực hiện {period_words(period)}, "
         f"nhiệm vụ {next_period_words(period)} với các nội dung như sau:"
     )
-    # Nghị định 122/2018/NĐ-CP governed the titles until it was replaced (from 2024): later
-    # periods cite the rules in force rather than a repealed decree
+    # Nghị định 122/2018/NĐ-CP governed the titles until Nghị định 86/2023/NĐ-CP replaced it from
+    # 30/01/2024: a period of 2024 on cites the decree in force, not a repealed one (the dated
+    # table of legal documents is the plan issue's)
     titles_rule = ("theo đúng quy định tại Nghị định số 122/2018/NĐ-CP ngày 17/9/2018 của Chính phủ"
-                   if period.year <= 2023 else "theo đúng quy định hiện hành")
+                   if period.year <= 2023 else
+                   "theo đúng quy định tại Nghị định số 86/2023/NĐ-CP ngày 07/12/2023 của Chính phủ")
     tasks = "\n".join([
         _plan_task(period),
         "Đẩy mạnh công tác tuyên truyền giáo dục nâng cao nhận thức của công chức, cơ quan, đơn vị về vai trò của "
