@@ -4,9 +4,13 @@ files are tests/test_export.py's."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import math
+import os
+import shutil
+import subprocess
 import tomllib
 import zipfile
 from pathlib import Path
@@ -234,3 +238,19 @@ def test_history_snapshot_files_are_its_table(lake_store, monkeypatch, downloads
     assert list(shown.columns) == ["Ảnh chụp", "Thời gian", "Người thực hiện", "Thao tác"]
     assert len(shown) >= 2 and shown["Thao tác"].iloc[-1] == "(khởi tạo kho)"
     assert_files_are_the_screen(shown, *files_of(at, downloads))
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed (make test installs it)")
+def test_a_vietnamese_spreadsheet_shows_the_excel_file_as_the_screen(tmp_path):
+    """The number formats are Excel's, shown in the reader's locale: LibreOffice Calc in
+    Vietnamese (vi-VN) shows every cell of the file as the screen does ('1.234', '99,1 %',
+    '2.500.000 đ', '05/12/2022'); an empty cell where the screen shows '—'."""
+    source = tmp_path / "bang.xlsx"
+    source.write_bytes(tables.xlsx_bytes(frame(), COLUMNS, PERIODS))
+    done = subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to",
+         "csv:Text - txt - csv (StarCalc):44,34,76,1,,1066,false,true,true", "--outdir", str(tmp_path), str(source)],
+        capture_output=True, timeout=180, env=os.environ | {"LANG": "vi_VN.UTF-8", "LC_ALL": "vi_VN.UTF-8"})
+    assert done.returncode == 0, done.stderr
+    shown = list(csv.reader(io.StringIO((tmp_path / "bang.csv").read_text(encoding="utf-8"), newline="")))
+    assert shown == [HEADERS] + [["" if cell == "—" else cell for cell in row] for row in SCREEN]
