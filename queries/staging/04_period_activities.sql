@@ -43,6 +43,8 @@ create or replace macro period_activities(period, approved_only) as table
               and y.date = c.date and y.content_key = c.content_key
     )
 
+    -- the repeats are removed by their row's identity: an anti join whose condition also named the
+    -- half-year side alone (source_kind = 'H1') ran as a nested loop, 50 s for a province's year
     select r.* exclude (source_kind, year, key_hash)
     from reported r
     anti join repeats p
