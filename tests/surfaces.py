@@ -152,6 +152,11 @@ def csv_table(data: bytes, where: str) -> Table:
     return Table(list(csv.reader(io.StringIO(text, newline=""))), where)
 
 
+def screen_table(frame, where: str) -> Table:
+    """A table as a page draws it (AppTest's st.dataframe value): its headers and shown cells."""
+    return Table([list(frame.columns)] + frame.astype(object).where(frame.notna(), None).values.tolist(), where)
+
+
 def xlsx_tables(data: bytes, where: str) -> dict[str, Table]:
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     tables = {}

@@ -37,11 +37,13 @@ from surfaces import (
     progress_figures,
     report_figures,
     report_paragraphs,
+    screen_table,
     targets_figures,
     xlsx_table,
 )
 
 from vanhoa.form import spec
+from vanhoa.formats import fmt_int
 from vanhoa.ingest import ingest
 from vanhoa.store import Store
 
@@ -55,7 +57,7 @@ COMPLETE = {
     "Xã": {"commune"}, "Xã: tải CSV": {"commune"}, "Xã: tải Excel": {"commune"},
     "Sự kiện: bảng": {"event"}, "Sự kiện: từng sự kiện": {"event"},
     "Sự kiện: tải CSV": {"event"}, "Sự kiện: tải Excel": {"event"},
-    "Dữ liệu: tải CSV": ALL, "Dữ liệu: tải Excel": ALL,
+    "Dữ liệu: màn hình": ALL, "Dữ liệu: tải CSV": ALL, "Dữ liệu: tải Excel": ALL,
     "export (CSV)": ALL,
     "Báo cáo": {"office", "commune", "event"},
     "Phụ lục": ALL, "Phụ lục: Giúp đỡ xã": {"commune"},
@@ -158,20 +160,20 @@ class Surfaces:
             found["Sự kiện: tải Excel"] = event_figures(xlsx_table(page.download("xlsx"), "Sự kiện: tải Excel"))
 
     def _data(self, period: str, found: dict) -> None:
-        """Dữ liệu's three tables of the period, each downloaded as CSV and Excel; the activities
-        filtered to the commune with the page's own filter."""
+        """Dữ liệu's three tables of the period, on screen and downloaded as CSV and Excel; the
+        activities filtered to the commune with the page's own filter."""
         page = self.page("pages/data.py")
         at = page.choose_period(period)
-        names = {"csv": "Dữ liệu: tải CSV", "xlsx": "Dữ liệu: tải Excel"}
-        read = {"csv": csv_table, "xlsx": xlsx_table}
+        files = {"csv": ("Dữ liệu: tải CSV", csv_table), "xlsx": ("Dữ liệu: tải Excel", xlsx_table)}
+        screen = "Dữ liệu: màn hình"
         extract = {"progress": progress_figures, "activities": lambda rows: commune_figures(rows, self.commune),
                    "events": event_figures}
-        for name in names.values():
+        for name in [screen, *(name for name, _ in files.values())]:
             found[name] = {}
         # the table shown first, then the others: one rerun fewer per period
         tables = ["progress", "activities", "events"]
-        shown = at.selectbox(key="data_table").value
-        start = tables.index(shown) if shown in tables else 0
+        current = at.selectbox(key="data_table").value
+        start = tables.index(current) if current in tables else 0
         for table in tables[start:] + tables[:start]:
             if at.selectbox(key="data_table").value != table:
                 page.run(at.selectbox(key="data_table").select(table))
@@ -180,11 +182,15 @@ class Surfaces:
                 page.run(at.selectbox(key="data_commune").select(self.commune))
             if not at.download_button:  # no row: the page says so, and offers no file
                 if table == "activities":
-                    for name in names.values():
+                    for name in [screen, *(name for name, _ in files.values())]:
                         found[name] |= {("commune", "activities"): 0}
                 continue
-            for kind, name in names.items():
-                found[name] |= extract[table](read[kind](page.download(kind), f"{name} ({table})"))
+            for kind, (name, read) in files.items():
+                found[name] |= extract[table](read(page.download(kind), f"{name} ({table})"))
+            # the screen: its count line and its rows (all of them here: fewer than its 1.000)
+            shown = screen_table(at.dataframe[0].value, f"{screen} ({table})")
+            assert f"**{fmt_int(len(shown.rows))} dòng**" in [m.value for m in at.markdown], f"{screen} ({table})"
+            found[screen] |= extract[table](shown)
 
     def _export(self, period: str, found: dict) -> None:
         from vanhoa.__main__ import main
