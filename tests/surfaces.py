@@ -103,6 +103,7 @@ def unescape_md(text: str) -> str:
 # column -> the labels it goes by: the spec's machine name first, then the Vietnamese ones
 LABELS = {
     "unit": ("unit", "Đơn vị"),
+    "activities": ("activities", "Số hoạt động"),
     "target": ("target", "Chỉ tiêu", "Mã chỉ tiêu"),
     "numerator": ("numerator", "Tử số"),
     "denominator": ("denominator", "Mẫu số"),
@@ -346,38 +347,56 @@ def targets_figures(page: Page) -> dict:
     return figures
 
 
-def commune_page_figures(at: AppTest) -> dict:
-    """Xã: the headline cards; the money from the card's help (the card itself may shorten it)."""
+def commune_page_figures(at: AppTest) -> dict[str, dict]:
+    """Xã: the headline cards (the money from the card's help: the card itself may shorten it),
+    and, when the period has activities there, the per-unit table's sums and the activity list."""
     if not at.metric:  # no activity there in any period: the page says so in one line
-        return {("commune", "activities"): 0, ("commune", "participants"): None, ("commune", "money"): None}
+        return {"Xã": {("commune", "activities"): 0, ("commune", "participants"): None, ("commune", "money"): None}}
     money = _metric(at, "Kinh phí")
     amounts = re.findall(rf"({_NUM})\s*(?:đ|đồng)\b", money.help or "")
-    return {
+    surfaces = {"Xã": {
         ("commune", "activities"): count(_metric(at, "Số hoạt động").value),
         ("commune", "participants"): count(_metric(at, "Lượt người tham gia").value),
         ("commune", "money"): count(amounts[-1]) if amounts else count(money.value),
-    }
+    }}
+    for frame in (d.value for d in at.dataframe):
+        if {"Đơn vị", "Số hoạt động"} <= set(frame.columns):
+            table = screen_table(frame, "Xã: theo đơn vị")
+            surfaces["Xã: theo đơn vị"] = {
+                ("commune", "activities"): _sum([count(v) for v in table.values("activities")]),
+                ("commune", "participants"): _sum([count(v) for v in table.values("participants")]),
+                ("commune", "money"): _sum([count(v) for v in table.values("cost")]),
+            }
+        elif {"Ngày", "Đơn vị", "Nội dung"} <= set(frame.columns):
+            surfaces["Xã: danh sách"] = commune_figures(screen_table(frame, "Xã: danh sách"), None)
+    return surfaces
 
 
-def events_page_figures(at: AppTest) -> tuple[dict, dict]:
-    """Sự kiện: (the summary table's 'Tham gia' per event, each event's own box '**N** người tham gia')."""
-    table, boxes = {}, {}
+def events_page_figures(at: AppTest) -> dict[str, dict]:
+    """Sự kiện: the summary table's 'Tham gia' per event, each event's own box ('**N** người
+    tham gia') and the sum of its table of units (the boxes and their tables come in one order)."""
+    table, boxes, units = {}, {}, {}
     summaries = [d.value for d in at.dataframe if {"Sự kiện", "Tham gia"} <= set(d.value.columns)]
     assert len(summaries) <= 1
     for frame in summaries:
         for event, participants in zip(frame["Sự kiện"], frame["Tham gia"]):
             table[("event", event, "participants")] = count(participants)
-    current = None
+    names, current = [], None
     for markdown in at.markdown:
         text = markdown.value
         if text.startswith("#### "):
             current = unescape_md(text[5:].strip())
+            names.append(current)
         elif current and "người tham gia" in text:
             found = re.search(rf"\*\*({_NUM}|—)\*\* người tham gia", text)
             assert found, f"Sự kiện '{current}': {text!r}"
             boxes[("event", current, "participants")] = count(found.group(1))
             current = None
-    return table, boxes
+    details = [d.value for d in at.dataframe if {"Đơn vị", "Đăng ký", "Tham gia"} <= set(d.value.columns)]
+    assert len(details) == len(names), f"Sự kiện: {len(names)} sự kiện, {len(details)} bảng từng đơn vị"
+    for name, frame in zip(names, details):
+        units[("event", name, "participants")] = _sum([count(v) for v in frame["Tham gia"]])
+    return {"Sự kiện: bảng": table, "Sự kiện: từng sự kiện": boxes, "Sự kiện: bảng từng đơn vị": units}
 
 
 # ---------------------------------------------------------------- the report and its appendix

@@ -54,8 +54,9 @@ ALL = {"office", "units", "commune", "event"}
 COMPLETE = {
     "Tổng quan": {"office"},
     "Chỉ tiêu": {"office", "units"},
-    "Xã": {"commune"}, "Xã: tải CSV": {"commune"}, "Xã: tải Excel": {"commune"},
-    "Sự kiện: bảng": {"event"}, "Sự kiện: từng sự kiện": {"event"},
+    "Xã": {"commune"}, "Xã: theo đơn vị": {"commune"}, "Xã: danh sách": {"commune"},
+    "Xã: tải CSV": {"commune"}, "Xã: tải Excel": {"commune"},
+    "Sự kiện: bảng": {"event"}, "Sự kiện: từng sự kiện": {"event"}, "Sự kiện: bảng từng đơn vị": {"event"},
     "Sự kiện: tải CSV": {"event"}, "Sự kiện: tải Excel": {"event"},
     "Dữ liệu: màn hình": ALL, "Dữ liệu: tải CSV": ALL, "Dữ liệu: tải Excel": ALL,
     "export (CSV)": ALL,
@@ -146,7 +147,7 @@ class Surfaces:
     def _commune(self, period: str, found: dict) -> None:
         page = self.page("pages/commune.py")
         at = page.choose_period(period)
-        found["Xã"] = commune_page_figures(at)
+        found |= commune_page_figures(at)
         if [b for b in at.download_button]:  # the list of the period's activities there
             found["Xã: tải CSV"] = commune_figures(csv_table(page.download("csv"), "Xã: tải CSV"), None)
             found["Xã: tải Excel"] = commune_figures(xlsx_table(page.download("xlsx"), "Xã: tải Excel"), None)
@@ -154,7 +155,7 @@ class Surfaces:
     def _events(self, period: str, found: dict) -> None:
         page = self.page("pages/events.py")
         at = page.choose_period(period)
-        found["Sự kiện: bảng"], found["Sự kiện: từng sự kiện"] = events_page_figures(at)
+        found |= events_page_figures(at)
         if [b for b in at.download_button]:
             found["Sự kiện: tải CSV"] = event_figures(csv_table(page.download("csv"), "Sự kiện: tải CSV"))
             found["Sự kiện: tải Excel"] = event_figures(xlsx_table(page.download("xlsx"), "Sự kiện: tải Excel"))
