@@ -326,25 +326,31 @@ def overview_figures(at: AppTest) -> dict:
     return figures
 
 
-def targets_figures(page: Page) -> dict:
-    """Chỉ tiêu, each target picked in turn: the Office's cards and the per-unit table."""
-    at, figures = page.at, {}
+def targets_figures(page: Page) -> dict[str, dict]:
+    """Chỉ tiêu, each target picked in turn: the Office's cards and the per-unit table ('Chỉ
+    tiêu'), and the Office's numerator and denominator added up from the table by staff group
+    ('Chỉ tiêu: theo nhóm'; T3 has the standard's criteria instead)."""
+    at, figures, groups = page.at, {}, {}
     if not at.metric:  # no return in the period: one line says so
-        return _said_why(at, "Chỉ tiêu")
+        return {"Chỉ tiêu": _said_why(at, "Chỉ tiêu")}
     for target in TARGETS:
         page.run(at.segmented_control(key="targets_pick").set_value(target))
         figures[("target", OFFICE, target, "ratio")] = ratio(_metric(at, OFFICE).value)
         numerator, denominator = _fraction(_metric(at, "Tử số / mẫu số").value)
         figures[("target", OFFICE, target, "numerator")] = numerator
         figures[("target", OFFICE, target, "denominator")] = denominator
-        tables = [d.value for d in at.dataframe if {"Đơn vị", "Tử số", "Mẫu số", "Tỷ lệ"} <= set(d.value.columns)
-                  and "Nhóm" not in d.value.columns]
-        assert len(tables) == 1, f"Chỉ tiêu {target}: bảng từng đơn vị"
-        for unit, numerator, denominator, share in tables[0][["Đơn vị", "Tử số", "Mẫu số", "Tỷ lệ"]].values:
+        frames = [d.value for d in at.dataframe if {"Tử số", "Mẫu số", "Tỷ lệ"} <= set(d.value.columns)]
+        units = [f for f in frames if "Đơn vị" in f.columns and "Nhóm" not in f.columns]
+        assert len(units) == 1, f"Chỉ tiêu {target}: bảng từng đơn vị"
+        for unit, numerator, denominator, share in units[0][["Đơn vị", "Tử số", "Mẫu số", "Tỷ lệ"]].values:
             figures[("target", unit, target, "numerator")] = count(numerator)
             figures[("target", unit, target, "denominator")] = count(denominator)
             figures[("target", unit, target, "ratio")] = ratio(share)
-    return figures
+        by_group = [f for f in frames if "Nhóm" in f.columns and "Đơn vị" not in f.columns]
+        if target != "T3" and by_group:
+            groups[("target", OFFICE, target, "numerator")] = _sum([count(v) for v in by_group[0]["Tử số"]])
+            groups[("target", OFFICE, target, "denominator")] = _sum([count(v) for v in by_group[0]["Mẫu số"]])
+    return {"Chỉ tiêu": figures, "Chỉ tiêu: theo nhóm": groups}
 
 
 def commune_page_figures(at: AppTest) -> dict[str, dict]:

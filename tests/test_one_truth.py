@@ -53,7 +53,7 @@ ALL = {"office", "units", "commune", "event"}
 # only the units that missed a target)
 COMPLETE = {
     "Tổng quan": {"office"},
-    "Chỉ tiêu": {"office", "units"},
+    "Chỉ tiêu": {"office", "units"}, "Chỉ tiêu: theo nhóm": set(),
     "Xã": {"commune"}, "Xã: theo đơn vị": {"commune"}, "Xã: danh sách": {"commune"},
     "Xã: tải CSV": {"commune"}, "Xã: tải Excel": {"commune"},
     "Sự kiện: bảng": {"event"}, "Sự kiện: từng sự kiện": {"event"}, "Sự kiện: bảng từng đơn vị": {"event"},
@@ -142,7 +142,7 @@ class Surfaces:
     def _targets(self, period: str, found: dict) -> None:
         page = self.page("pages/targets.py")
         page.choose_period(period)
-        found["Chỉ tiêu"] = targets_figures(page)
+        found |= targets_figures(page)
 
     def _commune(self, period: str, found: dict) -> None:
         page = self.page("pages/commune.py")
