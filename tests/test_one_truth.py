@@ -14,6 +14,13 @@ compared as the screen rounds them (0,1 %). tests/surfaces.py reads each surface
 The module's own returns (year 2024) hold what the demonstration data does not: a half-year
 event that the annual return does not repeat, an activity and an event repeated in both returns
 (the annual's figures win), a unit that filed only its half-year return and one that filed nothing.
+
+A failure lists every figure the surfaces disagree on, one line each, e.g.
+
+    2022-Y commune / activities -> 8: Xã, Báo cáo; 4: Dữ liệu: tải CSV, export (CSV), Phụ lục
+
+("không có": the surface lists that kind of figure but lacks this one), then any surface that
+could not be read at all (a page that raised, a file without its table).
 """
 
 from __future__ import annotations
