@@ -231,7 +231,7 @@ class Page:
     the period is chosen in the sidebar, as a person does. `managers` records the MediaFileManager
     AppTest makes at each run (the module's fixture), so the page reads the files of its own last run."""
 
-    def __init__(self, path: str, managers: list) -> None:
+    def __init__(self, path: str, managers: list, approved_only: bool = False) -> None:
         self.path = path
         self.managers = managers
         self.manager = None
@@ -240,6 +240,9 @@ class Page:
         # the router (Streamlit's legacy pages/ mode), which opens that page
         self.at.switch_page(path)
         self.run(self.at)
+        if approved_only:  # the sidebar's "Chỉ số liệu đã phê duyệt", as a leader switches it on
+            toggle = next(t for t in self.at.sidebar.toggle if t.label == "Chỉ số liệu đã phê duyệt")
+            self.run(toggle.set_value(True))
 
     def run(self, widget_or_app) -> AppTest:
         widget_or_app.run()
