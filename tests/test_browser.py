@@ -156,11 +156,13 @@ def test_leader_downloads_exactly_the_filtered_rows(fresh_server, browser, tmp_p
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel shows Vietnamese correctly
     rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
-    assert list(rows[0])[:9] == ["period", "unit", "date", "content", "kind", "commune", "place", "participants",
-                                 "cost"]
+    # the table as shown: its Vietnamese headers and labels (the export command keeps the spec's columns)
+    assert list(rows[0])[:9] == ["Kỳ báo cáo", "Đơn vị", "Ngày", "Nội dung", "Loại hoạt động", "Xã/phường", "Địa điểm",
+                                 "Số người tham gia", "Kinh phí (đồng)"]
     assert 0 < shown == len(rows)
-    assert {r["period"] for r in rows} <= {"2022-H1", "2022-Y"}
-    assert all("tết" in " ".join([r["content"], r["place"], r["result"], r["commune"]]).lower() for r in rows)
+    assert {r["Kỳ báo cáo"] for r in rows} <= {"6 tháng đầu năm 2022", "Năm 2022"}
+    assert all("tết" in " ".join([r["Nội dung"], r["Địa điểm"], r["Kết quả, ghi chú"], r["Xã/phường"]]).lower()
+               for r in rows)
     no_exception(page)
     page.close()
 
