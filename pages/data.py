@@ -58,8 +58,9 @@ EVERYTHING = ""  # the choice "Tất cả …" of a filter: no filter
 EMPTY_STORE = ("Chưa có báo cáo nào được nộp, nên chưa có dữ liệu để xem và tải xuống. Văn thư các đơn vị "
                "hãy vào mục **Nộp báo cáo** để tải biểu mẫu, điền và tải lên báo cáo của đơn vị.")
 NO_ROWS = "Không có dòng nào khớp với bộ lọc đã chọn. Hãy bỏ bớt điều kiện lọc."
-FILES_NOTE = ("Tệp CSV và Excel có đúng các cột, các dòng và thứ tự của bảng trên (cột Kỳ báo cáo luôn có); "
-              "ô “—” (không ghi số liệu) để trống trong tệp, số và ngày trong tệp Excel là số và ngày.")
+FILES_NOTE = ("Tệp CSV và Excel có đúng các cột, các dòng và thứ tự của bảng trên (luôn có cột Kỳ báo cáo); "
+              "ô “—” (không có số liệu) để trống trong tệp; trong tệp Excel, số và ngày tháng là số và ngày "
+              "tháng thực, tính toán được.")
 _FOLLOWED = "data_period_followed"  # the sidebar period this page last followed
 
 

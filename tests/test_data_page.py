@@ -218,6 +218,9 @@ def test_only_the_filters_that_apply_to_the_table_are_offered(demo_env):
 
 def test_vietnamese_formats_on_screen(demo_env):
     at = open_page()
+    assert ("Tệp CSV và Excel có đúng các cột, các dòng và thứ tự của bảng trên (luôn có cột Kỳ báo cáo); ô “—” "
+            "(không có số liệu) để trống trong tệp; trong tệp Excel, số và ngày tháng là số và ngày tháng thực, "
+            "tính toán được.") in [c.value for c in at.caption]
     office_t2 = at.dataframe[0].value.iloc[1]
     assert office_t2[["Kỳ báo cáo", "Đơn vị", "Chỉ tiêu", "Tử số", "Mẫu số", "Tỷ lệ", "Mục tiêu", "Đạt"]].tolist() \
         == ["Năm 2022", "Toàn Văn phòng", "T2", "91", "114", "79,8 %", "70 %", "đạt"]
