@@ -269,7 +269,8 @@ def own_sheets(index: int, unit: str, kind: str) -> dict[str, list[list]]:
     annual = kind == "Y"
     staff = [
         header,
-        ["Cán bộ, công chức", total, total - index % 3, total - 2 - index % 2 - annual, total - 1, total - 1 - index % 2],
+        ["Cán bộ, công chức", total, total - index % 3, total - 2 - index % 2 - annual, total - 1,
+         total - 1 - index % 2],
         ["Viên chức", 3, 3 - index % 2, 2, 3, 3],
         ["Lao động hợp đồng", 2, 2, 1 + annual, 2, 1 + annual],
     ]
