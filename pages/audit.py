@@ -6,7 +6,6 @@ that match the filters and says how many match; the downloads, written when clic
 
 from __future__ import annotations
 
-import datetime as dt
 
 import pandas as pd
 import streamlit as st
@@ -34,7 +33,9 @@ def render() -> None:
                               format_func=lambda a: a or "Tất cả")
     text = right.text_input("Tìm trong đối tượng, chi tiết", key="audit_text")
     first = log["logged_at"].min().date()
-    days = st.date_input("Khoảng thời gian", (first, dt.date.today()), key="audit_days", format="DD/MM/YYYY")
+    # today in Việt Nam, as the log's times are: the server's own date (UTC) is still yesterday from
+    # 17:00 UTC on, which left every row of the evening outside the range
+    days = st.date_input("Khoảng thời gian", (first, max(ui.today(), first)), key="audit_days", format="DD/MM/YYYY")
     filters = {"actor": actor or None, "action": action or None, "search": text or None,
                "date_from": days[0] if days else None, "date_to": days[1] if len(days) > 1 else None}
     shown = ui.query("audit_log", **filters, limit=PAGE_ROWS)
