@@ -9,11 +9,11 @@
 -- says how many rows match (the Dữ liệu page shows the first rows and the count; a province
 -- has a million); without one it is null (an export counts what it gets).
 
--- the rows that match, by their keys only, found once: the count and the first rows both read
--- them (finding the repeats twice cost more than keeping them), and the text of a row is read
--- again for the rows returned only (a province has a million)
-with matching as materialized (
-    select a.period_code, a.source_period, a.unit_code, a.version, a.row_no, a.date
+-- read twice with a limit (the first rows, the count), so not materialized: without a text
+-- search, copying a million rows would cost more than filtering them twice (the repeats are
+-- found by the store at commit, so reading what a period holds is a join, not a search)
+with filtered as not materialized (
+    select a.*
     from period_activities($period, $approved_only) a
     where ($unit is null or a.unit_code = $unit)
       and ($kind is null or a.kind = $kind)
@@ -28,18 +28,41 @@ with matching as materialized (
                        lower($search)))
 ),
 
-shown as (
-    select k.*, u.name as unit, u.sort_order
-    from matching k
-    join units u on u.code = k.unit_code
-    -- a unit's half-year and annual rows of one date may share a row number: the return decides
-    order by k.period_code, u.sort_order, k.date, k.source_period, k.row_no
-    limit $limit
+-- a text search reads every row's text: its rows are found once and kept for both the count
+-- and the first rows (a rare word otherwise made the first rows scan the whole table again)
+searched as materialized (
+    select * from filtered where $search is not null
+),
+
+-- one branch or the other: the parameters are bound before the query is planned, so the other
+-- is planned away (no search: no copy, and the first rows still skip what they can)
+matching as not materialized (
+    select * from filtered where $search is null
+    union all
+    select * from searched
+),
+
+with_units as not materialized (
+    select a.*, u.name as unit, u.sort_order
+    from matching a
+    join units u on u.code = a.unit_code
+),
+
+-- the first rows, in the files' order: with no period asked, each row's period is its return's,
+-- sorted by the table's own column, so the scan skips every period after the first rows'
+-- (a million rows read 3 times faster); with one asked, the period is one value and the units
+-- come first. One branch or the other is planned away, as for the search above
+first_rows as (
+    (select * from with_units where $period is null
+     order by source_period, sort_order, date, row_no limit $limit)
+    union all
+    (select * from with_units where $period is not null
+     order by sort_order, date, source_period, row_no limit $limit)
 )
 
-select k.period_code as period,
-       k.unit,
-       k.date,
+select a.period_code as period,
+       a.unit,
+       a.date,
        a.content,
        a.kind,
        a.commune,
@@ -48,16 +71,13 @@ select k.period_code as period,
        a.cost,
        a.result,
        a.plan_item,
-       k.unit_code,
-       k.version,
+       a.unit_code,
+       a.version,
        -- the return the row came from (cli.md): the half-year one for a year's first-half row
-       k.source_period,
+       a.source_period,
        (select case when $limit is not null then count(*) end
         from matching
         where $limit is not null) as total_rows
-from shown k
--- (unit, period, version, row) is one row of a return: its text, read for the rows shown only
-join return_activities a
-  on a.unit_code = k.unit_code and a.period_code = k.source_period
- and a.version = k.version and a.row_no = k.row_no
-order by k.period_code, k.sort_order, k.date, k.source_period, k.row_no
+from first_rows a
+-- a unit's half-year and annual rows of one date may share a row number: the return decides
+order by a.period_code, a.sort_order, a.date, a.source_period, a.row_no

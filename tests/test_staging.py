@@ -248,3 +248,49 @@ def test_activities_of_the_year_follow_the_rule(small):
     every = small.query("activities")  # the whole history: each row once, in its return's period
     assert every["period"].tolist() == every["source_period"].tolist()
     assert len(every) == 7 and every["participants"].sum() == 87
+
+
+def year_has_march_once(store: Store) -> bool:
+    """The propaganda of 15/03 counts once in the year, as the annual version (14 people)."""
+    rows = macro(store, "select source_period, participants from period_activities('2022-Y', false) "
+                        "where unit_code = 'TH' and date = date '2022-03-15'")
+    return rows == [("2022-Y", 14)]
+
+
+def test_repeats_stored_before_they_were_kept_are_found_by_the_migration(small, tmp_path):
+    """A store of the release before (schema 5: no activity_repeats) gains the table, filled
+    from the rows already stored, so its year periods count a repeat once from the first open."""
+    import shutil
+
+    from vanhoa import store as store_module
+
+    small.release()
+    path = tmp_path / "older.duckdb"
+    shutil.copy(small.path, path)
+    with Store(path).transaction() as con:
+        con.execute("drop table activity_repeats")
+        con.execute("drop table event_repeats")
+        con.execute("delete from schema_migrations where version = 6")
+    Store(path).release()
+    store_module._migrated.discard(str(path.resolve()))
+    reopened = Store(path)
+    assert year_has_march_once(reopened)
+    assert macro(reopened, "select unit_code, h1_period, h1_version, h1_row_no, y_period, y_version "
+                           "from activity_repeats") == [("TH", "2022-H1", 1, 1, "2022-Y", 1)]
+    assert macro(reopened, "select unit_code, h1_period, h1_version, h1_row_no, y_period, y_version "
+                           "from event_repeats") == [("TH", "2022-H1", 1, 2, "2022-Y", 1)]
+
+
+def test_a_restored_half_year_version_is_still_a_repeat_in_the_year(small, tmp_path):
+    """Restoring copies a version as a new one: its repeats are kept for the copy too."""
+    import shutil
+
+    small.release()
+    path = tmp_path / "restored.duckdb"
+    shutil.copy(small.path, path)
+    store = Store(path)
+    ingest(store, workbook_bytes(th_half_year() | {"Hoạt động": th_half_year()["Hoạt động"][:2]}),
+           "th-h1-v2.xlsx", "Lò Thị Hoa", filed_at=dt.datetime(2022, 6, 14, 9, 0))
+    assert store.restore("TH", "2022-H1", 1, "Lò Thị Hoa").version == 3
+    assert year_has_march_once(store)
+    assert macro(store, "select h1_version, y_version from activity_repeats order by all") == [(1, 1), (2, 1), (3, 1)]

@@ -47,7 +47,7 @@ def test_schema_is_created_with_reference_data(store):
     with store.connect() as con:
         assert con.execute("select count(*) from units where active").fetchone()[0] == 11
         assert con.execute("select deadline from periods where code = '2022-Y'").fetchone()[0].isoformat() == "2022-12-05"
-        assert con.execute("select max(version) from schema_migrations").fetchone()[0] == 5
+        assert con.execute("select max(version) from schema_migrations").fetchone()[0] == 6
     assert store.reference().supported_commune == "Chiềng Xuân"
 
 
@@ -212,7 +212,7 @@ def test_a_store_of_an_older_schema_is_migrated_in_place(tmp_path):
         store_module._migrated.discard(str(path.resolve()))
     migrated = Store(path)
     with migrated.connect() as con:
-        assert con.execute("select max(version) from schema_migrations").fetchone()[0] == 5
+        assert con.execute("select max(version) from schema_migrations").fetchone()[0] == 6
         assert con.execute("select status from returns").fetchall() == [("pending",)]
         # the keys the commune pages compare are filled in for rows stored before they existed
         assert con.execute("select commune_key, content_key from return_activities").fetchall() == [

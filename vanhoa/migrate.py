@@ -19,7 +19,8 @@ from vanhoa.store import Store, write_audit
 # Every table of the schema, the reference lists first. store_writes and schema_migrations
 # belong to the target store itself and are not copied.
 TABLES = ("units", "periods", "targets", "events", "settings", "files", "uploads", "returns",
-          "return_staff", "return_criteria", "return_activities", "return_events", "report_drafts",
+          "return_staff", "return_criteria", "return_activities", "return_events", "activity_repeats",
+          "event_repeats", "report_drafts",
           "accounts", "sessions", "audit_log")
 SOURCE_ALIAS = "migration_source"
 

@@ -55,7 +55,7 @@ from vanhoa.reference import Reference, period_from_row, read_reference_csv
 
 DEFAULT_DB = DATA_DIR / "vanhoa.duckdb"
 LOCAL_TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 LAKE_PREFIX = "ducklake:"
 LAKE_ALIAS = "lake"
 
@@ -144,7 +144,54 @@ _MIGRATIONS: dict[int, list[str]] = {
         "alter table return_activities add column content_key varchar",
         "update return_activities set commune_key = lower(commune), content_key = lower(trim(content))",
     ],
+    # What a year period holds (cli.md): a half-year row that the same unit's annual return of
+    # that year repeats (same date and content, or same date and event) counts once. Finding
+    # those repeats at every query meant matching a million half-year rows against a million
+    # annual ones (10 times the page budget); they are found once, when a version is written
+    # (record_repeats), and kept here as pairs of versions: which version counts is decided at
+    # query time (queries/staging), so approving or restoring a version needs nothing here.
+    6: [
+        """create table activity_repeats (unit_code varchar not null, h1_period varchar not null,
+               h1_version integer not null, h1_row_no integer not null, y_period varchar not null,
+               y_version integer not null)""",
+        """create table event_repeats (unit_code varchar not null, h1_period varchar not null,
+               h1_version integer not null, h1_row_no integer not null, y_period varchar not null,
+               y_version integer not null)""",
+    ],
 }
+
+# The repeats of a half-year row in an annual return of the same unit and year, as pairs of
+# versions (migration 6). $units (a list, or null: every unit) and, for one new version, $period
+# and $version (null: every version): the new version's pairs with every stored version of the
+# other half of its year. A row without a date, content or event is never a repeat.
+_REPEATS_SQL = """
+insert into {table}
+select distinct h.unit_code, h.period_code, h.version, h.row_no, y.period_code, y.version
+from {rows} h
+join periods hp on hp.code = h.period_code and hp.kind = 'H1'
+join periods yp on yp.year = hp.year and yp.kind = 'Y'
+join {rows} y
+  on y.unit_code = h.unit_code and y.period_code = yp.code
+ and y.date = h.date and {same}
+where ($units is null or (h.unit_code in (select unnest($units)) and y.unit_code in (select unnest($units))))
+  and ($period is null
+       or (h.period_code = $period and h.version = $version)
+       or (y.period_code = $period and y.version = $version))
+"""
+_REPEATS = (
+    ("activity_repeats", "return_activities", "y.content_key = h.content_key"),
+    ("event_repeats", "return_events", "y.event = h.event"),
+)
+
+
+def record_repeats(con: duckdb.DuckDBPyConnection, units: list[str] | None = None,
+                   period: str | None = None, version: int | None = None) -> None:
+    """Keep the repeats (see migration 6) of one new version (units=[its unit], its period and
+    version), of some units' whole history (synthetic data), or of the whole store (units None)."""
+    for table, rows, same in _REPEATS:
+        # Table names and conditions are this module's constants, never input.
+        con.execute(_REPEATS_SQL.format(table=table, rows=rows, same=same),
+                    {"units": units, "period": period, "version": version})
 
 # Columns the store derives from a row when it is written (see migration 5).
 ACTIVITY_KEYS = "lower(commune) as commune_key, lower(trim(content)) as content_key"
@@ -770,6 +817,8 @@ class Store:
                     con.execute(self._ddl(statement))
                 if version == 1:
                     self._seed_reference(con)
+                if version == 6:
+                    record_repeats(con)  # the rows stored before it
                 con.execute("insert into schema_migrations values (?, ?)", [version, now_local()])
                 con.commit()
             except BaseException:
@@ -960,6 +1009,7 @@ class Store:
             )
             self._insert_rows(con, "return_activities", key, ret.activities, _ACTIVITY_TYPES)
             self._insert_rows(con, "return_events", key, ret.events, _EVENT_TYPES)
+            record_repeats(con, [ret.unit_code], ret.period_code, version)
             write_audit(con, by, "tải lên (đã lưu)", filename,
                         f"{ret.unit_code} {ret.period_code} phiên bản {version}, SHA-256 {sha[:12]}…")
             for name in ret.new_events:
@@ -1032,6 +1082,7 @@ class Store:
                     + " where unit_code = $unit and period_code = $period and version = $old",
                     params,
                 )
+            record_repeats(con, [unit_code], period_code, new)
             write_audit(con, by, "khôi phục phiên bản", f"{unit_code} {period_code}",
                         f"phiên bản {version} được khôi phục thành phiên bản {new} (chờ phê duyệt)")
             return CommitResult("accepted", unit_code, period_code, new, None)

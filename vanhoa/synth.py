@@ -41,7 +41,7 @@ import pyarrow.compute as pc
 
 from vanhoa.form import spec
 from vanhoa.reference import Period, Reference
-from vanhoa.store import ACTIVITY_KEYS, Store, sha256_of, write_audit
+from vanhoa.store import ACTIVITY_KEYS, Store, record_repeats, sha256_of, write_audit
 
 SYNTH_BY = "Dữ liệu giả lập"
 SYNTH_KIND = "đơn vị giả lập"
@@ -526,6 +526,7 @@ def synthesize(store: Store, units: int, periods: int, activities_per_return: in
                         "(select 1 from events where name = ?)",
                         [event.name, event.series, event.year, event.kind, event.name])
         _bulk_insert(con, data, seed)
+        record_repeats(con, [unit_code(n) for n in numbers])  # as Store.commit does for each version
         write_audit(con, SYNTH_BY, "sinh dữ liệu giả lập", f"{units} đơn vị, {periods} kỳ",
                     f"{data.returns.num_rows} báo cáo, {data.activities.num_rows} dòng hoạt động, "
                     f"{data.events.num_rows} dòng sự kiện (seed {seed})")

@@ -5,48 +5,30 @@
 -- or content is never a repeat: null matches nothing.
 -- period_code is the period the row counts in; source_period the return it came from.
 create or replace macro period_activities(period, approved_only) as table
-    with sources as materialized (
-        select * from period_sources(period, approved_only)
-    ),
-
-    -- not materialized: each use reads only the columns it needs (a province has a million rows)
-    reported as not materialized (
-        select s.period_code, s.source_period, s.source_kind, s.year,
-               a.* exclude (period_code),
-               -- the repeat key as one number, cheap to compare (the strings are not)
-               hash(a.unit_code, s.year, a.date, a.content_key) as key_hash
-        from return_activities a
-        join sources s
-          on s.unit_code = a.unit_code and s.source_period = a.period_code and s.version = a.version
-    ),
-
-    annual as not materialized (
-        select * from reported where source_kind = 'Y'
-    ),
-
-    -- repeats are few (an annual return mostly lists what came after the first half): the
-    -- half-year rows whose key's hash an annual row shares are found first ...
-    candidates as (
-        select h.unit_code, h.source_period, h.version, h.row_no, h.year, h.date, h.content_key, h.key_hash
-        from reported h
-        semi join annual y on y.key_hash = h.key_hash
-        where h.source_kind = 'H1'
-    ),
-
-    -- ... and the key itself decides among them (two keys may share a hash)
-    repeats as (
-        select c.unit_code, c.source_period, c.version, c.row_no
-        from candidates c
-        semi join annual y
-               on y.key_hash = c.key_hash
-              and y.unit_code = c.unit_code and y.year = c.year
-              and y.date = c.date and y.content_key = c.content_key
+    with repeats as (
+    -- the repeats are found when a version is written (activity_repeats: pairs of a half-year
+    -- version's row and an annual version that repeats it, a handful per unit); one counts here
+    -- when both versions feed what is asked: a year, or the whole history (a half-year period
+    -- holds no annual return, so nothing is dropped from it). Matching a province's million
+    -- half-year rows against its annual ones at every query cost ten times the page budget.
+    -- period_sources is called where it is needed, not shared as one CTE: a CTE read three
+    -- times is materialized, and then every query read every column of every row (the count
+    -- of a million rows as slow as their text)
+        select x.unit_code, x.h1_period, x.h1_version, x.h1_row_no
+        from activity_repeats x
+        semi join period_sources(period, approved_only) h
+               on h.unit_code = x.unit_code and h.source_period = x.h1_period and h.version = x.h1_version
+        semi join period_sources(period, approved_only) y
+               on y.unit_code = x.unit_code and y.source_period = x.y_period and y.version = x.y_version
     )
 
-    -- the repeats are removed by their row's identity: an anti join whose condition also named the
-    -- half-year side alone (source_kind = 'H1') ran as a nested loop, 50 s for a province's year
-    select r.* exclude (source_kind, year, key_hash)
-    from reported r
+    -- the period asked, or (none asked) the return's own: the table's own column then, so a
+    -- query's first rows by period skip the later periods in the table's scan
+    select coalesce(period, a.period_code) as period_code, a.period_code as source_period,
+           a.* exclude (period_code)
+    from return_activities a
+    join period_sources(period, approved_only) s
+      on s.unit_code = a.unit_code and s.source_period = a.period_code and s.version = a.version
     anti join repeats p
-           on p.unit_code = r.unit_code and p.source_period = r.source_period
-          and p.version = r.version and p.row_no = r.row_no
+           on p.unit_code = a.unit_code and p.h1_period = a.period_code
+          and p.h1_version = a.version and p.h1_row_no = a.row_no
