@@ -248,13 +248,12 @@ def _filing_table(filing: pd.DataFrame) -> tuple[str, pa.Table]:
 
 def _trends(office: tuple) -> None:
     # Two charts per row, row by row: a phone stacks a row's columns before the next row's, so
-    # the charts read T1, T2, T3, T4 there too (one row of two columns read T1, T3, T2, T4). The
-    # height is the spec's own (charts.target_trend fits its labels and legend in it).
+    # the charts read T1, T2, T3, T4 there too (one row of two columns read T1, T3, T2, T4).
     specs = ui.derived(_trend_specs, office)
     for start in range(0, len(specs), 2):
         for column, spec in zip(st.columns(2), specs[start:start + 2]):
             with column:
-                st.vega_lite_chart(spec, width="stretch")
+                st.vega_lite_chart(spec, width="stretch", height=280)
 
 
 def _trend_specs(office: pd.DataFrame) -> list[dict]:
