@@ -811,8 +811,7 @@ class Store:
         for version in sorted(_MIGRATIONS):
             if version in done:
                 continue
-            con.begin()
-            try:
+            with _all_or_nothing(con):
                 for statement in _MIGRATIONS[version]:
                     con.execute(self._ddl(statement))
                 if version == 1:
@@ -820,13 +819,6 @@ class Store:
                 if version == 6:
                     record_repeats(con)  # the rows stored before it
                 con.execute("insert into schema_migrations values (?, ?)", [version, now_local()])
-                con.commit()
-            except BaseException:
-                try:
-                    con.rollback()
-                except duckdb.Error:
-                    pass
-                raise
 
     @staticmethod
     def _apply_staging(con: duckdb.DuckDBPyConnection) -> None:
@@ -838,19 +830,11 @@ class Store:
         applied = con.execute("select checksum from staging_applied order by applied_at desc limit 1").fetchone()
         if applied is not None and applied[0] == checksum:
             return
-        con.begin()
-        try:
+        with _all_or_nothing(con):
             for statement in statements:
                 con.execute(statement)
             con.execute("delete from staging_applied")
             con.execute("insert into staging_applied values (?, ?)", [checksum, now_local()])
-            con.commit()
-        except BaseException:
-            try:
-                con.rollback()
-            except duckdb.Error:
-                pass
-            raise
 
     @staticmethod
     def _seed_reference(con: duckdb.DuckDBPyConnection) -> None:
@@ -1113,6 +1097,21 @@ def write_audit(con: duckdb.DuckDBPyConnection, actor: str | None, action: str, 
 
 _PARAM_RE = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _sql_cache: dict[str, str] = {}
+
+
+@contextmanager
+def _all_or_nothing(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """One transaction on `con`: committed at the end, rolled back on any failure."""
+    con.begin()
+    try:
+        yield
+        con.commit()
+    except BaseException:
+        try:
+            con.rollback()
+        except duckdb.Error:
+            pass  # a failed commit has already ended the transaction
+        raise
 
 
 def staging_sql() -> tuple[list[str], str]:
