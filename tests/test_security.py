@@ -120,7 +120,8 @@ def test_approved_version_is_locked_until_a_newer_one_is_approved(demo_copy):
                 None if pd.isna(row["denominator"]) else int(row["denominator"]), row["status"]]
 
     assert t2() == [7, 9, "đạt"]
-    assert t2(approved_only=True) == [None, None, "chưa nộp"]  # nothing approved yet
+    # filed, nothing approved yet: not counted, and said so as it is (not "chưa nộp", issue 13)
+    assert t2(approved_only=True) == [None, None, "chưa phê duyệt"]
     admin.review(demo_copy, "TH", "2022-H1", 1, True, "lanhdao")
     assert t2(approved_only=True) == [7, 9, "đạt"]
 
