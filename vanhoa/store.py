@@ -755,16 +755,9 @@ class Store:
         if self.as_of is not None:
             raise StoreBusy("Đang xem kho như tại một ngày trong quá khứ: không thể ghi.", "config")
         with self._write_lock, self.connect() as con:
-            con.begin()
             try:
-                yield con
-                con.commit()
-            except BaseException:
-                try:
-                    con.rollback()
-                except duckdb.Error:
-                    pass  # a failed commit has already ended the transaction
-                raise
+                with _all_or_nothing(con):
+                    yield con
             finally:
                 _local_versions[self.target] = _local_versions.get(self.target, 0) + 1
 
