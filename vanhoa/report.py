@@ -14,7 +14,6 @@ in the same style. A figure that was not recorded is left out of a sentence, nev
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import io
 from dataclasses import dataclass
@@ -24,12 +23,10 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.document import Document as DocumentObject
 from docx.shared import Mm, Pt
-from docx.text.paragraph import Paragraph
 
+from vanhoa.docx_layout import FONT, cell_lines, no_borders, paragraph, unsplit, widths
 from vanhoa.form import spec
 from vanhoa.formats import (
     counted_word,
@@ -43,13 +40,12 @@ from vanhoa.formats import (
     provisional_note,
 )
 from vanhoa.reference import Period
+from vanhoa.report_narrative import default_narrative, next_period_words, period_words  # noqa: F401 (the page's too)
 from vanhoa.store import Store, load_sql, now_local
 from vanhoa.tables import Column, human_book, period_labels
 from vanhoa.text import strip_controls
 
-FONT = "Times New Roman"
 OFFICE = "Toàn Văn phòng"
-PLAN_END = 2026  # the last year of Kế hoạch số 23/KH-UBND (giai đoạn 2022 - 2026)
 # Local government has two levels from 01/07/2025 (communes answer to the province, districts are
 # gone): a period ending after it names the commune without its former district
 DISTRICTS_END = dt.date(2025, 6, 30)
@@ -71,74 +67,6 @@ OFFICE_ROLE = (
     "của UBND, Chủ tịch UBND tỉnh; quản lý Công báo và phục vụ các hoạt động chung của UBND tỉnh; quản lý văn thư "
     "- lưu trữ và công tác quản trị nội bộ của Văn phòng."
 )
-
-
-# ---------------------------------------------------------------- narrative
-
-
-def period_words(period: Period) -> str:
-    """The period as a sentence says it: 'năm 2022', '6 tháng đầu năm 2022' (its label, lower-cased)."""
-    return period.label[:1].lower() + period.label[1:]
-
-
-def next_period_words(period: Period) -> str:
-    return f"6 tháng cuối năm {period.year}" if period.kind == "H1" else f"năm {period.year + 1}"
-
-
-def _plan_task(period: Period) -> str:
-    """The first task: go on with the 2022 - 2026 plan, sum it up after its last year, or (a period
-    after it) go on with the Province's plans of the time."""
-    plan = ("Kế hoạch số 23/KH-UBND ngày 18/01/2022 của UBND tỉnh triển khai Chương trình thực hiện Phong trào "
-            "“Toàn dân đoàn kết xây dựng đời sống văn hóa” trên địa bàn tỉnh Sơn La giai đoạn 2022 - 2026")
-    next_year = period.year if period.kind == "H1" else period.year + 1
-    if next_year <= PLAN_END:
-        return f"Tiếp tục triển khai thực hiện {plan} và các kế hoạch của Văn phòng UBND tỉnh."
-    if period.year == PLAN_END:
-        return (f"Tổng kết việc thực hiện {plan}; triển khai các kế hoạch giai đoạn tiếp theo của UBND tỉnh và "
-                "của Văn phòng UBND tỉnh.")
-    return ("Tiếp tục triển khai thực hiện Phong trào “Toàn dân đoàn kết xây dựng đời sống văn hóa” theo các kế "
-            "hoạch của UBND tỉnh và của Văn phòng UBND tỉnh.")
-
-
-def default_narrative(period: Period, commune: str = "Chiềng Xuân") -> dict[str, str]:
-    """What no return holds, pre-filled in the seed report's wording for the period's own words."""
-    plan = ("Kế hoạch số 41/KH-UBND ngày 10/02/2022 của UBND tỉnh" if period.year == 2022
-            else "Kế hoạch của UBND tỉnh")
-    context = (
-        f"Thực hiện {plan} thực hiện Phong trào “Toàn dân đoàn kết xây dựng đời sống văn hóa” năm {period.year}. "
-        f"Văn phòng UBND tỉnh báo cáo Sở Văn hóa, Thể thao và Du lịch kết quả thực hiện {period_words(period)}, "
-        f"nhiệm vụ {next_period_words(period)} với các nội dung như sau:"
-    )
-    # Nghị định 122/2018/NĐ-CP governed the titles until Nghị định 86/2023/NĐ-CP replaced it from
-    # 30/01/2024: a period of 2024 on cites the decree in force, not a repealed one (the dated
-    # table of legal documents is the plan issue's)
-    titles_rule = ("theo đúng quy định tại Nghị định số 122/2018/NĐ-CP ngày 17/9/2018 của Chính phủ"
-                   if period.year <= 2023 else
-                   "theo đúng quy định tại Nghị định số 86/2023/NĐ-CP ngày 07/12/2023 của Chính phủ")
-    tasks = "\n".join([
-        _plan_task(period),
-        "Đẩy mạnh công tác tuyên truyền giáo dục nâng cao nhận thức của công chức, cơ quan, đơn vị về vai trò của "
-        "văn hóa, trách nhiệm thực hiện nhiệm vụ phát triển văn hóa; kịp thời biểu dương, khen thưởng các cá nhân, "
-        "tập thể, hộ gia đình văn hóa có thành tích xuất sắc trong Phong trào.",
-        "Chi ủy các chi bộ và phòng, ban, đơn vị tập trung lãnh đạo, chỉ đạo thực hiện; tạo điều kiện cho phong "
-        "trào ở đơn vị hoạt động thường xuyên, hiệu quả.",
-        f"Giám sát và thực hiện tốt việc bình xét và công nhận các danh hiệu văn hóa {titles_rule}; kiên quyết "
-        "loại bỏ bệnh hình thức, chạy theo thành tích.",
-        f"Tiếp tục giúp đỡ xã {commune} lồng ghép các tiêu chí văn hóa, xây dựng nếp sống văn hóa gắn với xây "
-        "dựng nông thôn mới.",
-        (f"Tổng hợp, báo cáo kết quả thực hiện Phong trào năm {period.year} và đăng ký danh hiệu văn hóa năm "
-         f"{period.year + 1} đảm bảo thời gian." if period.kind == "H1" else
-         f"Tổng hợp, báo cáo kết quả thực hiện Phong trào 6 tháng đầu năm {period.year + 1} đảm bảo thời gian."),
-    ])
-    return {
-        "number": "",
-        "context": context,
-        "tasks": tasks,
-        "recipients": "\n".join(["Sở VH, TT&DL (Báo cáo);", "LĐVP;", "Các phòng, ban, đơn vị;",
-                                 "Trang Thông tin điện tử VP;", "Lưu: VT, TCHCQT."]),
-        "signer_title": "KT. CHÁNH VĂN PHÒNG\nPHÓ CHÁNH VĂN PHÒNG",
-        "signer_name": "Sòi Đức Nghĩa",
-    }
 
 
 # ---------------------------------------------------------------- figures
@@ -435,94 +363,6 @@ def event_lines(figures: Figures) -> list[str]:
 # ---------------------------------------------------------------- document
 
 
-def _font(run, size: float, bold: bool = False, italic: bool = False, underline: bool = False) -> None:
-    run.font.name = FONT
-    run.font.size = Pt(size)
-    run.bold, run.italic, run.underline = bold, italic, underline
-    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
-    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(attribute), FONT)
-
-
-def _paragraph(container, text: str = "", size: float = 14, bold: bool = False, italic: bool = False,
-               align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent: bool = True, after: float = 6, underline: bool = False):
-    if isinstance(container, DocumentObject) and text and not _UNPLAIN.intersection(text):
-        return _body_paragraph(container, text, (size, bold, italic, align, indent, after, underline))
-    return _formatted(container.add_paragraph(), text, size, bold, italic, align, indent, after, underline)
-
-
-def _formatted(paragraph, text: str, size: float, bold: bool, italic: bool, align, indent: bool, after: float,
-               underline: bool):
-    paragraph.alignment = align
-    fmt = paragraph.paragraph_format
-    fmt.space_before, fmt.space_after = Pt(0), Pt(after)
-    fmt.line_spacing = 1.1
-    if indent:
-        fmt.first_line_indent = Mm(12.7)
-    if text:
-        _font(paragraph.add_run(text), size, bold, italic, underline)
-    return paragraph
-
-
-_UNPLAIN = set("\t\n\r")  # python-docx writes these as w:tab and w:br, not as text
-
-
-def _body_paragraph(document, text: str, style: tuple):
-    """A paragraph of the document's body, as _formatted makes it, in constant time. At province
-    scale the report lists ten thousand activities: python-docx looks for the body's closing sectPr
-    among all its children for each paragraph it adds, and builds each paragraph's formatting
-    element by element (about 1 ms each); here the first paragraph of each style is made by
-    python-docx and the others are copies of it with their own text."""
-    templates = document.__dict__.setdefault("_vanhoa_paragraphs", {})
-    body = document.element.body
-    if style not in templates:
-        paragraph = _formatted(document.add_paragraph(), text, *style)
-        templates[style] = copy.deepcopy(paragraph._element)
-        return paragraph
-    element = copy.deepcopy(templates[style])
-    run_text = element.find(f"{qn('w:r')}/{qn('w:t')}")
-    run_text.text = text
-    run_text.set(qn("xml:space"), "preserve")
-    last = body[-1]  # lxml finds the last child from the end; len(body) would count them all
-    if last.tag == qn("w:sectPr"):
-        last.addprevious(element)
-    else:
-        body.append(element)
-    return Paragraph(element, document._body)
-
-
-def _no_borders(table) -> None:
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "nil")
-        borders.append(element)
-    table._tbl.tblPr.append(borders)
-
-
-def _unsplit(table) -> None:
-    """Rows that a page break does not cut: the signature block (recipients, title, name) stays
-    on one page, as a signed document needs (a full year's report ended with the signer's name
-    alone on a last page)."""
-    for row in table.rows:
-        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-
-
-def _widths(table, *millimetres: float) -> None:
-    """Fixed column widths (Word reads the cells, LibreOffice the grid: set both)."""
-    table.autofit = False
-    for column, width in zip(table.columns, millimetres):
-        column.width = Mm(width)
-        for cell in column.cells:
-            cell.width = Mm(width)
-
-
-def _cell_lines(cell, lines: list[tuple[str, float, bool, bool, bool]], align=WD_ALIGN_PARAGRAPH.CENTER) -> None:
-    cell.paragraphs[0]._element.getparent().remove(cell.paragraphs[0]._element)
-    for text, size, bold, italic, underline in lines:
-        _paragraph(cell, text, size, bold, italic, align=align, indent=False, after=0, underline=underline)
-
-
 def build_report(store: Store, period_code: str, narrative: dict | None = None, approved_only: bool = False,
                  today: dt.date | None = None) -> bytes:
     figures = gather(store, period_code, approved_only=approved_only, today=today)
@@ -543,75 +383,75 @@ def build_report(store: Store, period_code: str, narrative: dict | None = None, 
 
     header = document.add_table(rows=1, cols=2)
     header.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _no_borders(header)
-    _widths(header, 72, 93)
+    no_borders(header)
+    widths(header, 72, 93)
     left, right = header.rows[0].cells
     number = (words.get("number") or "").strip() or "      "
-    _cell_lines(left, [("ỦY BAN NHÂN DÂN TỈNH SƠN LA", 12, False, False, False),
+    cell_lines(left, [("ỦY BAN NHÂN DÂN TỈNH SƠN LA", 12, False, False, False),
                        ("VĂN PHÒNG", 13, True, False, True), ("", 6, False, False, False),
                        (f"Số: {number}/BC-VPUB", 13, False, False, False)])
-    _cell_lines(right, [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12, True, False, False),
+    cell_lines(right, [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12, True, False, False),
                         ("Độc lập - Tự do - Hạnh phúc", 14, True, False, True), ("", 6, False, False, False),
                         (f"Sơn La, ngày      tháng      năm {period.year}", 14, False, True, False)])
 
-    _paragraph(document, "", after=6, indent=False)
-    _paragraph(document, "BÁO CÁO", 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=0)
-    _paragraph(document, f"Kết quả thực hiện Phong trào “Toàn dân đoàn kết xây dựng đời sống văn hóa”, "
+    paragraph(document, "", after=6, indent=False)
+    paragraph(document, "BÁO CÁO", 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=0)
+    paragraph(document, f"Kết quả thực hiện Phong trào “Toàn dân đoàn kết xây dựng đời sống văn hóa”, "
                f"{figures.words}", 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=12)
-    _paragraph(document, words["context"])
+    paragraph(document, words["context"])
 
-    _paragraph(document, "I. ĐẶC ĐIỂM, TÌNH HÌNH", bold=True)
-    _paragraph(document, OFFICE_ROLE)
-    _paragraph(document, f"Văn phòng UBND tỉnh có {len(figures.units):02d} phòng, ban, đơn vị, gồm: "
+    paragraph(document, "I. ĐẶC ĐIỂM, TÌNH HÌNH", bold=True)
+    paragraph(document, OFFICE_ROLE)
+    paragraph(document, f"Văn phòng UBND tỉnh có {len(figures.units):02d} phòng, ban, đơn vị, gồm: "
                f"{', '.join(figures.units)}.")
-    _paragraph(document, staff_sentence(figures))
+    paragraph(document, staff_sentence(figures))
 
-    _paragraph(document, "II. KẾT QUẢ THỰC HIỆN", bold=True)
+    paragraph(document, "II. KẾT QUẢ THỰC HIỆN", bold=True)
     if figures.provisional and figures.counted:
         # the cards' words, once for the whole section: each target's figure repeats them
-        _paragraph(document, f"Số liệu {figures.note}; các chỉ tiêu của Văn phòng chưa được đánh giá đạt hay "
+        paragraph(document, f"Số liệu {figures.note}; các chỉ tiêu của Văn phòng chưa được đánh giá đạt hay "
                    "chưa đạt cho đến khi đủ số liệu của các đơn vị.", italic=True)
-    _paragraph(document, "1. Kết quả thực hiện các chỉ tiêu của Kế hoạch", bold=True)
+    paragraph(document, "1. Kết quả thực hiện các chỉ tiêu của Kế hoạch", bold=True)
     for line in target_sentences(figures):
-        _paragraph(document, f"- {line}")
-    _paragraph(document, "2. Tình hình báo cáo của các phòng, ban, đơn vị", bold=True)
-    _paragraph(document, filing_sentence(figures))
-    _paragraph(document, "3. Các hoạt động hưởng ứng Phong trào", bold=True)
+        paragraph(document, f"- {line}")
+    paragraph(document, "2. Tình hình báo cáo của các phòng, ban, đơn vị", bold=True)
+    paragraph(document, filing_sentence(figures))
+    paragraph(document, "3. Các hoạt động hưởng ứng Phong trào", bold=True)
     if period.kind == "Y":
-        _paragraph(document, f"Số liệu {figures.words} gồm cả 6 tháng đầu năm; một hoạt động, sự kiện đơn vị "
+        paragraph(document, f"Số liệu {figures.words} gồm cả 6 tháng đầu năm; một hoạt động, sự kiện đơn vị "
                    "báo cáo ở cả hai kỳ được tính một lần.")
     lines = activity_lines(figures)
     for line in lines or [f"Trong {figures.words}, các đơn vị chưa báo cáo hoạt động nào."]:
-        _paragraph(document, f"- {line}")
-    _paragraph(document, f"4. Giúp đỡ {figures.commune_words}", bold=True)
-    _paragraph(document, commune_intro(figures))
+        paragraph(document, f"- {line}")
+    paragraph(document, f"4. Giúp đỡ {figures.commune_words}", bold=True)
+    paragraph(document, commune_intro(figures))
     for line in commune_lines(figures):
-        _paragraph(document, f"- {line}")
-    _paragraph(document, "5. Tham gia các sự kiện văn hóa, thể thao", bold=True)
+        paragraph(document, f"- {line}")
+    paragraph(document, "5. Tham gia các sự kiện văn hóa, thể thao", bold=True)
     lines = event_lines(figures)
     for line in lines or [f"Trong {figures.words}, các đơn vị chưa báo cáo việc tham gia sự kiện nào."]:
-        _paragraph(document, f"- {line}")
-    _paragraph(document, "(Chi tiết số liệu của từng đơn vị tại Phụ lục kèm theo Báo cáo này.)", italic=True)
+        paragraph(document, f"- {line}")
+    paragraph(document, "(Chi tiết số liệu của từng đơn vị tại Phụ lục kèm theo Báo cáo này.)", italic=True)
 
-    _paragraph(document, f"III. NHIỆM VỤ TRỌNG TÂM {next_period_words(period).upper()}", bold=True)
+    paragraph(document, f"III. NHIỆM VỤ TRỌNG TÂM {next_period_words(period).upper()}", bold=True)
     tasks = [t.strip() for t in words["tasks"].splitlines() if t.strip()]
     for index, task in enumerate(tasks, start=1):
-        _paragraph(document, f"{index}. {task}")
-    closing = _paragraph(document, "Văn phòng UBND tỉnh trân trọng báo cáo./.")
+        paragraph(document, f"{index}. {task}")
+    closing = paragraph(document, "Văn phòng UBND tỉnh trân trọng báo cáo./.")
     closing.paragraph_format.keep_with_next = True  # with the signature below it
 
     footer = document.add_table(rows=1, cols=2)
-    _no_borders(footer)
-    _unsplit(footer)
-    _widths(footer, 80, 85)
+    no_borders(footer)
+    unsplit(footer)
+    widths(footer, 80, 85)
     left, right = footer.rows[0].cells
     recipients = [("Nơi nhận:", 12, True, True, False)] + [
         (f"- {r.strip().lstrip('-').strip()}", 11, False, False, False)
         for r in words["recipients"].splitlines() if r.strip()]
-    _cell_lines(left, recipients, align=WD_ALIGN_PARAGRAPH.LEFT)
+    cell_lines(left, recipients, align=WD_ALIGN_PARAGRAPH.LEFT)
     signer = [(line.strip(), 14, True, False, False) for line in words["signer_title"].splitlines() if line.strip()]
     signer += [("", 14, False, False, False)] * 3 + [(words["signer_name"].strip(), 14, True, False, False)]
-    _cell_lines(right, signer)
+    cell_lines(right, signer)
 
     buffer = io.BytesIO()
     document.save(buffer)
