@@ -230,8 +230,32 @@ def browser():
         pytest.skip("Debian's chromium is not installed (make test installs it)")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
+        yield PatientBrowser(chromium)
         chromium.close()
+
+
+class PatientBrowser:
+    """The browser with a 90 s ceiling on every wait and click instead of Playwright's 30 s: the
+    waits are conditions, so the ceiling costs nothing when the machine is quick, and a busy CI
+    machine (two cores, a server per module) no longer fails them."""
+
+    CEILING_MS = 90000
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        context.set_default_timeout(self.CEILING_MS)
+        return context
+
+    def new_page(self, **options):
+        page = self._browser.new_page(**options)
+        page.set_default_timeout(self.CEILING_MS)
+        return page
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
 
 
 # ---------------------------------------------------------------- the end of a run

@@ -406,10 +406,14 @@ def open_from_menu(page, title: str, heading: str) -> None:
     """A page opened from the sidebar's menu, as a person does (the same session, no reload)."""
     sidebar = page.locator('[data-testid="stSidebar"]')
     link = sidebar.get_by_role("link", name=title, exact=True)
-    if link.count() == 0:  # a long menu shows its first entries and "View N more"
-        sidebar.get_by_text(re.compile(r"^View \d+ more$")).click()
+    more = sidebar.get_by_text(re.compile(r"^View \d+ more$"))
+    # A condition, not a count: right after a sign-in the menu may not be drawn yet. A long menu
+    # shows its first entries and "View N more".
+    link.or_(more).first.wait_for(timeout=60000)
+    if not link.is_visible():
+        more.click()
     link.click()
-    page.get_by_role("heading", name=heading).first.wait_for(timeout=30000)
+    page.get_by_role("heading", name=heading).first.wait_for(timeout=90000)
     page.wait_for_timeout(1500)  # the page's elements and their requests settle
 
 
@@ -424,13 +428,13 @@ def test_every_page_renders_under_the_policy_and_charts_draw(server, browser):
     page.on("pageerror", lambda error: console.append(str(error)))
     answer = page.goto(server.url + "/")
     assert answer.headers["content-security-policy"].startswith("default-src 'self'")
-    page.wait_for_selector("h1", timeout=30000)
+    page.wait_for_selector("h1", timeout=90000)
     sign_in(page, "admin")
     for title, heading, charted in PAGES:
         open_from_menu(page, title, heading)
         if charted:
             page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first \
-                .wait_for(timeout=30000)
+                .wait_for(timeout=90000)
         assert page.locator('[data-testid="stException"]').count() == 0, title
     violations = [line for line in console if "Content Security Policy" in line or "Refused to" in line]
     assert violations == []
@@ -443,7 +447,7 @@ def test_a_download_needs_a_live_sign_in_and_stops_at_sign_out(server, browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.goto(server.url + "/")
-    page.wait_for_selector("h1", timeout=30000)
+    page.wait_for_selector("h1", timeout=90000)
     sign_in(page, "clerk")
     open_from_menu(page, "Nộp báo cáo", "Nộp báo cáo của đơn vị")
     with page.expect_download() as download:
@@ -457,7 +461,7 @@ def test_a_download_needs_a_live_sign_in_and_stops_at_sign_out(server, browser):
     assert get(url)[2].decode() == webguard.NOT_SIGNED_IN
 
     page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Đăng xuất").click()
-    page.get_by_role("heading", name="Đăng nhập").first.wait_for(timeout=30000)
+    page.get_by_role("heading", name="Đăng nhập").first.wait_for(timeout=90000)
     time.sleep(webguard.CACHE_SECONDS + 0.5)
     assert get(url, cookie)[0] == 403
     context.close()
