@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from vanhoa import tables, ui
+from vanhoa import tables, ui, vocabulary
 from vanhoa.tables import Column
 
 # The store's snapshots, on screen and in their files (vanhoa.tables): history.snapshots' columns.
@@ -71,7 +71,7 @@ def _figure_changes() -> None:
                               format_func=lambda code: f"{code} — {targets.set_index('code').at[code, 'name']}")
     units = ["", *ref.units]
     unit = right.selectbox("Đơn vị", units, key="history_unit",
-                           format_func=lambda code: ref.units[code] if code else "Toàn Văn phòng")
+                           format_func=lambda code: ref.units[code] if code else vocabulary.OFFICE_LABEL)
     if not st.button("Tìm các lần thay đổi", key="history_find", disabled=period is None):
         return
     approved = bool(st.session_state.get(ui.APPROVED_KEY, False))

@@ -7,12 +7,11 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from vanhoa import charts, formats, targets_text, ui
+from vanhoa import charts, formats, targets_text, ui, vocabulary
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-OFFICE = "Toàn Văn phòng"
 STATUS_BACKGROUND = {"đạt": "#E3F1E4", "chưa đạt": "#F9DEDC", "chưa nộp": "#ECECEC", "chưa phê duyệt": "#FFF1C2"}
 FILING_STATUS = {"đúng hạn": "đạt", "trễ hạn": "chưa đạt", "chưa nộp": "chưa nộp"}  # its colour
 
@@ -67,7 +66,7 @@ def previous_same_kind(period: str) -> str:
 def _period_state(progress: pd.DataFrame, approved_only: bool) -> dict:
     """The Office's status for the period ('chưa phê duyệt' / 'chưa nộp' when nothing counts) and,
     while fewer units count than are expected, the provisional note (None once complete)."""
-    office = progress[progress["unit"] == OFFICE]
+    office = vocabulary.office_rows(progress)
     if office.empty:  # a period no unit is expected in
         return {"status": "chưa nộp", "note": None}
     row = office.iloc[0]
@@ -82,7 +81,7 @@ def _filing_rate(filing: pd.DataFrame, progress: pd.DataFrame, today, approved_o
     filed = int((filing["status"] != "chưa nộp").sum())
     parts = [f"**{formats.filing_rate(filed, len(filing))}**"]
     if approved_only:
-        row = progress[progress["unit"] == OFFICE].iloc[0]
+        row = vocabulary.office_rows(progress).iloc[0]
         parts.append(f"{formats.fmt_int(row['counted'])}/{formats.fmt_int(row['expected'])} đơn vị "
                      f"{formats.counted_word(True)}")
     if filed < len(filing):  # the store's deadline of the period (an administrator may move it)
@@ -115,7 +114,7 @@ def _cards(progress: pd.DataFrame, office: pd.DataFrame, period: str, approved_o
     same kind of period a year before (none when either ratio is unknown); provisional, with the
     provisional note instead (a change measured on part of the Office is no change: T3 of 1 unit
     in 11 'falls' by 80 points)."""
-    now = progress[progress["unit"] == OFFICE]
+    now = vocabulary.office_rows(progress)
     # a year before's provisional figures are no yardstick either
     before = office[(office["period"] == previous_same_kind(period)) & ~office["provisional"].astype(bool)]
     before_ratio = dict(zip(before["target"], before["ratio"]))
@@ -143,8 +142,9 @@ ATTENTION_NAMES = 12
 def _attention(progress: pd.DataFrame, filing: pd.DataFrame) -> str:
     """The one-look answer: which units missed which target, and who has not filed."""
     missed: dict[str, list[str]] = {}  # target -> the units that missed it, in the table's order
-    for unit, target, ratio, status in zip(*_columns(progress, "unit", "target", "ratio", "status")):
-        if unit != OFFICE and status == "chưa đạt":
+    units = vocabulary.unit_rows(progress)
+    for unit, target, ratio, status in zip(*_columns(units, "unit", "target", "ratio", "status")):
+        if status == "chưa đạt":
             missed.setdefault(target, []).append(
                 ui.escape_md(unit) if target == "T3" else f"{ui.escape_md(unit)} ({ui.fmt_pct(ratio)})")
     lines = [f"- **{target} chưa đạt:** {_some(names, 'Kết quả từng đơn vị')}"
@@ -181,7 +181,7 @@ def _unit_table(units: tuple, filing: tuple, note: str | None) -> None:
     st.dataframe(table, hide_index=True, width="stretch", height=ui.table_height(len(table)), column_config=config)
     waiting = " · Vàng: chưa phê duyệt" if any(o.startswith("chưa phê duyệt|") for v in options.values() for o in v) \
         else ""
-    st.caption((f"Toàn Văn phòng — {note}. " if note else "")
+    st.caption((f"{vocabulary.OFFICE_LABEL} — {note}. " if note else "")
                + f"Xanh: đạt · Đỏ: chưa đạt (hoặc nộp trễ hạn) · Xám: chưa nộp{waiting}. T3: đơn vị đạt chuẩn "
                "văn hóa khi đạt cả ba tiêu chuẩn.")
 
@@ -195,9 +195,7 @@ def _unit_cells(progress: pd.DataFrame, filing: pd.DataFrame) -> tuple[pa.Table,
     cells: dict[str, dict[str, str]] = {}  # target -> unit -> pill
     goals: dict[str, float] = {}
     names: dict[str, None] = {}  # the units in the table's order
-    for unit, target, ratio, status, goal in zip(*_columns(progress, "unit", "target", "ratio", "status", "goal")):
-        if unit == OFFICE:
-            continue
+    for unit, target, ratio, status, goal in zip(*_columns(vocabulary.unit_rows(progress), "unit", "target", "ratio", "status", "goal")):
         names[unit] = None
         goals.setdefault(target, goal)
         cells.setdefault(target, {})[unit] = \

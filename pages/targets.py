@@ -6,10 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from vanhoa import charts, formats, targets_text, ui
+from vanhoa import charts, formats, targets_text, ui, vocabulary
 from vanhoa.form import spec
 
-OFFICE = "Toàn Văn phòng"
 CRITERIA = dict(spec.CRITERIA)
 # Bars in the per-unit chart: a thousand units would draw a chart 28.000 px tall, and Altair
 # validates every unit name of it at each rerun; past this many, the chart shows the units
@@ -33,8 +32,8 @@ def render() -> None:
         format_func=lambda t: f"{t}. {names[t]}",
     ) or "T1"
     rows = progress[progress["target"] == target]
-    office = rows[rows["unit"] == OFFICE].iloc[0]
-    units = rows[rows["unit"] != OFFICE]
+    office = vocabulary.office_rows(rows).iloc[0]
+    units = vocabulary.unit_rows(rows)
     goal = float(office["goal"])
 
     st.subheader(f"{target}. {names[target]} — {ui.period_label(period)}")
@@ -47,7 +46,7 @@ def render() -> None:
         note = formats.provisional_note(counted, expected, approved_only) if office["provisional"] else None
         left, middle, right = st.columns(3)
         # while provisional: the note, in the words of the overview's cards, and no verdict
-        left.metric("Toàn Văn phòng", ui.fmt_pct(office["ratio"]), note, delta_color="off", delta_arrow="off",
+        left.metric(vocabulary.OFFICE_LABEL, ui.fmt_pct(office["ratio"]), note, delta_color="off", delta_arrow="off",
                     border=True, help=targets_text.counts_text(target, office["numerator"], office["denominator"],
                                                                counted, expected, approved_only))
         middle.metric("Tử số / mẫu số", f"{ui.fmt_int(office['numerator'])} / {ui.fmt_int(office['denominator'])}",

@@ -1,6 +1,6 @@
 -- progress: each target's numerator, denominator and ratio per unit and for the whole Office.
 -- Parameters: $period (code or null = every period with a return), $unit (code or null),
--- $office_only (true: only the 'Toàn Văn phòng' rows; the overview's trend over every period
+-- $office_only (true: only the Office's rows (is_office); the overview's trend over every period
 -- needs 40 rows, not the 40,000 of a province).
 -- $limit (null = every row): only the first rows, in the same order; with a limit, total_rows
 -- says how many rows there are (the Dữ liệu page shows the first rows of every period's 40,000
@@ -151,6 +151,8 @@ select a.period_code as period,
        o.counted,
        o.expected,
        o.counted < o.expected as provisional,
+       -- the Office's row is found by this flag, never by its label
+       a.unit_code is null as is_office,
        (select case when $limit is not null then count(*) end
         from all_rows
         where $limit is not null) as total_rows

@@ -229,7 +229,7 @@ def test_attention_at_province_scale_names_a_dozen_units_and_counts_the_rest():
 
     units = [f"Đơn vị {n}" for n in range(1, 31)]
     progress = pd.DataFrame({"unit": units + ["Toàn Văn phòng"], "target": "T1", "ratio": 0.5,
-                             "status": "chưa đạt"})
+                             "status": "chưa đạt", "is_office": [False] * 30 + [True]})
     filing = pd.DataFrame({"unit": units, "status": ["chưa nộp"] * 13 + ["đã nộp"] * 17})
     text = overview._attention(progress, filing)
     first = ", ".join(f"Đơn vị {n} (50,0 %)" for n in range(1, 13))

@@ -12,9 +12,9 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
+from vanhoa import vocabulary
 from vanhoa.store import LOCAL_TZ, Store, _extension_file, _sql_text, attach_lake, run_query
 
-OFFICE = "Toàn Văn phòng"
 # Snapshots that cannot move a target's figure: signing in and out, rejected uploads.
 _QUIET_MESSAGES = ("đăng nhập", "mở phiên", "đăng xuất", "tải lên bị từ chối", "ghi nhật ký",
                    "đổi trạng thái tài khoản", "tạo tài khoản", "đặt lại mật khẩu")
@@ -83,7 +83,7 @@ def _figure(frame: pd.DataFrame, target_code: str, unit_code: str | None) -> tup
     if frame.empty:
         return None
     chosen = frame[frame["target"] == target_code]
-    chosen = chosen[chosen["unit"] == OFFICE] if unit_code is None else chosen[chosen["unit_code"] == unit_code]
+    chosen = vocabulary.office_rows(chosen) if unit_code is None else chosen[chosen["unit_code"] == unit_code]
     if chosen.empty:
         return None
     row = chosen.iloc[0]

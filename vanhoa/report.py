@@ -43,9 +43,9 @@ from vanhoa.reference import Period
 from vanhoa.report_narrative import default_narrative, next_period_words, period_words  # noqa: F401 (the page's too)
 from vanhoa.store import Store, load_sql, now_local
 from vanhoa.tables import Column, human_book, period_labels
+from vanhoa import vocabulary
 from vanhoa.text import strip_controls
 
-OFFICE = "Toàn Văn phòng"
 # Local government has two levels from 01/07/2025 (communes answer to the province, districts are
 # gone): a period ending after it names the commune without its former district
 DISTRICTS_END = dt.date(2025, 6, 30)
@@ -133,7 +133,7 @@ def _counted_and_expected(progress: pd.DataFrame) -> tuple[int, int]:
     if {"counted", "expected"} <= set(progress.columns) and not progress.empty:
         row = progress.iloc[0]
         return int(row["counted"]), int(row["expected"])
-    units = progress[progress["unit"] != OFFICE]
+    units = vocabulary.unit_rows(progress)
     counted = units.loc[units["status"].isin(["đạt", "chưa đạt"]), "unit"].nunique()
     return int(counted), int(units["unit"].nunique())
 
@@ -157,8 +157,8 @@ def gather(store: Store, period_code: str, details: bool = True, approved_only: 
         period=period,
         units=list(ref.units.values()),
         staff={code: int(staff[code]) for code in GROUP_WORDS if code in staff.index and not is_missing(staff[code])},
-        office=progress[progress["unit"] == OFFICE].set_index("target"),
-        per_unit=progress[progress["unit"] != OFFICE],
+        office=vocabulary.office_rows(progress).set_index("target"),
+        per_unit=vocabulary.unit_rows(progress),
         filing=_query(store, "completeness", approved_only, period=period_code, today=today),
         activities=detail("activities"),
         commune_rows=detail("commune_activities"),
