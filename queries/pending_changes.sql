@@ -5,27 +5,10 @@
 -- The figures are return_figures' (one row per figure); a figure missing on either side
 -- counts as changed, as the page always counted it.
 -- Parameters: $period, $unit (codes or null), $limit (null: every waiting version).
-with waiting as (
-    select r.unit_code, r.period_code, r.version, u.sort_order
-    from returns r
-    join units u on u.code = r.unit_code
-    where r.status = 'pending'
-      and ($period is null or r.period_code = $period)
-      and ($unit is null or r.unit_code = $unit)
-),
-
-approved as (
-    select unit_code, period_code, max(version) as approved_version
-    from returns
-    where status = 'approved'
-    group by unit_code, period_code
-),
-
--- the same rows as pending_returns, in its order
+with -- the same rows as pending_returns, in its order
 shown as (
-    select w.*, a.approved_version
-    from waiting w
-    left join approved a on a.unit_code = w.unit_code and a.period_code = w.period_code
+    select w.unit_code, w.period_code, w.version, w.sort_order, w.approved_version
+    from waiting_versions($period, $unit) w
     order by w.period_code, w.sort_order, w.unit_code, w.version
     limit $limit
 ),
