@@ -300,7 +300,7 @@ def test_every_action_leaves_an_audit_row(demo_copy):
         "trả lại", "khôi phục phiên bản", "đổi tên đơn vị", "đổi hạn nộp", "đổi mục tiêu", "thêm sự kiện",
         "đổi cài đặt", "ngừng theo dõi đơn vị", "vô hiệu hóa tài khoản", "đặt lại mật khẩu"]
     log = store.query("audit_log", search="T2")
-    assert log[["actor", "action", "details"]].values.tolist() == [["kiem.tra", "đổi mục tiêu", "70% → 75%"]]
+    assert log[["actor", "action", "details"]].values.tolist() == [["kiem.tra", "đổi mục tiêu", "70 % → 75 %"]]
 
 
 def test_audit_page_filters_and_downloads(demo_copy):
@@ -311,7 +311,7 @@ def test_audit_page_filters_and_downloads(demo_copy):
     at.selectbox(key="audit_action").select("đổi mục tiêu").run()
     table = at.dataframe[0].value
     assert table[["Người thực hiện", "Thao tác", "Đối tượng", "Chi tiết"]].values.tolist() == [
-        ["quantri", "đổi mục tiêu", "T2", "70% → 75%"]]
+        ["quantri", "đổi mục tiêu", "T2", "70 % → 75 %"]]
 
 
 def test_audit_page_lists_the_newest_with_the_count_and_downloads_every_match_when_clicked(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from vanhoa import formats
 from vanhoa.store import Store, now_local, write_audit
 from vanhoa.text import clean_text, strip_controls
 
@@ -68,18 +69,25 @@ def add_unit(store: Store, code: str, name: str, by: str, active_from: str) -> N
     store.write(change, by, "thêm đơn vị " + code)
 
 
+def _change_field(store: Store, by: str, action: str, table: str, column: str, key: str, value,
+                  missing: str, shown=str) -> None:
+    """One reference field changed, with the audit row "old → new" (as `shown` writes a value).
+    `table` and `column` are this module's own names, never a user's text."""
+    def change(con):
+        old = con.execute(f"select {column} from {table} where code = ?", [key]).fetchone()
+        if old is None:
+            raise ChangeRefused(missing)
+        con.execute(f"update {table} set {column} = ? where code = ?", [value, key])
+        write_audit(con, by, action, key, f"{shown(old[0])} → {shown(value)}")
+
+    store.write(change, by, f"{action} {key}")
+
+
 def rename_unit(store: Store, code: str, name: str, by: str) -> None:
     name = _one_line(name)
     if not name:
         raise ChangeRefused("Tên đơn vị không được để trống.")
-    def change(con):
-        old = con.execute("select name from units where code = ?", [code]).fetchone()
-        if old is None:
-            raise ChangeRefused(f"Không có đơn vị mã {code}.")
-        con.execute("update units set name = ? where code = ?", [name, code])
-        write_audit(con, by, "đổi tên đơn vị", code, f"{old[0]} → {name}")
-
-    store.write(change, by, "đổi tên đơn vị " + code)
+    _change_field(store, by, "đổi tên đơn vị", "units", "name", code, name, f"Không có đơn vị mã {code}.")
 
 
 def retire_unit(store: Store, code: str, from_period: str, by: str) -> None:
@@ -94,27 +102,15 @@ def retire_unit(store: Store, code: str, from_period: str, by: str) -> None:
 
 
 def set_deadline(store: Store, period: str, deadline: dt.date, by: str) -> None:
-    def change(con):
-        old = con.execute("select deadline from periods where code = ?", [period]).fetchone()
-        if old is None:
-            raise ChangeRefused(f"Không có kỳ {period}.")
-        con.execute("update periods set deadline = ? where code = ?", [deadline, period])
-        write_audit(con, by, "đổi hạn nộp", period, f"{old[0]:%d/%m/%Y} → {deadline:%d/%m/%Y}")
-
-    store.write(change, by, "đổi hạn nộp " + period)
+    _change_field(store, by, "đổi hạn nộp", "periods", "deadline", period, deadline, f"Không có kỳ {period}.",
+                  formats.fmt_date)
 
 
 def set_goal(store: Store, target: str, goal: float, by: str) -> None:
     if not 0 < goal <= 1:
         raise ChangeRefused("Mục tiêu phải lớn hơn 0 % và không quá 100 %.")
-    def change(con):
-        old = con.execute("select goal from targets where code = ?", [target]).fetchone()
-        if old is None:
-            raise ChangeRefused(f"Không có chỉ tiêu {target}.")
-        con.execute("update targets set goal = ? where code = ?", [round(goal, 4), target])
-        write_audit(con, by, "đổi mục tiêu", target, f"{float(old[0]):.0%} → {goal:.0%}")
-
-    store.write(change, by, "đổi mục tiêu " + target)
+    _change_field(store, by, "đổi mục tiêu", "targets", "goal", target, round(goal, 4),
+                  f"Không có chỉ tiêu {target}.", lambda value: formats.fmt_goal(float(value)))
 
 
 def add_event(store: Store, name: str, series: str | None, year: int, kind: str | None, by: str) -> None:
