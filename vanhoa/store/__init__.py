@@ -52,6 +52,10 @@ from vanhoa import DATA_DIR, QUERIES_DIR
 from vanhoa.form import spec
 from vanhoa.form.rules import Problem, Return
 from vanhoa.reference import Reference, period_from_row, read_reference_csv
+from vanhoa.store.errors import (DISK_FULL_MESSAGE, StoreBusy, StoreConflict, StoreMisconfigured,  # noqa: F401
+                                 StoreReadOnly, StoreUnavailable, is_disk_full, unreachable_error,
+                                 unreachable_message)
+from vanhoa.store.errors import libpq_fields as _libpq_fields
 
 DEFAULT_DB = DATA_DIR / "vanhoa.duckdb"
 LOCAL_TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
@@ -221,73 +225,7 @@ def record_repeats(con: duckdb.DuckDBPyConnection, units: list[str] | None = Non
 ACTIVITY_KEYS = "lower(commune) as commune_key, lower(trim(content)) as content_key"
 
 
-class StoreUnavailable(Exception):
-    """The store could not be read or written: busy past the wait, disk full, PostgreSQL out of
-    reach. `message` is one Vietnamese line for the page and the command line (exit status 3),
-    never a server path, a password or DuckDB's English; `kind` says which case it is. What
-    raised it was rolled back, except where the message says otherwise (a checkpoint)."""
-
-    def __init__(self, message: str, kind: str = "unavailable") -> None:
-        super().__init__(message)
-        self.message = message
-        self.kind = kind  # busy | conflict | disk_full | unreachable | config | checkpoint | unavailable
-
-
-class StoreBusy(StoreUnavailable):
-    """Another process holds the database file (or the store cannot be used as asked)."""
-
-    def __init__(self, message: str, kind: str = "busy") -> None:
-        super().__init__(message, kind)
-
-
-DISK_FULL_MESSAGE = "Ổ đĩa của máy chủ đã đầy: không ghi được vào kho dữ liệu; chưa có gì thay đổi."
-# What the operating system says when a write does not fit (ENOSPC; EFBIG past a file size
-# limit), as DuckDB quotes it in its IO errors.
-_DISK_FULL_TEXTS = ("no space left on device", "file too large", "disk quota exceeded")
-# What libpq and DuckDB's postgres scanner say when the catalog's server cannot be reached.
-_UNREACHABLE_TEXTS = {
-    "connection refused": "máy chủ từ chối kết nối",
-    "timeout expired": "quá thời gian chờ kết nối",
-    "timed out": "quá thời gian chờ kết nối",
-    "could not translate host name": "không tìm thấy tên máy chủ",
-    "no route to host": "không có đường tới máy chủ",
-    "network is unreachable": "không có đường tới máy chủ",
-    "server closed the connection": "máy chủ đã đóng kết nối",
-    "no connection to the server": "mất kết nối tới máy chủ",
-    "terminating connection": "máy chủ đã đóng kết nối",
-}
-# ... and when it answers but will not let us in (only in libpq's connect failure: "does not
-# exist" alone is also a missing table's error).
-_REFUSED_TEXTS = {
-    "password authentication failed": "sai tên đăng nhập hoặc mật khẩu",
-    "does not exist": "cơ sở dữ liệu hoặc tài khoản không tồn tại",
-}
 log = logging.getLogger("vanhoa.store")
-
-
-def is_disk_full(exc: BaseException) -> bool:
-    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
-        return True
-    return isinstance(exc, duckdb.Error) and any(text in str(exc).lower() for text in _DISK_FULL_TEXTS)
-
-
-def _libpq_fields(target: str) -> dict[str, str]:
-    return dict(re.findall(r"(\w+)=(\S+)", target))
-
-
-def unreachable_message(target: str, exc: BaseException) -> str | None:
-    """The Vietnamese line for a catalog server out of reach: which server (host and port,
-    from the attach string; never its password) and why, in our words, not libpq's."""
-    text = str(exc).lower()
-    connecting = "unable to connect to postgres" in text
-    known = _UNREACHABLE_TEXTS | (_REFUSED_TEXTS if connecting else {})
-    reason = next((words for key, words in known.items() if key in text), None)
-    if reason is None and not connecting:
-        return None
-    fields = _libpq_fields(target)
-    where = f"máy chủ {fields.get('host', 'localhost')}, cổng {fields.get('port', '5432')}"
-    return (f"Không kết nối được tới PostgreSQL ({where}): {reason or 'lỗi kết nối'}; chưa có gì thay đổi. "
-            "Vui lòng báo quản trị viên kiểm tra máy chủ PostgreSQL.")
 
 
 def _seconds_vi(seconds: float) -> str:
@@ -342,7 +280,7 @@ def lake_data_path() -> str:
     """Where DuckLake writes its Parquet files: VANHOA_DATA_PATH, shared by every app server."""
     path = os.environ.get("VANHOA_DATA_PATH")
     if not path:
-        raise StoreBusy("Kho DuckLake cần biến môi trường VANHOA_DATA_PATH: thư mục dữ liệu dùng chung "
+        raise StoreMisconfigured("Kho DuckLake cần biến môi trường VANHOA_DATA_PATH: thư mục dữ liệu dùng chung "
                         "của mọi máy chủ ứng dụng (xem README, mục Triển khai nhiều máy chủ).", "config")
     return path if path.endswith("/") else path + "/"
 
@@ -352,13 +290,6 @@ def describe_target(target: str) -> str:
     if is_lake(target):
         return re.sub(r"password=\S+", "password=***", target)
     return str(target)
-
-
-class StoreConflict(StoreUnavailable):
-    """A write kept losing to other app servers' writes; nothing of it was stored."""
-
-    def __init__(self, message: str, kind: str = "conflict") -> None:
-        super().__init__(message, kind)
 
 
 _process_lock = threading.Lock()
@@ -676,11 +607,11 @@ class Store:
                 except duckdb.Error as exc:
                     used = re.search(r'existing data path in the catalog "([^"]*)"', str(exc))
                     if used:
-                        raise StoreBusy(
+                        raise StoreMisconfigured(
                             f"VANHOA_DATA_PATH ({self.data_path}) khác thư mục dữ liệu kho này đang dùng "
                             f"({used.group(1)}): mọi máy chủ ứng dụng phải dùng cùng một thư mục.", "config") from exc
                     if self.as_of is not None and "snapshot" in str(exc).lower():
-                        raise StoreBusy(f"Kho chưa có dữ liệu vào thời điểm {self.as_of:%d/%m/%Y %H:%M}.", "config") from exc
+                        raise StoreMisconfigured(f"Kho chưa có dữ liệu vào thời điểm {self.as_of:%d/%m/%Y %H:%M}.", "past") from exc
                     raise self._unavailable(exc) from exc
                 _lake_roots[key] = root
         cursor = root.cursor()
@@ -692,15 +623,15 @@ class Store:
         paths, the attach string) go only to the log, at INFO, a password masked."""
         log.info("store %s: %s", self.name, describe_target(" ".join(str(exc).split())))
         if is_disk_full(exc):
-            return StoreUnavailable(DISK_FULL_MESSAGE, "disk_full")
+            return StoreReadOnly(DISK_FULL_MESSAGE, "disk_full")
         if not self.lake:
             return StoreUnavailable(f"Không đọc hoặc ghi được kho dữ liệu {self.path.name}; chưa có gì thay đổi. "
                                     "Vui lòng báo quản trị viên.")
-        line = unreachable_message(self.target, exc)
-        if line:
-            return StoreUnavailable(line, "unreachable")
+        error = unreachable_error(self.target, exc)
+        if error is not None:
+            return error
         fields = _libpq_fields(self.target)
-        return StoreUnavailable(
+        return StoreMisconfigured(
             f"Không mở được kho dữ liệu DuckLake (máy chủ PostgreSQL {fields.get('host', 'localhost')}, cổng "
             f"{fields.get('port', '5432')}); chưa có gì thay đổi. Vui lòng báo quản trị viên kiểm tra máy chủ "
             "PostgreSQL và chuỗi kết nối.")
@@ -753,7 +684,7 @@ class Store:
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """One lock in this process, one transaction, all or nothing."""
         if self.as_of is not None:
-            raise StoreBusy("Đang xem kho như tại một ngày trong quá khứ: không thể ghi.", "config")
+            raise StoreReadOnly("Đang xem kho như tại một ngày trong quá khứ: không thể ghi.", "past")
         with self._write_lock, self.connect() as con:
             try:
                 with _all_or_nothing(con):
