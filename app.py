@@ -3,65 +3,30 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import importlib
+from dataclasses import replace
 
 import streamlit as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from pages import (  # noqa: E402
-    accounts,
-    approval,
-    archive,
-    audit,
-    commune,
-    data,
-    events,
-    history,
-    lists,
-    overview,
-    report,
-    signin,
-    targets,
-    upload,
-)
-from vanhoa import ui  # noqa: E402
-
-LEADERS = ("leader", "admin")
+from vanhoa import registry, ui
 
 
 def pages_for(role: str) -> dict[str, list]:
-    """The menu of a role. Each page checks the role again itself (ui.require), so a page
-    that is not in the menu cannot be opened by its URL either."""
+    """The menu of a role, built from vanhoa.registry; each page checks the same roles itself
+    (@registry.page), so a page that is not in the menu cannot be opened by its URL either."""
+    sections = registry.menu(role)
+    named = any("{commune}" in entry.title for entries in sections.values() for entry in entries)
+    commune = ui.reference().supported_commune if named else ""  # the reference is read only if needed
+    return {section: [_page(entry, entry.title_for(commune)) for entry in entries]
+            for section, entries in sections.items()}
+
+
+def _page(entry: registry.Page, title: str, render=None):
     # Each URL path is its file's name in pages/: on a fresh server Streamlit's legacy pages/
-    # mode runs that file first, and the file hands over to this router (see its last lines),
-    # so a bookmark opens the right page with the sidebar, never "page not found".
-    home = st.Page(overview.render, title="Tổng quan", icon=":material/dashboard:", url_path="overview", default=True)
-    sections: dict[str, list] = {"Lãnh đạo": [home]}
-    if role in LEADERS:
-        sections["Lãnh đạo"] += [
-            st.Page(targets.render, title="Chỉ tiêu", icon=":material/flag:", url_path="targets"),
-            st.Page(commune.render, title=f"Xã {ui.reference().supported_commune}",
-                    icon=":material/volunteer_activism:", url_path="commune"),
-            st.Page(events.render, title="Sự kiện", icon=":material/emoji_events:", url_path="events"),
-            st.Page(data.render, title="Dữ liệu", icon=":material/table_view:", url_path="data"),
-            st.Page(report.render, title="Báo cáo", icon=":material/description:", url_path="report"),
-            st.Page(approval.render, title="Phê duyệt", icon=":material/task_alt:", url_path="approval"),
-        ]
-    if role in ("clerk", "admin"):
-        sections["Văn thư đơn vị"] = [
-            st.Page(upload.render, title="Nộp báo cáo", icon=":material/upload_file:", url_path="upload"),
-        ]
-    if role == "admin":
-        sections["Quản trị"] = [
-            st.Page(lists.render, title="Danh mục", icon=":material/list_alt:", url_path="lists"),
-            st.Page(accounts.render, title="Tài khoản", icon=":material/group:", url_path="accounts"),
-            st.Page(audit.render, title="Nhật ký thao tác", icon=":material/history:", url_path="audit"),
-            st.Page(archive.render, title="Kho tệp đã tải lên", icon=":material/inventory_2:", url_path="archive"),
-            st.Page(history.render, title="Lịch sử kho", icon=":material/manage_history:", url_path="history"),
-        ]
-    return sections
+    # mode runs that file first, and its @registry.page hands over to this router, so a bookmark
+    # opens the right page with the sidebar, never "page not found".
+    render = render or importlib.import_module(f"pages.{entry.key}").render
+    return st.Page(render, title=title, icon=entry.icon, url_path=entry.key, default=entry.default)
 
 
 def main() -> None:
@@ -85,6 +50,8 @@ def main() -> None:
 
 
 def _sign_in_everywhere() -> list:
+    from pages import signin
+
     def form_at(path: str):
         def sign_in_form() -> None:
             signin.render()
@@ -92,9 +59,9 @@ def _sign_in_everywhere() -> list:
         sign_in_form.__name__ = f"sign_in_{path.replace('-', '_')}"
         return sign_in_form
 
-    paths = [page.url_path for pages in pages_for("admin").values() for page in pages if page.url_path]
-    return [st.Page(signin.render, title="Đăng nhập", icon=":material/login:", url_path="signin", default=True)] + [
-        st.Page(form_at(path), title="Đăng nhập", icon=":material/login:", url_path=path) for path in paths]
+    return [_page(registry.SIGN_IN, registry.SIGN_IN.title, signin.render)] + [
+        _page(replace(registry.SIGN_IN, key=entry.key, default=False), registry.SIGN_IN.title, form_at(entry.key))
+        for entry in registry.PAGES]
 
 
 def _as_of_banner() -> None:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from vanhoa import auth, ui
+from vanhoa import auth, registry, ui
 
 PASSWORD_RULE = (f"Mật khẩu từ {auth.MIN_PASSWORD} đến {auth.MAX_PASSWORD} ký tự, không chỉ gồm dấu cách, không "
                  "nằm trong danh sách mật khẩu phổ biến và không dễ đoán (như 1234567890 hay tên tài khoản).")
 
 
+@registry.page("accounts")
 def render() -> None:
-    account = ui.require("admin")
+    account = ui.current_account()
     st.title("Tài khoản")
     store = ui.get_store()
     if message := st.session_state.pop("accounts_message", None):
@@ -65,10 +66,3 @@ def _do(action, message: str) -> None:
         return
     st.session_state["accounts_message"] = ui.escape_md(message)
     st.rerun()
-
-
-if __name__ == "__main__":
-    # Run directly (Streamlit's legacy mode on a fresh server): go through the app's router.
-    import app
-
-    app.main()

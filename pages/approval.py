@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from vanhoa import ui
+from vanhoa import registry, ui
 from vanhoa.admin import STATUS_VI, ChangeRefused, review
 from vanhoa.compare import item_label
 from vanhoa.text import clean_filename
@@ -23,8 +23,9 @@ REVIEWED_ROWS = 1000
 PERIOD, UNIT = "approval_period", "approval_unit"  # the chosen period's and unit's session keys
 
 
+@registry.page("approval")
 def render() -> None:
-    account = ui.require("leader", "admin")
+    account = ui.current_account()
     st.title("Phê duyệt báo cáo của các đơn vị")
     st.caption("Báo cáo đã phê duyệt được khóa: bản tải lên sau đó là phiên bản mới chờ phê duyệt và không thay "
                "số liệu đã phê duyệt trên các trang cho đến khi được phê duyệt.")
@@ -154,10 +155,3 @@ def _act(action, message: str) -> None:
         return
     st.session_state["approval_message"] = message
     st.rerun()
-
-
-if __name__ == "__main__":
-    # Run directly (Streamlit's legacy mode on a fresh server): go through the app's router.
-    import app
-
-    app.main()

@@ -11,7 +11,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from vanhoa import tables, ui
+from vanhoa import registry, tables, ui
 from vanhoa.formats import MISSING
 from vanhoa.tables import Column
 from vanhoa.text import clean_filename
@@ -25,8 +25,8 @@ UPLOADS = [Column("uploaded_at", "Thời gian", "time"), Column("filename", "T�
            Column("size", "Kích thước (byte)", "count"), Column("sha256", "SHA-256")]
 
 
+@registry.page("archive")
 def render() -> None:
-    ui.require("admin")
     st.title("Kho tệp đã tải lên")
     st.caption("Mọi tệp được tải lên, kể cả tệp bị từ chối, đều được giữ nguyên bản cùng mã SHA-256, "
                "người nộp và thời gian.")
@@ -80,10 +80,3 @@ def _rows(uploads: pd.DataFrame) -> pd.DataFrame:
 def _table(uploads: pd.DataFrame) -> pd.DataFrame:
     """The uploads as shown (and as the files have them)."""
     return tables.screen_frame(_rows(uploads), UPLOADS, tables.period_labels(ui.reference()))
-
-
-if __name__ == "__main__":
-    # Run directly (Streamlit's legacy mode on a fresh server): go through the app's router.
-    import app
-
-    app.main()

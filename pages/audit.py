@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from vanhoa import tables, ui
+from vanhoa import registry, tables, ui
 from vanhoa.tables import Column
 
 PAGE_ROWS = 1_000  # log rows listed on screen, newest first
@@ -19,8 +19,8 @@ LOG = [Column("logged_at", "Thời gian", "time"), Column("actor", "Người th�
        Column("target", "Đối tượng"), Column("details", "Chi tiết")]
 
 
+@registry.page("audit")
 def render() -> None:
-    ui.require("admin")
     st.title("Nhật ký thao tác")
     log = ui.busy_guard(lambda: ui.query("audit_log"))
     if log.empty:
@@ -52,10 +52,3 @@ def render() -> None:
     reader = ui.view_store()  # the downloads read the store the page shows, when clicked
     ui.download_buttons_later(lambda: reader.query("audit_log", **filters), "nhat-ky-thao-tac",
                               key="audit_download", table=LOG)
-
-
-if __name__ == "__main__":
-    # Run directly (Streamlit's legacy mode on a fresh server): go through the app's router.
-    import app
-
-    app.main()

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from pages.data import PAGE_ROWS
-from vanhoa import charts, tables, ui
+from vanhoa import charts, registry, tables, ui
 from vanhoa.formats import MISSING
 from vanhoa.tables import Column
 
@@ -32,8 +32,8 @@ ACTIVITY_LIST = ["date", "unit", "content", "kind", "participants", Column("cost
                  "result", "plan_item", "period"]
 
 
+@registry.page("commune")
 def render() -> None:
-    ui.require("leader", "admin")
     name = ui.busy_guard(lambda: ui.reference()).supported_commune
     commune = ui.escape_md(name)  # a setting an administrator types: shown as text in markdown
     st.title(f"Xã {commune}")
@@ -200,10 +200,3 @@ def _activity_list(rows: pd.DataFrame, scope_period: str | None) -> None:
 
     # written when clicked: Excel for a province's 100,000 rows takes longer than a rerun may
     ui.download_buttons_later(every_row, stem, key="commune_download", table=ACTIVITY_LIST)
-
-
-if __name__ == "__main__":
-    # Run directly (Streamlit's legacy mode on a fresh server): go through the app's router.
-    import app
-
-    app.main()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from vanhoa import tables, ui
+from vanhoa import registry, tables, ui
 from vanhoa.export import EXTRA_COLUMNS, HEADERS_VI, TABLES
 from vanhoa.formats import MISSING
 from vanhoa.form.spec import ACTIVITY_KINDS
@@ -64,8 +64,8 @@ FILES_NOTE = ("Tệp CSV và Excel có đúng các cột, các dòng và thứ t
 _FOLLOWED = "data_period_followed"  # the sidebar period this page last followed
 
 
+@registry.page("data")
 def render() -> None:
-    ui.require("leader", "admin")
     st.title("Dữ liệu")
     st.caption("Xem, lọc và tải xuống các bảng dữ liệu của phong trào.")
     if not ui.busy_guard(ui.filed_periods):  # ten codes, not every version of the province
@@ -245,10 +245,3 @@ def _column_config(name: str) -> dict:
         elif column.name == "unit":  # "Phòng Tổ chức - Hành chính - Quản trị" (almost) whole
             config[header] = st.column_config.TextColumn(header, width=230)
     return config
-
-
-if __name__ == "__main__":
-    # Run directly (Streamlit's legacy mode on a fresh server): go through the app's router.
-    import app
-
-    app.main()

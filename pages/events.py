@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from vanhoa import charts, tables, ui
+from vanhoa import charts, registry, tables, ui
 from vanhoa.tables import Column
 
 PLAN_YEARS = (2022, 2026)
@@ -27,8 +27,8 @@ EVENT_UNITS = ["unit", Column("registered", "Đăng ký", "count"), Column("part
 PARTICIPATION = ["event", "date", *EVENT_UNITS]
 
 
+@registry.page("events")
 def render() -> None:
-    ui.require("leader", "admin")
     st.title("Sự kiện")
     st.caption("Cán bộ, công chức, viên chức, người lao động của Văn phòng UBND tỉnh tham gia các sự kiện: "
                "số người đăng ký, số người tham gia và thành tích của từng đơn vị.")
@@ -154,10 +154,3 @@ def _trend() -> None:
         shown[f"Năm {year}"] = table[year].map(ui.fmt_int).tolist()
     st.dataframe(shown, hide_index=True, width="stretch", height=ui.table_height(len(shown)))
     st.caption("Số người tham gia của từng đơn vị; “—”: đơn vị không báo cáo tham gia năm đó.")
-
-
-if __name__ == "__main__":
-    # Run directly (Streamlit's legacy mode on a fresh server): go through the app's router.
-    import app
-
-    app.main()

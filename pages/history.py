@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from vanhoa import tables, ui, vocabulary
+from vanhoa import registry, tables, ui, vocabulary
 from vanhoa.tables import Column
 
 # The store's snapshots, on screen and in their files (vanhoa.tables): history.snapshots' columns.
@@ -16,8 +16,8 @@ SNAPSHOTS = [Column("snapshot", "Ảnh chụp", "count"), Column("time", "Thời
              Column("author", "Người thực hiện"), Column("message", "Thao tác")]
 
 
+@registry.page("history")
 def render() -> None:
-    ui.require("admin")
     st.title("Lịch sử kho dữ liệu")
     store = ui.get_store()
     if not store.lake:
@@ -96,10 +96,3 @@ def _figure_changes() -> None:
         "Người thực hiện": changes["author"].fillna(""), "Thao tác": changes["message"].fillna(""),
         "Trước": changes["before"].map(show), "Sau": changes["after"].map(show),
     }), hide_index=True, width="stretch")
-
-
-if __name__ == "__main__":
-    # Run directly (Streamlit's legacy mode on a fresh server): go through the app's router.
-    import app
-
-    app.main()

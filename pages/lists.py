@@ -6,11 +6,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from vanhoa import admin, ui
+from vanhoa import admin, registry, ui
 
 
+@registry.page("lists")
 def render() -> None:
-    account = ui.require("admin")
+    account = ui.current_account()
     st.title("Danh mục")
     if message := st.session_state.pop("lists_message", None):
         st.success(message)
@@ -131,10 +132,3 @@ def _commune(store, account) -> None:
         if st.form_submit_button("Lưu"):
             _do(lambda: admin.set_setting(store, "supported_commune", name, account.name),
                 f"Xã được giúp đỡ: {ui.escape_md(' '.join(name.split()))}.")
-
-
-if __name__ == "__main__":
-    # Run directly (Streamlit's legacy mode on a fresh server): go through the app's router.
-    import app
-
-    app.main()

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from vanhoa import charts, formats, targets_text, ui, vocabulary
+from vanhoa import charts, formats, registry, targets_text, ui, vocabulary
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -16,8 +16,8 @@ STATUS_BACKGROUND = {"đạt": "#E3F1E4", "chưa đạt": "#F9DEDC", "chưa nộ
 FILING_STATUS = {"đúng hạn": "đạt", "trễ hạn": "chưa đạt", "chưa nộp": "chưa nộp"}  # its colour
 
 
+@registry.page("overview")
 def render() -> None:
-    ui.require()
     st.title("Tổng quan phong trào")
     st.caption("Phong trào “Toàn dân đoàn kết xây dựng đời sống văn hóa” giai đoạn 2022 - 2026 "
                "tại Văn phòng UBND tỉnh Sơn La")
@@ -262,10 +262,3 @@ def _trend_specs(office: pd.DataFrame) -> list[dict]:
         goal = float(rows["goal"].iloc[0])
         specs.append(charts.target_trend(rows, periods, f"{target}. {rows['target_name'].iloc[0]}", goal))
     return specs
-
-
-if __name__ == "__main__":
-    # Run directly (Streamlit's legacy mode on a fresh server): go through the app's router.
-    import app
-
-    app.main()

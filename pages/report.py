@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from vanhoa import ui
+from vanhoa import registry, ui
 from vanhoa.report import (
     build_appendix,
     build_report,
@@ -19,8 +19,9 @@ from vanhoa.report import (
 FIELDS = ("number", "context", "tasks", "recipients", "signer_title", "signer_name")
 
 
+@registry.page("report")
 def render() -> None:
-    account = ui.require("leader", "admin")
+    account = ui.current_account()
     st.title("Báo cáo gửi Sở Văn hóa, Thể thao và Du lịch")
     if not ui.busy_guard(ui.filed_periods):  # ten codes, not every version of the province
         st.info("Chưa có báo cáo nào của các đơn vị, nên chưa thể soạn báo cáo của Văn phòng. Văn thư các đơn vị "
@@ -89,10 +90,3 @@ def _summary(target: str, moment: str | None, data_version: str, period_code: st
     # Pure: the sentences depend only on the store's data (its version), the period, the toggle
     # and the day (the filing sentence counts the days to the deadline).
     return summary_lines(ui.store_from_key(target, moment), period_code, approved_only, today)
-
-
-if __name__ == "__main__":
-    # Run directly (Streamlit's legacy mode on a fresh server): go through the app's router.
-    import app
-
-    app.main()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from vanhoa import auth, ui
+from vanhoa import auth, registry, ui
 
 
+@registry.page("signin")
 def render() -> None:
     st.title("Đăng nhập")
     st.caption("Theo dõi Phong trào “Toàn dân đoàn kết xây dựng đời sống văn hóa” — Văn phòng UBND tỉnh Sơn La. "
@@ -44,10 +45,3 @@ def _client() -> str | None:
     except Exception:  # noqa: BLE001 - no context outside a real session: unknown client
         return None
     return address if isinstance(address, str) and address else None  # AppTest gives a mock
-
-
-if __name__ == "__main__":
-    # Run directly (Streamlit's legacy mode on a fresh server): go through the app's router.
-    import app
-
-    app.main()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from vanhoa import charts, formats, targets_text, ui, vocabulary
+from vanhoa import charts, formats, registry, targets_text, ui, vocabulary
 from vanhoa.form import spec
 
 CRITERIA = dict(spec.CRITERIA)
@@ -16,8 +16,8 @@ CRITERIA = dict(spec.CRITERIA)
 CHART_UNITS = 30
 
 
+@registry.page("targets")
 def render() -> None:
-    ui.require("leader", "admin")
     st.title("Chỉ tiêu của Kế hoạch")
     if not ui.busy_guard(ui.filed_periods):  # ten codes, not every version of the province
         st.info("Chưa có báo cáo nào được nộp, nên chưa có số liệu chỉ tiêu. Văn thư các đơn vị hãy vào mục "
@@ -164,10 +164,3 @@ def _standard(period: str, approved_only: bool) -> None:
     st.dataframe(summary, hide_index=True, width="stretch")
     st.caption("Đơn vị đạt chuẩn văn hóa khi đạt cả ba tiêu chuẩn đầu; tiêu chuẩn thứ tư là việc đăng ký "
                "danh hiệu cho năm sau.")
-
-
-if __name__ == "__main__":
-    # Run directly (Streamlit's legacy mode on a fresh server): go through the app's router.
-    import app
-
-    app.main()

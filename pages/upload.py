@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 import streamlit as st
 
-from vanhoa import ui
+from vanhoa import registry, ui
 from vanhoa.admin import STATUS_VI
 from vanhoa.compare import compare_figures, figures_of_return
 from vanhoa.form.read import MAX_FILE_BYTES
@@ -37,8 +37,9 @@ def _owner(account) -> tuple[str, str | None]:
     return account.name, account.unit_code if account.role == "clerk" else None
 
 
+@registry.page("upload")
 def render() -> None:
-    account = ui.require("clerk", "admin")
+    account = ui.current_account()
     st.title("Nộp báo cáo của đơn vị")
     ref = ui.busy_guard(ui.reference)
     st.session_state.setdefault(CHECKED, {})
@@ -271,10 +272,3 @@ def _version_actions(unit: str, history: pd.DataFrame) -> None:
             st.rerun()
         if st.session_state.get("restore_message"):
             st.success(st.session_state.pop("restore_message"))
-
-
-if __name__ == "__main__":
-    # Run directly (Streamlit's legacy mode on a fresh server): go through the app's router.
-    import app
-
-    app.main()

@@ -11,8 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
-PAGES = ["pages/overview.py", "pages/targets.py", "pages/commune.py", "pages/events.py", "pages/data.py",
-         "pages/report.py", "pages/upload.py", "pages/archive.py", "pages/history.py"]
+PAGES = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "pages").glob("*.py"))  # every page file
 
 
 @pytest.fixture
@@ -110,3 +109,52 @@ def test_archive_lists_the_newest_with_the_count_and_downloads_every_match_when_
     at.text_input(key="archive_search").input(newest["filename"]).run()
     assert at.dataframe[0].value["Tệp"].tolist() == [newest["filename"]]
     assert not [c.value for c in at.caption if c.value.startswith("Hiển thị")]
+
+
+def menus() -> None:
+    """app.pages_for of every role, kept as (title, url path, icon): st.Page needs a run."""
+    import streamlit as st
+
+    import app
+
+    st.session_state["menus"] = {
+        role: {section: [(p.title, p.url_path, p.icon) for p in pages]
+               for section, pages in app.pages_for(role).items()}
+        for role in ("clerk", "leader", "admin")}
+
+
+def test_the_menu_of_each_role_comes_from_the_registry_in_its_sections_and_order(demo_env):
+    at = AppTest.from_function(menus, default_timeout=30).run()
+    assert not at.exception
+
+    def menu(role):
+        return at.session_state["menus"][role]
+
+    home = [("Tổng quan", "", ":material/dashboard:")]  # the default page lives at the root
+    upload = {"Văn thư đơn vị": [("Nộp báo cáo", "upload", ":material/upload_file:")]}
+    leaders = home + [
+        ("Chỉ tiêu", "targets", ":material/flag:"), ("Xã Chiềng Xuân", "commune", ":material/volunteer_activism:"),
+        ("Sự kiện", "events", ":material/emoji_events:"), ("Dữ liệu", "data", ":material/table_view:"),
+        ("Báo cáo", "report", ":material/description:"), ("Phê duyệt", "approval", ":material/task_alt:")]
+    assert menu("clerk") == {"Lãnh đạo": home, **upload}
+    assert menu("leader") == {"Lãnh đạo": leaders}
+    assert menu("admin") == {"Lãnh đạo": leaders, **upload, "Quản trị": [
+        ("Danh mục", "lists", ":material/list_alt:"), ("Tài khoản", "accounts", ":material/group:"),
+        ("Nhật ký thao tác", "audit", ":material/history:"),
+        ("Kho tệp đã tải lên", "archive", ":material/inventory_2:"), ("Lịch sử kho", "history", ":material/manage_history:")]}
+
+
+def targets_page():
+    from pages import targets
+
+    targets.render()
+
+
+@pytest.mark.parametrize("role, allowed", [("clerk", False), ("leader", True), ("admin", True)])
+def test_a_page_checks_the_roles_of_its_registry_entry_when_opened_without_the_menu(demo_env, role, allowed):
+    at = signed_in(AppTest.from_function(targets_page, default_timeout=30), role, "TH" if role == "clerk" else None)
+    at.run()
+    assert not at.exception
+    refused = [e.value for e in at.error if "không có quyền" in e.value]
+    assert refused == ([] if allowed else ["Tài khoản của bạn (văn thư đơn vị) không có quyền dùng trang này."])
+    assert [t.value for t in at.title] == (["Chỉ tiêu của Kế hoạch"] if allowed else [])
