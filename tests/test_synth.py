@@ -1,16 +1,17 @@
-"""vanhoa.synth: synthetic returns straight into a store, and the same returns as Excel files that
+"""vanhoa_tools.synth: synthetic returns straight into a store, and the same returns as Excel files that
 ingest accepts. Small sizes here; province scale is `make bench`."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
 import pytest
 
 from vanhoa import QUERIES_DIR
 from vanhoa.ingest import ingest
-from vanhoa.store import Store, _PARAM_RE, load_sql
-from vanhoa.synth import build_dataset, main, synthesize, unit_code, unit_name, write_xlsx
+from vanhoa.store import Store, load_sql
+from vanhoa_tools.synth import add_units, build_dataset, main, synthesize, unit_code, unit_name, write_xlsx
 
 UNITS, PERIODS, ACTIVITIES, EVENTS = 5, 2, 10, 3
 OFFICE_UNITS = 11  # the Office's own units, from data/reference/units.csv
@@ -101,7 +102,7 @@ def test_every_query_runs_on_the_synthetic_store(synthetic):
     generic = {"period": done.periods[-1], "unit": unit_code(2), "target": "T2", "series": "Marathon Mộc Châu",
                "today": dt.date(2022, 12, 20), "version": 1}
     for path in sorted(QUERIES_DIR.glob("*.sql")):
-        wanted = dict.fromkeys(_PARAM_RE.findall(load_sql(path.stem)))
+        wanted = duckdb.extract_statements(load_sql(path.stem))[-1].named_parameters
         store.query(path.stem, **{k: generic[k] for k in wanted if k in generic})
     assert len(store.query("commune_activities")) > 0  # some activities are in Chiềng Xuân
 
@@ -121,8 +122,6 @@ def test_same_seed_same_data_and_a_second_run_is_refused(synthetic):
 
 
 def test_excel_files_are_accepted_by_ingest_and_hold_what_synthesize_stores(tmp_path):
-    from vanhoa.synth import add_units
-
     files = write_xlsx(tmp_path / "xlsx", 3, 2, 6, seed=3, events=4)
     assert len(files) == 3 * 2  # one pair not filed, one filed twice
     assert (tmp_path / "xlsx" / "manifest.csv").exists()
@@ -171,6 +170,10 @@ def test_main_writes_excel_files_and_registers_the_units(tmp_path, capsys):
      "Lỗi: --units phải là số nguyên không âm (nhận được 'hai')."),
     (["--units", "2", "--periods", "1", "--activities", "3", "--bogus", "1"], "Lỗi: tùy chọn không hợp lệ '--bogus'."),
     (["--units", "0", "--periods", "1", "--activities", "3"], "Lỗi: số đơn vị phải từ 1 đến 9999."),
+    (["--units", "2", "--periods", "1", "--activities", "200000"],
+     "Lỗi: số hoạt động mỗi báo cáo phải từ 0 đến 199.999."),
+    (["--units", "2", "--periods", "1", "--activities", "3", "--events", "10001"],
+     "Lỗi: số sự kiện mỗi báo cáo phải từ 0 đến 10.000."),
     (["--units", "2", "--periods", "99", "--activities", "3"],
      "Lỗi: kho dữ liệu chỉ có 18 kỳ báo cáo, không sinh được 99 kỳ."),
     (["--units", "2", "--periods", "1"], "Cách dùng: python -m vanhoa synth"),
