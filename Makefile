@@ -9,16 +9,20 @@ PORT ?= 8501
 # empty: the address of .streamlit/config.toml (127.0.0.1)
 ADDRESS ?=
 
-.PHONY: run test bench install install-dev system-deps demo-files clean
+.PHONY: run test lint bench install install-dev system-deps demo-files clean
 
-$(VENV)/.runtime: requirements.txt
+# The project itself is installed editable (pyproject.toml) after its pinned requirements:
+# `import vanhoa` then works from any folder, and nothing is installed twice (--no-deps).
+$(VENV)/.runtime: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements.txt
+	$(PY) -m pip install -q -e . --no-deps
 	touch $@
 
-$(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
+$(VENV)/.dev: requirements-dev.txt requirements.txt pyproject.toml $(VENV)/.runtime
 	$(PY) -m pip install -q -r requirements-dev.txt
+	$(PY) -m pip install -q -e . --no-deps
 	touch $@
 
 install: $(VENV)/.runtime
@@ -27,7 +31,7 @@ install-dev: $(VENV)/.dev
 # Browser tests drive Debian's Chromium (Playwright's own browser download is not used);
 # the report test renders the .docx with LibreOffice and pdftoppm; the format matrix test saves
 # the demonstration returns as .xls and .ods with LibreOffice Calc; the DuckLake tests start a
-# throwaway PostgreSQL server from Debian's package (vanhoa/pgserver.py).
+# throwaway PostgreSQL server from Debian's package (vanhoa_tools/pgserver.py).
 system-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
@@ -47,7 +51,11 @@ run: install
 	$(PY) -m vanhoa demo
 	$(VENV)/bin/streamlit run server.py --server.port $(PORT)$(if $(ADDRESS), --server.address $(ADDRESS))
 
-test: install-dev system-deps
+# ruff first (pyproject.toml, [tool.ruff]): a style slip fails in seconds, not after the suite.
+lint: install-dev
+	$(PY) -m ruff check .
+
+test: install-dev system-deps lint
 	$(PY) -m pytest -q
 
 # Rewrites data/demo/*.xlsx from vanhoa/demo.py (they are committed; run after changing it).
@@ -59,4 +67,4 @@ clean:
 
 # Not part of `make test`: timings on this machine, written to BENCHMARKS.md.
 bench: install
-	$(PY) -m vanhoa.bench
+	$(PY) -m vanhoa_tools.bench
