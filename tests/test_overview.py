@@ -147,11 +147,11 @@ def test_a_new_upload_shows_at_the_next_rerun(demo_copy):
 def test_the_tables_are_built_once_per_data_version(demo_copy, monkeypatch):
     """A rerun shows the tables built from the same data before (a province's thousand units
     are not formatted again at every click); new data builds them again."""
-    from pages import overview
+    from vanhoa.views import overview
 
     built = []
-    original = overview._unit_cells
-    monkeypatch.setattr(overview, "_unit_cells", lambda *frames: built.append(1) or original(*frames))
+    original = overview.unit_cells
+    monkeypatch.setattr(overview, "unit_cells", lambda *frames: built.append(1) or original(*frames))
     at = run("2022-H1")
     table = at.dataframe[0].value
     at.run()
@@ -225,13 +225,14 @@ def test_attention_at_province_scale_names_a_dozen_units_and_counts_the_rest():
     says how many more, pointing at the table that lists them all."""
     import pandas as pd
 
-    from pages import overview
+    from vanhoa import ui
+    from vanhoa.views import overview
 
     units = [f"Đơn vị {n}" for n in range(1, 31)]
     progress = pd.DataFrame({"unit": units + ["Toàn Văn phòng"], "target": "T1", "ratio": 0.5,
                              "status": "chưa đạt", "is_office": [False] * 30 + [True]})
     filing = pd.DataFrame({"unit": units, "status": ["chưa nộp"] * 13 + ["đã nộp"] * 17})
-    text = overview._attention(progress, filing)
+    text = overview.attention(progress, filing, ui.escape_md)
     first = ", ".join(f"Đơn vị {n} (50,0 %)" for n in range(1, 13))
     assert text.splitlines()[2:] == [
         f"- **T1 chưa đạt:** {first} và 18 đơn vị khác (xem bảng “Kết quả từng đơn vị”)",
