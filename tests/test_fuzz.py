@@ -325,9 +325,9 @@ def _shared_strings(count: int, declare: bool) -> bytes:
 def test_more_shared_strings_than_the_form_can_hold_are_refused(monkeypatch):
     """calamine keeps every string of the table (about 60 MB a million): the strings present are
     counted, not only the count the file declares (which may be left out)."""
-    from vanhoa.form import read
+    from vanhoa.form import sizeguard
 
-    monkeypatch.setattr(read, "MAX_SHARED_STRINGS", 1_000)
+    monkeypatch.setattr(sizeguard, "MAX_SHARED_STRINGS", 1_000)
     raw = _shared_strings(1_000, declare=False)
     with pytest.raises(WorkbookRejected) as caught:
         read_workbook(raw, "bao-cao.xlsx")

@@ -330,11 +330,11 @@ def test_unsupported_compression_of_a_part_is_a_corrupt_file():
 def test_the_check_after_calamine_names_rows_or_cells(monkeypatch):
     """Behind the size guard, the sheet calamine read is measured again; the message says whether
     rows or cells are too many (a wide sheet used to be refused with a message about rows)."""
-    from vanhoa.form import read
+    from vanhoa.form import refusals, sizeguard
 
-    monkeypatch.setattr(read, "_inflate_and_measure", lambda archive, kind: None)
-    monkeypatch.setattr(read, "MAX_SHEET_ROWS", 100)
-    monkeypatch.setattr(read, "MAX_SHEET_CELLS", 1_000)
+    monkeypatch.setattr(sizeguard, "inflate_and_measure", lambda archive, kind: None)
+    monkeypatch.setattr(refusals, "MAX_SHEET_ROWS", 100)
+    monkeypatch.setattr(refusals, "MAX_SHEET_CELLS", 1_000)
     wide = good_sheets()
     wide["Chỉ tiêu"][3] += [None] * 60 + ["x"]  # column 67 (BO) on row 4
     wide["Chỉ tiêu"] += [[None]] * 20 + [["x"]]  # row 25

@@ -5,7 +5,7 @@ cell four billion columns away. calamine then reserves the dense range of the ce
 .xlsb, two cells 4,000,000,000 columns apart are 128 GB and Rust aborts the process; a cell at
 column 100,000,000 is +3 GB), and the grid anchored at A1 costs as much again in Python. Here the
 records are walked first, in bounded memory, and the far corner of the cells that hold values is
-judged by the form's limits (`read._too_far`), naming the sheet.
+judged by the form's limits (`refusals.too_far`), naming the sheet.
 
 - .xlsb: the BIFF12 records ([MS-XLSB] 2.1.4: type and size as 7-bit varints) of each worksheet
   part the form reads. BrtRowHdr (0) sets the row; cell records 2-11 begin with their column;
@@ -28,8 +28,9 @@ from __future__ import annotations
 import struct
 import zipfile
 
-from vanhoa.form.read import (_SHEET_DIRS, WorkbookRejected, _chunks, _part_key, _too_far, _vn, _WANTED_SHEETS)
-from vanhoa.text import match_key
+from vanhoa.form.parts import SHEET_DIRS, SheetTargets, chunks, is_wanted, part_key, target_key
+from vanhoa.form.refusals import WorkbookRejected, too_far
+from vanhoa.formats import fmt_int
 
 PASSWORD = "Tệp được đặt mật khẩu: hãy gỡ mật khẩu rồi tải lên lại."
 
@@ -39,30 +40,29 @@ _VALUE_CELLS = frozenset(range(2, 12))  # BrtCellRk ... BrtFmlaError: a column, 
 _SHORT_VALUES = frozenset(range(13, 19))  # BrtShortRk ... BrtShortIsst: the next column, a value
 
 
-def _header(buffer: bytearray | bytes, at: int) -> tuple[int, int, int] | None:
-    """(type, size, where the data starts) of the record at `at`; None when the bytes end first."""
-    end = len(buffer)
-    kind = shift = 0
-    for count in range(2):  # a record type is at most 2 bytes
-        if at >= end:
+def _varint(buffer: bytearray | bytes, at: int, most: int) -> tuple[int, int] | None:
+    """(value, where it ends) of a 7-bit varint of at most `most` bytes; None when the bytes end first."""
+    value = shift = 0
+    for _ in range(most):
+        if at >= len(buffer):
             return None
         byte = buffer[at]
         at += 1
-        kind |= (byte & 0x7F) << shift
+        value |= (byte & 0x7F) << shift
         shift += 7
         if not byte & 0x80:
             break
-    size = shift = 0
-    for count in range(4):  # a size is at most 4 bytes
-        if at >= end:
-            return None
-        byte = buffer[at]
-        at += 1
-        size |= (byte & 0x7F) << shift
-        shift += 7
-        if not byte & 0x80:
-            break
-    return kind, size, at
+    return value, at
+
+
+def record_header(buffer: bytearray | bytes, at: int) -> tuple[int, int, int] | None:
+    """(type, size, where the data starts) of the record at `at`; None when the bytes end first.
+    A record type is at most 2 bytes, a size at most 4."""
+    if at + 1 < len(buffer) and not (buffer[at] | buffer[at + 1]) & 0x80:  # one byte each: most cell records
+        return buffer[at], buffer[at + 1], at + 2
+    kind = _varint(buffer, at, 2)
+    size = _varint(buffer, kind[1], 4) if kind is not None else None
+    return None if size is None else (kind[0], size[0], size[1])
 
 
 class _XlsbSheet:
@@ -79,7 +79,7 @@ class _XlsbSheet:
         row, col = self.row + 1, column + 1
         if row > self.max_row or col > self.max_col:
             self.max_row, self.max_col = max(self.max_row, row), max(self.max_col, col)
-            refusal = _too_far(self.max_row, self.max_col, self.sheet)
+            refusal = too_far(self.max_row, self.max_col, self.sheet)
             if refusal:
                 raise refusal
 
@@ -107,7 +107,7 @@ class _XlsbSheet:
         buffer += chunk
         at = 0
         while True:
-            found = _header(buffer, at)
+            found = record_header(buffer, at)
             if found is None:
                 break
             kind, size, data_at = found
@@ -123,20 +123,18 @@ class _XlsbSheet:
         del buffer[:at]
 
 
-def _xlsb_sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+def xlsb_sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
     """Part key -> sheet name, from xl/workbook.bin's BrtBundleSh records and their relationships;
     the parts that cannot be tied to a name are left out (and judged without one)."""
-    from vanhoa.form.read import _Targets  # the relationship reader of the .xlsx path
-
-    parts = {_part_key(info.filename): info for info in archive.infolist()}
+    parts = {part_key(info.filename): info for info in archive.infolist()}
     book = parts.get("xl/workbook.bin")
     rels = parts.get("xl/_rels/workbook.bin.rels")
     if book is None or rels is None or book.file_size > 16 * 2**20 or rels.file_size > 16 * 2**20:
         return {}
-    data = b"".join(_chunks(archive, book))
+    data = b"".join(chunks(archive, book))
     sheets: dict[str, str] = {}  # relationship id -> name
     at = 0
-    while (found := _header(data, at)) is not None:
+    while (found := record_header(data, at)) is not None:
         kind, size, data_at = found
         body = data[data_at:data_at + size]
         at = data_at + size
@@ -150,9 +148,9 @@ def _xlsb_sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
             except (struct.error, UnicodeDecodeError):
                 continue
             sheets.setdefault(rid, name)
-    targets = _Targets()
+    targets = SheetTargets()
     try:
-        targets._parse(b"".join(_chunks(archive, rels)), _relationships(targets))
+        targets.parse(b"".join(chunks(archive, rels)), targets.relationship)
     except Exception:  # an unreadable relationship part: every sheet part is judged without a name
         return {}
     out = {}
@@ -160,33 +158,23 @@ def _xlsb_sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
         target = targets.targets.get(rid)
         if target is None:
             continue
-        key = _part_key(target)
-        if not target.replace("\\", "/").startswith("/") and not key.startswith("xl/"):
-            key = "xl/" + key
-        out.setdefault(key, name)
+        out.setdefault(target_key(target), name)
     return out
-
-
-def _relationships(targets):
-    def start(tag: str, attrs: dict[str, str]) -> None:
-        if tag.rsplit(":", 1)[-1] == "Relationship" and "Id" in attrs and "Target" in attrs:
-            targets.targets.setdefault(attrs["Id"], attrs["Target"])
-    return start
 
 
 def check_xlsb(archive: zipfile.ZipFile) -> None:
     """Refuse an .xlsb whose sheets (those the form reads, and any part not tied to a sheet name)
     place a value cell beyond the form's limits."""
-    names = _xlsb_sheet_names(archive)
+    names = xlsb_sheet_names(archive)
     for info in archive.infolist():
-        key = _part_key(info.filename)
-        if not key.startswith(_SHEET_DIRS):
+        key = part_key(info.filename)
+        if not key.startswith(SHEET_DIRS):
             continue
         name = names.get(key)
-        if name is not None and match_key(name) not in _WANTED_SHEETS:
+        if name is not None and not is_wanted(name):
             continue  # calamine reads a sheet of an .xlsb only when asked for it
         walker = _XlsbSheet(name)
-        for chunk in _chunks(archive, info):
+        for chunk in chunks(archive, info):
             walker.feed(chunk)
 
 
@@ -200,7 +188,7 @@ def _damaged(why: str) -> WorkbookRejected:
     return WorkbookRejected(f"Tệp bị hỏng: cấu trúc của tệp .xls không hợp lệ ({why}).")
 
 
-class _Compound:
+class Compound:
     """A compound file's chains, checked as calamine will follow them (see the module's docstring)."""
 
     def __init__(self, raw: bytes) -> None:
@@ -290,7 +278,7 @@ class _Compound:
                 continue
             _, start, size = found
             if size > len(self.raw):
-                raise _damaged(f"luồng {wanted} khai báo {_vn(size)} byte, lớn hơn cả tệp")
+                raise _damaged(f"luồng {wanted} khai báo {fmt_int(size)} byte, lớn hơn cả tệp")
             if size >= 4096:
                 return self._read(start, size, f"luồng {wanted}")
             count = -(-size // 64)
@@ -340,7 +328,7 @@ def _sheets(stream: bytes) -> list[tuple[str, int]]:
 
 
 def _judge_sheet(stream: bytes, name: str, offset: int) -> None:
-    wanted = match_key(name) in _WANTED_SHEETS
+    wanted = is_wanted(name)
     low_row = low_col = None
     high_row = high_col = -1
     depth, seen_bof = 0, False
@@ -373,9 +361,10 @@ def _judge_sheet(stream: bytes, name: str, offset: int) -> None:
                 rows, cols = end_row - first_row, end_col - first_col  # calamine: (last - first + 1)
                 if rows < 0 or cols < 0 or rows * cols > _XLS_ROWS * _XLS_COLUMNS:
                     raise WorkbookRejected(
-                        f"Tệp bị hỏng: trang '{name}' khai báo vùng dữ liệu từ dòng {_vn(first_row + 1)} tới dòng "
-                        f"{_vn(end_row)}, cột thứ {_vn(first_col + 1)} tới cột thứ {_vn(end_col)}, vượt quá một trang "
-                        f"tính .xls ({_vn(_XLS_ROWS)} dòng × {_vn(_XLS_COLUMNS)} cột).")
+                        f"Tệp bị hỏng: trang '{name}' khai báo vùng dữ liệu từ dòng {fmt_int(first_row + 1)} "
+                        f"tới dòng {fmt_int(end_row)}, cột thứ {fmt_int(first_col + 1)} tới cột thứ "
+                        f"{fmt_int(end_col)}, vượt quá một trang tính .xls ({fmt_int(_XLS_ROWS)} dòng × "
+                        f"{fmt_int(_XLS_COLUMNS)} cột).")
         elif kind in _CELL_RECORDS and len(data) >= 4:
             place(*struct.unpack_from("<HH", data))
         elif kind == _MULRK and len(data) >= 6:
@@ -386,9 +375,9 @@ def _judge_sheet(stream: bytes, name: str, offset: int) -> None:
     if high_row < 0:
         return
     if wanted:  # the form reads the grid from A1 to the far corner
-        refusal = _too_far(high_row + 1, high_col + 1, name)
+        refusal = too_far(high_row + 1, high_col + 1, name)
     else:  # calamine builds the range around the cells
-        refusal = _too_far(high_row - low_row + 1, high_col - low_col + 1, name)
+        refusal = too_far(high_row - low_row + 1, high_col - low_col + 1, name)
     if refusal:
         raise refusal
 
@@ -397,7 +386,7 @@ def check_xls(raw: bytes) -> None:
     """Refuse an .xls whose compound file calamine could not follow safely, that has a password, or
     whose sheets reach beyond the form's limits."""
     try:
-        stream = _Compound(raw).workbook()
+        stream = Compound(raw).workbook()
     except struct.error as exc:
         raise _damaged("cấu trúc bị cắt cụt") from exc
     if stream is None:
@@ -416,7 +405,7 @@ def check_ods_password(archive: zipfile.ZipFile) -> None:
     if info is None:
         return
     seen, tail = 0, b""
-    for chunk in _chunks(archive, info):
+    for chunk in chunks(archive, info):
         if b"encryption-data" in tail + chunk:
             raise WorkbookRejected(PASSWORD)
         tail = chunk[-20:]

@@ -33,7 +33,8 @@ import struct
 import zipfile
 
 from vanhoa.form.cells import column_letters
-from vanhoa.form.read import MAX_FORMULA_CELLS, CellError, WorkbookRejected, _chunks, _part_key, _vn, _xml_parser
+from vanhoa.form.parts import chunks, part_key, xml_parser
+from vanhoa.form.refusals import MAX_FORMULA_CELLS, CellError, WorkbookRejected, too_many_formulas
 
 Markers = dict[str, dict[tuple[int, int], CellError]]
 
@@ -42,13 +43,6 @@ _BIFF_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!",
                 0x24: "#NUM!", 0x2A: "#N/A", 0x2B: "#GETTING_DATA"}
 # The text an .ods error cell shows: Excel's names, LibreOffice's "Err:NNN".
 _ODS_ERROR_TEXT = re.compile(r"#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA)|Err:\d{3}")
-
-
-def _too_many() -> WorkbookRejected:
-    # The same refusal as the .xlsx reader's: marking millions of cells would cost memory.
-    return WorkbookRejected(
-        f"Tệp bị từ chối: các trang của biểu mẫu có hơn {_vn(MAX_FORMULA_CELLS)} ô công thức; hãy dán giá "
-        "trị (Paste Special > Values) thay cho công thức rồi tải lên lại.")
 
 
 def error_cells(kind: str, raw: bytes, archive: zipfile.ZipFile | None, names: list[str]) -> Markers:
@@ -96,7 +90,7 @@ class _OdsErrors:
         self.row_repeat = 1
         self.col = 0
         self.cell: dict | None = None  # the candidate cell being read: its attributes and text
-        self.parser = _xml_parser()
+        self.parser = xml_parser()
         self.parser.StartElementHandler = self._start
         self.parser.EndElementHandler = self._end
         self.parser.CharacterDataHandler = self._text
@@ -147,7 +141,7 @@ class _OdsErrors:
                     for col in range(cell["at"], cell["at"] + cell["repeat"]):
                         self.cells += 1
                         if self.cells > MAX_FORMULA_CELLS:
-                            raise _too_many()
+                            raise too_many_formulas()
                         self.table[(row, col)] = marker
         elif local == "table-row":
             self.row += self.row_repeat
@@ -205,10 +199,10 @@ def _hinted_tables(content: bytes) -> list[bytes] | None:
 
 def ods_error_cells(archive: zipfile.ZipFile, names: list[str]) -> Markers:
     """The error cells of an .ods's tables `names`; content.xml has passed the size guard."""
-    info = next((i for i in archive.infolist() if _part_key(i.filename) == "content.xml"), None)
+    info = next((i for i in archive.infolist() if part_key(i.filename) == "content.xml"), None)
     if info is None or not names:
         return {}
-    content = b"".join(_chunks(archive, info))
+    content = b"".join(chunks(archive, info))
     if not any(hint in content for hint in _ODS_HINTS):
         return {}
     tables = _hinted_tables(content)
@@ -298,10 +292,10 @@ def _sheet_errors(stream: bytes, offset: int) -> dict[tuple[int, int], CellError
 
 def xls_error_cells(raw: bytes, names: list[str]) -> Markers:
     """The error cells of an .xls's sheets `names`; {} where the structure cannot be followed."""
-    from vanhoa.form.binguard import _Compound  # the size guard's reader of the compound file
+    from vanhoa.form.binguard import Compound  # the size guard's reader of the compound file
 
     try:
-        stream = _Compound(raw).workbook()
+        stream = Compound(raw).workbook()
         offsets = _sheet_offsets(stream) if stream else {}
     except (WorkbookRejected, _Unreadable, struct.error):  # the guard passed it and calamine read it
         return {}
@@ -316,7 +310,7 @@ def xls_error_cells(raw: bytes, names: list[str]) -> Markers:
             continue
         cells += len(found)
         if cells > MAX_FORMULA_CELLS:
-            raise _too_many()
+            raise too_many_formulas()
         if found:
             out[name] = found
     return out
@@ -344,20 +338,20 @@ def _unfaithful_xlsb(sheet: str, row: int, col: int) -> WorkbookRejected:
 def xlsb_error_cells(archive: zipfile.ZipFile, names: list[str]) -> Markers:
     """The error cells of an .xlsb's sheets `names`; refused when one holds a cell calamine skips.
     The parts have passed the size guard (binguard.check_xlsb)."""
-    from vanhoa.form.binguard import _header, _xlsb_sheet_names
+    from vanhoa.form.binguard import record_header, xlsb_sheet_names
 
-    parts = {name: key for key, name in _xlsb_sheet_names(archive).items()}
-    infos = {_part_key(info.filename): info for info in archive.infolist()}
+    parts = {name: key for key, name in xlsb_sheet_names(archive).items()}
+    infos = {part_key(info.filename): info for info in archive.infolist()}
     out: Markers = {}
     cells = 0
     for name in names:
         info = infos.get(parts.get(name, ""))
         if info is None:
             continue
-        data = b"".join(_chunks(archive, info))
+        data = b"".join(chunks(archive, info))
         found: dict[tuple[int, int], CellError] = {}
         row, col, at = 0, -1, 0
-        while (header := _header(data, at)) is not None:
+        while (header := record_header(data, at)) is not None:
             kind, size, start = header
             body = data[start:start + size]
             at = start + size
@@ -368,7 +362,7 @@ def xlsb_error_cells(archive: zipfile.ZipFile, names: list[str]) -> Markers:
                 if kind in _XLSB_ERRORS and len(body) >= 9:
                     cells += 1
                     if cells > MAX_FORMULA_CELLS:
-                        raise _too_many()
+                        raise too_many_formulas()
                     found[(row, col)] = CellError(_BIFF_ERRORS.get(body[8], "#N/A"))
             elif kind == 12:  # BrtShortBlank: nothing lost
                 col += 1
@@ -398,7 +392,8 @@ _STRUCTURE = rb"(?:table-cell|covered-table-cell|table-row|table-rows|table-row-
 # White space between two tags where it can only be layout: before a table element's start or end
 # tag, before a paragraph or an annotation, and after a paragraph's end. Inside a paragraph, white
 # space between two spans is text and stays.
-_LAYOUT_SPACE = re.compile(rb">[ \t\r\n]+(?=<(?:/?" + _NAME + _STRUCTURE + rb"|" + _NAME + rb"(?:p|h|annotation))[\s/>])")
+_LAYOUT_SPACE = re.compile(
+    rb">[ \t\r\n]+(?=<(?:/?" + _NAME + _STRUCTURE + rb"|" + _NAME + rb"(?:p|h|annotation))[\s/>])")
 _GAP = re.compile(rb">[ \t\r\n]")
 _AFTER_PARAGRAPH = re.compile(rb"(</" + _NAME + rb"(?:p|h|annotation)>)[ \t\r\n]+(?=<)")
 
@@ -421,16 +416,16 @@ def for_calamine(kind: str, raw: bytes, archive: zipfile.ZipFile | None) -> byte
     Runs after the size guard, so content.xml is within its limits."""
     if kind != "ods" or archive is None:
         return raw
-    info = next((i for i in archive.infolist() if _part_key(i.filename) == "content.xml"), None)
+    info = next((i for i in archive.infolist() if part_key(i.filename) == "content.xml"), None)
     if info is None:
         return raw
-    content = _without_layout_space(b"".join(_chunks(archive, info)))
+    content = _without_layout_space(b"".join(chunks(archive, info)))
     if content is None:
         return raw
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
         for item in archive.infolist():
-            data = content if item is info else b"".join(_chunks(archive, item))
+            data = content if item is info else b"".join(chunks(archive, item))
             method = zipfile.ZIP_STORED if item.filename == "mimetype" else zipfile.ZIP_DEFLATED
             out.writestr(zipfile.ZipInfo(item.filename, item.date_time), data, compress_type=method, compresslevel=1)
     return buffer.getvalue()

@@ -6,8 +6,9 @@ way nobody has tried yet could abort (Rust aborts the whole process when an allo
 loop or fill the memory, and inside the app server that stops the app for every signed-in user.
 So `read.read_workbook` runs in a child process under `RLIMIT_AS` and a wall-clock limit, and only
 the grids come back (pickles of a few thousand rows each, read back by an unpickler that knows
-only the reader's own types; the parent unpickles one while the child pickles the next). A child that dies, runs out of memory or time, or raises anything but a refusal
-becomes a one-line Vietnamese refusal, which the caller stores like any other rejected file.
+only the reader's own types; the parent unpickles one while the child pickles the next). A child
+that dies, runs out of memory or time, or raises anything but a refusal becomes a one-line
+Vietnamese refusal, which the caller stores like any other rejected file.
 
 Workers are plain `python -c` processes (multiprocessing's 'spawn' and 'forkserver' import the
 parent's main module again in the child, which is Streamlit's or pytest's here), talking over a
@@ -33,7 +34,8 @@ from datetime import date as _date
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from vanhoa.form.read import Workbook, WorkbookRejected, _vn
+from vanhoa.form.read import Workbook, WorkbookRejected
+from vanhoa.formats import fmt_int
 
 # Address space of a reader process. Measured peaks (VmPeak) of a worker: 166 MB for a 50,000-row
 # return, 426 MB for one at the form's limit (200,000 rows). 1.5 GB leaves room for those and stops
@@ -51,7 +53,7 @@ _RETIRE_RSS = 400 * 2**20  # a worker holding more than this after a file is not
 log = logging.getLogger("vanhoa.form.isolate")
 _ROOT = Path(__file__).resolve().parents[2]  # the folder that holds the vanhoa package
 _lock = threading.Lock()
-_idle: list["_Worker"] = []
+_idle: list[_Worker] = []
 _slots = threading.BoundedSemaphore(MAX_WORKERS)
 # Tests only: an action the next child performs instead of reading ("abort", "panic", "sleep",
 # "memory"), to show that each kind of death becomes a refusal. Never set from user input.
@@ -123,7 +125,7 @@ def _serve(fd: int) -> None:
         except WorkbookRejected as exc:
             reply = ("rejected", str(exc), _detail(exc.__cause__))
         except MemoryError:
-            reply = ("died", f"vượt giới hạn bộ nhớ {_vn(MEMORY_LIMIT // 2**20)} MB", "MemoryError")
+            reply = ("died", f"vượt giới hạn bộ nhớ {fmt_int(MEMORY_LIMIT // 2**20)} MB", "MemoryError")
         except BaseException as exc:  # a Rust panic (pyo3_runtime.PanicException) is not an Exception
             reply = ("died", "lỗi trong thư viện đọc bảng tính", _detail(exc))
         del raw
@@ -131,7 +133,8 @@ def _serve(fd: int) -> None:
         try:
             _send(conn, reply)
         except MemoryError:
-            conn.send_bytes(pickle.dumps(("died", f"vượt giới hạn bộ nhớ {_vn(MEMORY_LIMIT // 2**20)} MB", "MemoryError")))
+            conn.send_bytes(pickle.dumps(
+                ("died", f"vượt giới hạn bộ nhớ {fmt_int(MEMORY_LIMIT // 2**20)} MB", "MemoryError")))
         except OSError:
             return
         # The trailer before the clean-up: freeing 450.000 cells is not the parent's wait.
@@ -155,7 +158,7 @@ def _send(conn, reply: tuple) -> None:
     sheets, workbook.sheets = workbook.sheets, {}
     layout = [(name, -(-len(grid) // _CHUNK_ROWS)) for name, grid in sheets.items()]
     conn.send_bytes(_dumps(("ok", workbook, layout)))
-    for name, grid in sheets.items():
+    for grid in sheets.values():
         for start in range(0, len(grid), _CHUNK_ROWS):
             conn.send_bytes(_dumps(_plain(grid[start:start + _CHUNK_ROWS])))
 
