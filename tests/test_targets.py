@@ -3,8 +3,7 @@ by staff group, the standard's criteria for T3, and units that have not filed sh
 
 from __future__ import annotations
 
-
-from conftest import good_sheets, workbook_bytes, signed_in
+from conftest import good_sheets, signed_in, workbook_bytes
 from streamlit.testing.v1 import AppTest
 
 from vanhoa.ingest import ingest
@@ -68,7 +67,7 @@ def test_units_that_have_not_filed_are_listed_as_such(demo_copy):
 def test_many_units_chart_those_furthest_from_the_goal_and_list_them_all(demo_copy, monkeypatch):
     import json
 
-    from pages import targets
+    from vanhoa.views import targets
 
     monkeypatch.setattr(targets, "CHART_UNITS", 4)
     at = run("2022-H1", "T2")
@@ -80,3 +79,23 @@ def test_many_units_chart_those_furthest_from_the_goal_and_list_them_all(demo_co
     assert spec["title"] == "T2: 4 đơn vị có tỷ lệ thấp nhất so với mục tiêu 70 %"
     assert "Nhà khách Ủy ban nhân dân tỉnh" in spec["layer"][0]["encoding"]["y"]["sort"]  # 44,4 %, among the lowest
     assert len(spec["layer"][0]["encoding"]["y"]["sort"]) == 4
+
+
+def test_the_office_cards_say_the_verdict_once_complete_and_none_while_provisional():
+    """vanhoa.views.targets builds the three cards' words without a page: a verdict against the
+    goal once every unit counts, the provisional note and 'tạm tính' while some do not."""
+    import pandas as pd
+
+    from vanhoa.views import targets
+
+    complete = {"ratio": 0.619, "numerator": 70, "denominator": 113, "counted": 11, "expected": 11,
+                "provisional": False, "status": "chưa đạt", "goal": 0.7}
+    ratio, parts, goal = targets.office_cards(pd.Series(complete), "T2", approved_only=False)
+    assert (ratio["label"], ratio["value"], ratio["delta"]) == ("Toàn Văn phòng", "61,9 %", None)
+    assert (parts["value"], parts["help"]) == ("70 / 113", targets.DEFINITIONS["T2"])
+    assert goal == {"label": "Mục tiêu", "value": "70 %", "delta": "chưa đạt", "delta_color": "inverse",
+                    "delta_arrow": "off"}
+    provisional = pd.Series(complete | {"counted": 1, "provisional": True})
+    ratio, _, goal = targets.office_cards(provisional, "T2", approved_only=False)
+    assert ratio["delta"] == "tạm tính: 1/11 đơn vị đã nộp"
+    assert (goal["delta"], goal["delta_color"]) == ("tạm tính", "off")
