@@ -29,6 +29,7 @@ def _page(entry: registry.Page, title: str, render=None):
     return st.Page(render, title=title, icon=entry.icon, url_path=entry.key, default=entry.default)
 
 
+@ui.per_run  # the router and the page check the account once per run (vanhoa/ui/run.py)
 def main() -> None:
     st.set_page_config(page_title="Đời sống văn hóa - VP UBND tỉnh Sơn La", page_icon="🏛️", layout="wide")
     ui.apply_cookie_changes()

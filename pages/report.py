@@ -11,12 +11,11 @@ from vanhoa.report import (
     build_report,
     default_narrative,
     next_period_words,
-    period_words,
     report_filenames,
     summary_lines,
 )
-
-FIELDS = ("number", "context", "tasks", "recipients", "signer_title", "signer_name")
+from vanhoa.views import nothing_filed
+from vanhoa.views import report as view
 
 
 @registry.page("report")
@@ -24,8 +23,7 @@ def render() -> None:
     account = ui.current_account()
     st.title("Báo cáo gửi Sở Văn hóa, Thể thao và Du lịch")
     if not ui.busy_guard(ui.filed_periods):  # ten codes, not every version of the province
-        st.info("Chưa có báo cáo nào của các đơn vị, nên chưa thể soạn báo cáo của Văn phòng. Văn thư các đơn vị "
-                "hãy vào mục **Nộp báo cáo** để tải lên báo cáo của đơn vị.")
+        st.info(nothing_filed("của các đơn vị, nên chưa thể soạn báo cáo của Văn phòng"))
         return
     store = ui.get_store()
     period_code = ui.selected_period()
@@ -33,13 +31,8 @@ def render() -> None:
     period = ref.periods[period_code]
     st.subheader(f"Kỳ báo cáo: {period.label}")
     saved = store.report_draft(period_code)
-    defaults = default_narrative(period, ref.supported_commune)
-    start = {name: (saved or {}).get(name) or defaults[name] for name in FIELDS}
-    if saved:
-        st.caption(f"Nội dung lưu lần cuối lúc {ui.fmt_time(saved['saved_at'])} bởi {ui.escape_md(saved['saved_by'] or '(không rõ)')}.")
-    else:
-        st.caption(f"Nội dung dưới đây được điền sẵn cho báo cáo {period_words(period)} theo mẫu báo cáo của "
-                   "Văn phòng; hãy sửa rồi lưu lại.")
+    start = view.starting_words(saved, default_narrative(period, ref.supported_commune))
+    st.caption(view.draft_caption(saved, period, ui.escape_md))
 
     st.markdown("**Số liệu lấy từ báo cáo của các đơn vị** (không sửa ở đây; giống hệt trang Tổng quan):")
     reader = ui.view_store()  # the store now, or as it stood at the moment an administrator chose
@@ -48,6 +41,17 @@ def render() -> None:
     lines = _summary(*ui.store_key(reader), reader.data_version(), period_code, approved_only, today)
     st.markdown("\n".join(f"- {ui.escape_md(line)}" for line in lines))
 
+    words = _narrative(start, period_code, period)
+    by = st.text_input("Người soạn", key="report_by", placeholder="Họ tên người lưu nội dung")
+    if st.button("Lưu nội dung", icon=":material/save:", key=f"report_save_{period_code}"):
+        # the audit row names the account; "Người soạn" is what the person typed (kept, shown as text)
+        ui.busy_guard(lambda: store.save_report_draft(period_code, words, by.strip() or None, actor=account.name))
+        st.success(f"Đã lưu nội dung báo cáo {period.label}; lần soạn sau sẽ bắt đầu từ nội dung này.")
+    _downloads(reader, period_code, dict(words), approved_only, today)
+
+
+def _narrative(start: dict[str, str], period_code: str, period) -> dict[str, str]:
+    """The fields no return holds, as the person edits them (keyed per period)."""
     words = {}
     words["number"] = st.text_input("Số văn bản (để trống nếu chưa lấy số)", start["number"],
                                     key=f"report_number_{period_code}", placeholder="ví dụ: 125")
@@ -60,26 +64,22 @@ def render() -> None:
     words["signer_title"] = right.text_area("Chức danh người ký", start["signer_title"], height=80,
                                             key=f"report_signer_title_{period_code}")
     words["signer_name"] = right.text_input("Người ký", start["signer_name"], key=f"report_signer_name_{period_code}")
-    by = st.text_input("Người soạn", key="report_by", placeholder="Họ tên người lưu nội dung")
-    if st.button("Lưu nội dung", icon=":material/save:", key=f"report_save_{period_code}"):
-        # the audit row names the account; "Người soạn" is what the person typed (kept, shown as text)
-        ui.busy_guard(lambda: store.save_report_draft(period_code, words, by.strip() or None, actor=account.name))
-        st.success(f"Đã lưu nội dung báo cáo {period.label}; lần soạn sau sẽ bắt đầu từ nội dung này.")
+    return words
 
+
+def _downloads(reader, period_code: str, narrative: dict[str, str], approved_only: bool, today) -> None:
     # Both files are written when their button is clicked (Streamlit's deferred download): at
     # province scale the report lists thousands of activities and takes seconds to write, which
     # every rerun of the page (each keystroke in the narrative) would otherwise wait for.
     docx_name, xlsx_name = report_filenames(period_code)
-    narrative = dict(words)
     left, right = st.columns(2)
     left.download_button(
         "Tải báo cáo (.docx)", lambda: build_report(reader, period_code, narrative, approved_only, today),
-        file_name=docx_name, mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        icon=":material/description:", key="report_docx", width="stretch", type="primary")
+        file_name=docx_name, mime=view.DOCX, icon=":material/description:", key="report_docx", width="stretch",
+        type="primary")
     right.download_button(
         "Tải phụ lục (.xlsx)", lambda: build_appendix(reader, period_code, approved_only), file_name=xlsx_name,
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/table:",
-        key="report_xlsx", width="stretch")
+        mime=view.XLSX, icon=":material/table:", key="report_xlsx", width="stretch")
     st.caption("Báo cáo dùng nội dung đang hiển thị ở trên (kể cả khi chưa lưu). Khổ A4, phông Times New Roman, "
                "lề trên/dưới 20 mm, trái 30 mm, phải 15 mm theo Nghị định 30/2020/NĐ-CP.")
 

@@ -141,7 +141,8 @@ def test_the_menu_of_each_role_comes_from_the_registry_in_its_sections_and_order
     assert menu("admin") == {"Lãnh đạo": leaders, **upload, "Quản trị": [
         ("Danh mục", "lists", ":material/list_alt:"), ("Tài khoản", "accounts", ":material/group:"),
         ("Nhật ký thao tác", "audit", ":material/history:"),
-        ("Kho tệp đã tải lên", "archive", ":material/inventory_2:"), ("Lịch sử kho", "history", ":material/manage_history:")]}
+        ("Kho tệp đã tải lên", "archive", ":material/inventory_2:"),
+        ("Lịch sử kho", "history", ":material/manage_history:")]}
 
 
 def targets_page():
@@ -158,3 +159,19 @@ def test_a_page_checks_the_roles_of_its_registry_entry_when_opened_without_the_m
     refused = [e.value for e in at.error if "không có quyền" in e.value]
     assert refused == ([] if allowed else ["Tài khoản của bạn (văn thư đơn vị) không có quyền dùng trang này."])
     assert [t.value for t in at.title] == (["Chỉ tiêu của Kế hoạch"] if allowed else [])
+
+
+def page_alone(name: str) -> None:
+    import importlib
+
+    importlib.import_module(f"pages.{name}").render()
+
+
+@pytest.mark.parametrize("page, why", [("targets", "được nộp, nên chưa có số liệu chỉ tiêu"),
+                                       ("report", "của các đơn vị, nên chưa thể soạn báo cáo của Văn phòng")])
+def test_an_empty_store_says_why_the_page_has_nothing_and_what_to_do(tmp_path, monkeypatch, page, why):
+    monkeypatch.setenv("VANHOA_DB", str(tmp_path / "empty.duckdb"))
+    at = signed_in(AppTest.from_function(page_alone, args=(page,), default_timeout=30)).run()
+    assert not at.exception
+    assert [i.value for i in at.info] == [
+        f"Chưa có báo cáo nào {why}. Văn thư các đơn vị hãy vào mục **Nộp báo cáo** để tải lên báo cáo của đơn vị."]
