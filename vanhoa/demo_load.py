@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from vanhoa import DEMO_DIR
 from vanhoa.ingest import ingest
