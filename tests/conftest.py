@@ -132,7 +132,7 @@ def downloads(monkeypatch):
 @pytest.fixture(scope="session")
 def postgres():
     """A real PostgreSQL server (Debian's packages) on a loopback port, for the DuckLake back end."""
-    from vanhoa.pgserver import PostgresServer
+    from vanhoa_tools.pgserver import PostgresServer
 
     with PostgresServer() as server:
         yield server
