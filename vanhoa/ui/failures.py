@@ -15,11 +15,9 @@ def failure_text(exc: StoreUnavailable) -> tuple[str, bool]:
     """(what the page shows, whether it offers "Thử lại") for a store failure. vanhoa.store.errors
     says which failures are worth retrying (busy, a conflict, a server restarting) and which are
     not (a full disk, a read-only store, a past moment, a wrong configuration)."""
-    # getattr: an error without these attributes is one the store has always had a button for.
-    retryable = bool(getattr(exc, "retryable", True))
-    if getattr(exc, "kind", None) == "config":
+    if exc.kind == "config":
         return f"{CONFIGURATION_ADVICE}  \n{exc.message}", False
-    return exc.message, retryable
+    return exc.message, exc.retryable
 
 
 def busy_guard(action):
