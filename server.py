@@ -9,9 +9,9 @@ administrators, downloads only for a live sign-in, no public metrics, no cache c
 visitors, and the security headers on every response (see the README, "Deployment and security").
 """
 
+import streamlit as st
 from starlette.middleware import Middleware
 
-import streamlit as st
 from vanhoa.webguard import Guard
 
 app = st.App("app.py", middleware=[Middleware(Guard)])

@@ -73,9 +73,8 @@ class Visitor:
     script; the server's new_session message names the session an upload URL must carry."""
 
     def __init__(self, url: str, token: str | None = None) -> None:
-        from websockets.sync.client import connect
-
         from streamlit.proto.BackMsg_pb2 import BackMsg
+        from websockets.sync.client import connect
 
         self.url = url
         with urllib.request.urlopen(url + "/_stcore/health", timeout=10) as answer:

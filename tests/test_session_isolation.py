@@ -61,7 +61,8 @@ def test_after_sign_out_another_clerk_in_the_same_tab_cannot_file_the_first_cler
     assert not confirm_buttons(at)
     assert [e.value for e in at.error] == [REFUSED]
     assert at.dataframe[0].value["Nội dung"].tolist() == [OTHER_UNIT]
-    assert kt_versions(demo_copy) == [[1, "Lò Văn Thắng"], [1, "Lò Văn Thắng"]]  # the demonstration's two (2022-H1, 2022-Y) only
+    # the demonstration's two (2022-H1, 2022-Y) only
+    assert kt_versions(demo_copy) == [[1, "Lò Văn Thắng"], [1, "Lò Văn Thắng"]]
 
 
 def test_another_account_signing_in_over_a_session_forgets_the_first_ones_choices(demo_copy):
