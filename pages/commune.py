@@ -10,26 +10,17 @@ so "Năm 2022" is the whole year, first half included, each activity counted onc
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import streamlit as st
 
-from pages.data import PAGE_ROWS
 from vanhoa import charts, registry, tables, ui
 from vanhoa.formats import MISSING
-from vanhoa.tables import Column
+from vanhoa.views import PAGE_ROWS
+from vanhoa.views import commune as view
+from vanhoa.views.commune import ACTIVITY_LIST, WHOLE_LABEL, in_sentence
 
-PLAN_YEARS = (2022, 2026)
 CHOSEN_PERIOD, WHOLE_PLAN = "period", "all"  # stable options: the sidebar's period may change
 SCOPE_KEY = "commune_scope"
-# A bar per unit reads well up to about this many units; a province has 1,000, so its chart
-# shows the units that did the most and the table below it lists every unit.
-CHART_UNITS = 30
-# The activity list, on screen and in its files (vanhoa.tables): commune_activities' columns (its
-# period is the one a row counts in: the period chosen, or over the whole plan the row's return's).
-ACTIVITY_LIST = ["date", "unit", "content", "kind", "participants", Column("cost", "Kinh phí", "money"), "place",
-                 "result", "plan_item", "period"]
 
 
 @registry.page("commune")
@@ -55,17 +46,16 @@ def render() -> None:
         return
 
     label = ui.period_label(period)
-    whole_label = f"Cả giai đoạn {PLAN_YEARS[0]} - {PLAN_YEARS[1]}"
     scope = st.radio("Phạm vi số liệu", [CHOSEN_PERIOD, WHOLE_PLAN], horizontal=True, key=SCOPE_KEY,
-                     format_func=lambda s: whole_label if s == WHOLE_PLAN else f"{label} (kỳ đang chọn)")
+                     format_func=lambda s: WHOLE_LABEL if s == WHOLE_PLAN else f"{label} (kỳ đang chọn)")
     scope_period = None if scope == WHOLE_PLAN else period
-    scope_label = whole_label if scope_period is None else label
+    scope_label = WHOLE_LABEL if scope_period is None else label
 
     units = ui.query("commune_units", period=scope_period)
     _headline(units, history, scope_period, label)
     if scope_period is not None and units["activities"].sum() == 0:
         filed = ui.query("returns", period=period)["unit_code"].nunique()
-        st.info(f"Trong {_in_sentence(label)}, chưa có hoạt động nào tại xã {commune} được báo cáo "
+        st.info(f"Trong {in_sentence(label)}, chưa có hoạt động nào tại xã {commune} được báo cáo "
                 f"(kỳ này {filed}/{len(units)} đơn vị đã nộp báo cáo). Biểu đồ dưới đây cho thấy các kỳ khác.")
 
     st.subheader("Diễn biến qua từng 6 tháng")
@@ -79,63 +69,17 @@ def render() -> None:
     _activity_list(ui.query("commune_activities", period=scope_period, limit=PAGE_ROWS), scope_period)
 
 
-def _in_sentence(label: str) -> str:
-    """'Năm 2022' in the middle of a sentence: 'năm 2022'."""
-    return label[:1].lower() + label[1:]
-
-
 def _headline(units: pd.DataFrame, history: pd.DataFrame, scope_period: str | None, label: str) -> None:
-    helped = int((units["activities"] > 0).sum())
-    spent = units["cost"].sum(min_count=1)
-    cells = [
-        ("Số hoạt động", ui.fmt_int(units["activities"].sum()), "Hoạt động các đơn vị thực hiện tại xã"),
-        ("Lượt người tham gia", ui.fmt_int(units["participants"].sum(min_count=1)),
-         "Tổng số người tham gia của các hoạt động (một người tham gia hai hoạt động tính hai lượt)"),
-        ("Kinh phí", ui.fmt_money_short(spent), f"Tổng kinh phí của các hoạt động tại xã: {ui.fmt_money(spent)}"),
-        ("Đơn vị tham gia", f"{helped}/{len(units)}", "Số đơn vị có ít nhất một hoạt động tại xã"),
-    ]
-    for column, (title, value, help_text) in zip(st.columns(4), cells):
+    for column, (title, value, help_text) in zip(st.columns(4), view.headline(units), strict=True):
         column.metric(title, value, help=help_text, border=True)
     if scope_period is not None:
-        activities, participants, cost = _whole_plan(history)
-        st.caption(
-            f"Cả giai đoạn {PLAN_YEARS[0]} - {PLAN_YEARS[1]}: {ui.fmt_int(activities)} hoạt động · "
-            f"{ui.fmt_int(participants)} lượt người tham gia · {ui.fmt_money(cost)}."
-            + (f" {label} gồm cả 6 tháng đầu năm; mỗi hoạt động tính theo ngày thực hiện, một lần."
-               if ui.reference().periods[scope_period].kind == "Y" else "")
-        )
-
-
-def _whole_plan(history: pd.DataFrame) -> tuple:
-    """The whole history's activities, people and money: the timeline's sums, the same distinct
-    activities commune_units counts without a period, so the page need not run that query too
-    (a third of a second at province scale). Only when nobody gave a number of people or an
-    amount does the per-unit query decide between 0 and unknown (its idle units count 0)."""
-    participants, cost = history["participants"].sum(min_count=1), history["cost"].sum(min_count=1)
-    if pd.isna(participants) or pd.isna(cost):
-        whole = ui.query("commune_units")
-        return whole["activities"].sum(), whole["participants"].sum(min_count=1), whole["cost"].sum(min_count=1)
-    return history["activities"].sum(), participants, cost
-
-
-def _halves(history: pd.DataFrame) -> list[tuple[int, int]]:
-    """The timeline's axis: every half-year of the plan, and any other half-year with data."""
-    years = set(range(PLAN_YEARS[0], PLAN_YEARS[1] + 1)) | set(int(y) for y in history["year"])
-    return [(year, half) for year in sorted(years) for half in (1, 2)]
-
-
-def _chosen_halves(period: str, halves: list[tuple[int, int]]) -> set[tuple[int, int]]:
-    """The half-years inside the chosen period: one for a half-year period, two for a year."""
-    found = ui.reference().periods.get(period)
-    if found is None:
-        return set()
-    return {(year, half) for year, half in halves
-            if found.start <= dt.date(year, 1 if half == 1 else 7, 1) <= found.end}
+        sums = view.whole_plan(history, lambda: ui.query("commune_units"))
+        st.caption(view.whole_plan_caption(sums, ui.reference().periods[scope_period], label))
 
 
 def _timeline(commune: str, history: pd.DataFrame, period: str, label: str) -> None:
-    halves = _halves(history)
-    chosen = _chosen_halves(period, halves)
+    halves = view.halves(history)
+    chosen = view.chosen_halves(ui.reference().periods.get(period), halves)
     left, right = st.columns(2)
     with left:
         st.vega_lite_chart(charts.commune_timeline(
@@ -148,32 +92,19 @@ def _timeline(commune: str, history: pd.DataFrame, period: str, label: str) -> N
         st.vega_lite_chart(charts.commune_timeline(
             history, halves, chosen, "cost", ["Kinh phí các hoạt động", f"tại xã {commune}"], stack_by_kind=False),
             width="stretch")
-    st.caption(f"Nền vàng, cột đậm: {_in_sentence(label)} (kỳ đang chọn ở thanh bên); cột nhạt: các kỳ khác. "
+    st.caption(f"Nền vàng, cột đậm: {in_sentence(label)} (kỳ đang chọn ở thanh bên); cột nhạt: các kỳ khác. "
                "Di chuột hoặc chạm vào cột để xem số liệu chính xác.")
 
 
 def _per_unit(commune: str, units: pd.DataFrame, scope_label: str) -> None:
-    if len(units) <= CHART_UNITS:
-        st.vega_lite_chart(charts.commune_units(units, [f"Số hoạt động tại xã {commune}",
-                                                        f"của từng đơn vị ({scope_label})"]), width="stretch")
-    else:
-        most = units.sort_values("activities", ascending=False, kind="stable").head(CHART_UNITS)
-        st.vega_lite_chart(charts.commune_units(most, [f"Số hoạt động tại xã {commune}: {CHART_UNITS} đơn vị",
-                                                       f"có nhiều hoạt động nhất ({scope_label})"]),
-                           width="stretch")
-        st.caption(f"Biểu đồ: {CHART_UNITS} đơn vị có nhiều hoạt động nhất; bảng dưới đây có đủ "
-                   f"{ui.fmt_int(len(units))} đơn vị.")
-    shown = pd.DataFrame({
-        "Đơn vị": units["unit"],
-        "Số hoạt động": units["activities"].map(ui.fmt_int),
-        "Lượt người tham gia": units["participants"].map(ui.fmt_int),
-        "Kinh phí": units["cost"].map(ui.fmt_money),
-        "Hoạt động gần nhất": units["last_date"].map(ui.fmt_date),
-    })
+    charted, title, caption = view.charted(units, commune, scope_label)
+    st.vega_lite_chart(charts.commune_units(charted, title), width="stretch")
+    if caption:
+        st.caption(caption)
+    shown = view.unit_table(units)
     st.dataframe(shown, hide_index=True, width="stretch", height=ui.table_height(len(shown)))
-    idle = units.loc[units["activities"] == 0, "unit"].tolist()
-    if idle:
-        st.caption(f"Chưa có hoạt động tại xã ({_in_sentence(scope_label)}): {', '.join(map(ui.escape_md, idle))}.")
+    if idle := view.idle_caption(units, scope_label, ui.escape_md):
+        st.caption(idle)
 
 
 def _activity_list(rows: pd.DataFrame, scope_period: str | None) -> None:

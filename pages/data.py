@@ -15,11 +15,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from vanhoa import registry, tables, ui
+from vanhoa import registry, tables, ui, vocabulary
 from vanhoa.export import EXTRA_COLUMNS, HEADERS_VI, TABLES
-from vanhoa.formats import MISSING
 from vanhoa.form.spec import ACTIVITY_KINDS
+from vanhoa.formats import MISSING
 from vanhoa.store import load_sql
+from vanhoa.views import PAGE_ROWS  # the screen shows this many rows (tests make it smaller)
 
 # export name -> the name people see, and what one row is
 TABLE_NAMES = {
@@ -30,8 +31,8 @@ TABLE_NAMES = {
     "returns": "Các phiên bản báo cáo",
 }
 TABLE_NOTES = {
-    "progress": "Mỗi dòng là một chỉ tiêu của một đơn vị; dòng “Toàn Văn phòng” là kết quả chung của "
-                "Văn phòng UBND tỉnh.",
+    "progress": f"Mỗi dòng là một chỉ tiêu của một đơn vị; dòng “{vocabulary.OFFICE_LABEL}” là kết quả chung "
+                "của Văn phòng UBND tỉnh.",
     "completeness": "Mỗi dòng là một đơn vị phải báo cáo trong kỳ: đúng hạn, trễ hạn hay chưa nộp.",
     "activities": "Mỗi dòng là một hoạt động trong báo cáo hiện hành của đơn vị.",
     "events": "Mỗi dòng là một lượt tham gia sự kiện trong báo cáo hiện hành của đơn vị.",
@@ -49,7 +50,6 @@ SEARCH_HINTS = {
     "activities": "Tìm trong nội dung, địa điểm, kết quả, xã/phường",
     "events": "Tìm trong tên sự kiện, địa điểm, thành tích, ghi chú",
 }
-PAGE_ROWS = 1_000  # rows shown on screen; the downloads have every row that matches
 # tables whose query takes $limit (and counts its rows): a province has a million activities and
 # 40.000 progress rows over every period, too many to fetch and format at each script run
 LIMITED = {"activities", "events", "progress"}

@@ -13,9 +13,8 @@ import csv
 import datetime as dt
 import json
 
-
 import pytest
-from conftest import copy_store, ACTIVITY_HEADER, good_sheets, workbook_bytes, signed_in, rows_of
+from conftest import ACTIVITY_HEADER, copy_store, good_sheets, rows_of, signed_in, workbook_bytes
 from streamlit.testing.v1 import AppTest
 
 from vanhoa.ingest import ingest
@@ -168,18 +167,20 @@ def test_commune_queries_agree(small):
 def test_whole_plan_figures_from_the_timeline_are_the_per_unit_figures(small, monkeypatch):
     """The caption's whole-plan figures come from the timeline; they are those of commune_units
     without a period, which the page asks only when no number of people or amount is known."""
-    from pages import commune
-    from vanhoa import ui
+    from vanhoa.views import commune
 
     whole = small.query("commune_units")
     expected = (whole["activities"].sum(), whole["participants"].sum(min_count=1), whole["cost"].sum(min_count=1))
     assert expected == (4, 22, 6500000)
-    monkeypatch.setattr(ui, "query", lambda name, **params: pytest.fail(f"asked {name}"))
-    assert commune._whole_plan(small.query("commune_timeline")) == expected
+
+    def never_asked():
+        pytest.fail("asked commune_units")
+
+    assert commune.whole_plan(small.query("commune_timeline"), never_asked) == expected
 
     unknown = small.query("commune_timeline").assign(participants=None)  # nobody counted the people
-    monkeypatch.setattr(ui, "query", lambda name, **params: whole.assign(participants=[None, 0] * 5 + [0]))
-    assert commune._whole_plan(unknown) == (4, 0, 6500000)  # idle units count 0, as on the per-unit view
+    idle = whole.assign(participants=[None, 0] * 5 + [0])
+    assert commune.whole_plan(unknown, lambda: idle) == (4, 0, 6500000)  # idle units count 0, as on the per-unit view
 
 
 # ---------------------------------------------------------------- the page (AppTest)
@@ -296,7 +297,7 @@ def test_a_long_list_shows_its_first_activities(demo_env, monkeypatch, downloads
 def test_many_units_chart_those_that_did_the_most(demo_env, monkeypatch):
     """A province has 1,000 units: the chart shows the CHART_UNITS that did the most there, the
     table every unit."""
-    from pages import commune
+    from vanhoa.views import commune
 
     monkeypatch.setattr(commune, "CHART_UNITS", 2)
     at = page()

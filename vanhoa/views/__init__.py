@@ -8,3 +8,6 @@ def nothing_filed(consequence: str) -> str:
     """The line a page shows while no unit has filed a return: why it has nothing, then what to do."""
     return (f"Chưa có báo cáo nào {consequence}. Văn thư các đơn vị hãy vào mục **Nộp báo cáo** để tải lên "
             "báo cáo của đơn vị.")
+
+
+PAGE_ROWS = 1_000  # rows a long table shows on screen; its downloads have every row that matches
