@@ -46,8 +46,9 @@ def changed(culture: int = 7) -> dict:
 def test_schema_is_created_with_reference_data(store):
     with store.connect() as con:
         assert con.execute("select count(*) from units where active").fetchone()[0] == 11
-        assert con.execute("select deadline from periods where code = '2022-Y'").fetchone()[0].isoformat() == "2022-12-05"
-        assert con.execute("select max(version) from schema_migrations").fetchone()[0] == 6
+        deadline = con.execute("select deadline from periods where code = '2022-Y'").fetchone()[0]
+        assert deadline.isoformat() == "2022-12-05"
+        assert con.execute("select max(version) from schema_migrations").fetchone()[0] == 7
     assert store.reference().supported_commune == "Chiềng Xuân"
 
 
@@ -55,7 +56,8 @@ def test_activity_keys_are_written_with_each_row(store):
     """commune_key and content_key (migration 5) are derived when a return is committed."""
     ingest(store, workbook_bytes(good_sheets()), "v1.xlsx", "A")
     with store.connect() as con:
-        assert con.execute("select commune, commune_key, content_key from return_activities order by row_no").fetchall() == [
+        rows = con.execute("select commune, commune_key, content_key from return_activities order by row_no")
+        assert rows.fetchall() == [
             ("Chiềng Xuân", "chiềng xuân", "tuyên truyền xây dựng nông thôn mới"),
             (None, None, "giao lưu văn nghệ")]
 
@@ -122,14 +124,16 @@ def test_a_failure_half_way_leaves_the_store_as_it_was(store, monkeypatch):
     ingest(store, workbook_bytes(good_sheets()), "v1.xlsx", "A")
     before = counts(store)
     checked = check(workbook_bytes(changed()), "v2.xlsx", store.reference())
-    real_insert = Store._insert_rows
+    from vanhoa.store import writes
+
+    real_insert = writes.insert_rows
 
     def fail_on_events(con, table, *args):
         if table == "return_events":  # staff, criteria and activities are written by now
             raise OSError("disk full")
         return real_insert(con, table, *args)
 
-    monkeypatch.setattr(Store, "_insert_rows", staticmethod(fail_on_events))
+    monkeypatch.setattr(writes, "insert_rows", fail_on_events)
     with pytest.raises(OSError):
         store_checked(store, checked, "A")
     assert counts(store) == before
@@ -193,12 +197,12 @@ def test_a_store_of_an_older_schema_is_migrated_in_place(tmp_path):
     its returns are kept and count as filed, awaiting approval."""
     import duckdb
 
-    from vanhoa import store as store_module
+    from vanhoa.store import migrated_stores, schema
 
     path = tmp_path / "old.duckdb"
-    original, original_staging = store_module._MIGRATIONS, store_module.staging_sql
-    store_module._MIGRATIONS = {1: original[1]}
-    store_module.staging_sql = lambda: ([], "the first release had no staging layer")
+    original, original_staging = schema.MIGRATIONS, schema.staging_sql
+    schema.MIGRATIONS = {1: original[1]}
+    schema.staging_sql = lambda: ([], "the first release had no staging layer")
     try:
         Store(path).is_empty()
         with duckdb.connect(str(path)) as con:  # a return as the first release stored it
@@ -208,11 +212,11 @@ def test_a_store_of_an_older_schema_is_migrated_in_place(tmp_path):
             con.execute("insert into return_activities values ('TH', '2022-H1', 1, 1, date '2022-03-15', "
                         "' Tuyên truyền  ', 'Giúp đỡ xã', 'Chiềng Xuân', null, 12, 0, null, null)")
     finally:
-        store_module._MIGRATIONS, store_module.staging_sql = original, original_staging
-        store_module._migrated.discard(str(path.resolve()))
+        schema.MIGRATIONS, schema.staging_sql = original, original_staging
+        migrated_stores.discard(str(path.resolve()))
     migrated = Store(path)
     with migrated.connect() as con:
-        assert con.execute("select max(version) from schema_migrations").fetchone()[0] == 6
+        assert con.execute("select max(version) from schema_migrations").fetchone()[0] == 7
         assert con.execute("select status from returns").fetchall() == [("pending",)]
         # the keys the commune pages compare are filled in for rows stored before they existed
         assert con.execute("select commune_key, content_key from return_activities").fetchall() == [
@@ -248,11 +252,11 @@ def test_the_file_is_held_between_operations_and_let_go_once_idle(tmp_path, monk
     """A file store stays open for a moment after use (a page's queries and a clerk's commit
     share one open, and the checkpoint waits for the idle moment), then is closed so that the
     command line can write while the app runs."""
-    from vanhoa import store as store_module
+    from vanhoa.store import pool
 
     path = tmp_path / "held.duckdb"
     store = Store(path)
-    monkeypatch.setattr(store_module, "LINGER_SECONDS", 60.0)
+    monkeypatch.setattr(pool, "LINGER_SECONDS", 60.0)
     result = ingest(store, workbook_bytes(good_sheets()), "th.xlsx", "Lò Thị Hoa")
     assert result.status == "accepted"
     # the commit is durable in the write-ahead log; folding it into the file waits for the close
@@ -264,7 +268,7 @@ def test_the_file_is_held_between_operations_and_let_go_once_idle(tmp_path, monk
     assert _other_process_opens(path) == "opened"
     assert Store(path).query("returns")["version"].tolist() == [1]
 
-    monkeypatch.setattr(store_module, "LINGER_SECONDS", 0.2)
+    monkeypatch.setattr(pool, "LINGER_SECONDS", 0.2)
     assert store.is_empty() is False
     deadline = time.monotonic() + 10
     while (state := _other_process_opens(path)) != "opened" and time.monotonic() < deadline:
@@ -275,12 +279,12 @@ def test_the_file_is_held_between_operations_and_let_go_once_idle(tmp_path, monk
 def test_a_process_in_constant_use_still_lets_another_one_in(tmp_path, monkeypatch):
     """Queries back to back never leave the file idle: after MAX_HOLD_SECONDS it is closed between
     two of them anyway, and another process waiting for it (the command line) gets its turn."""
-    from vanhoa import store as store_module
+    from vanhoa.store import pool
 
     path = tmp_path / "busy.duckdb"
     store = Store(path)
     store.is_empty()
-    monkeypatch.setattr(store_module, "MAX_HOLD_SECONDS", 0.5)
+    monkeypatch.setattr(pool, "MAX_HOLD_SECONDS", 0.5)
     outcome = []
     waiting = threading.Thread(target=lambda: outcome.append(_other_process_opens(path, seconds=15)))
     waiting.start()

@@ -141,18 +141,17 @@ def test_a_failed_checkpoint_at_the_idle_close_is_logged_and_the_next_operation_
         import logging, resource, sys, time
         sys.path.insert(0, "tests")
         from conftest import good_sheets, workbook_bytes
-        from vanhoa import store as store_module
         from vanhoa.ingest import ingest
-        from vanhoa.store import Store
+        from vanhoa.store import Store, pool
 
         logging.basicConfig(format="%(levelname)s %(message)s", stream=sys.stdout)
-        store_module.LINGER_SECONDS = 0.1
+        pool.LINGER_SECONDS = 0.1
         store = Store(sys.argv[1])
         sheets = good_sheets()
         sheets["Chỉ tiêu"][1][3] = 7
         print("stored", ingest(store, workbook_bytes(sheets), "v2.xlsx", "A").result.version, flush=True)
         time.sleep(1.0)  # the idle close runs, and its checkpoint does not fit
-        root = store_module._file_roots[store._key]
+        root = pool.file_roots[store._key]
         print("pending", root.checkpoint_error is not None, flush=True)
         resource.setrlimit(resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
         print("empty", store.is_empty(), flush=True)  # the next operation: its open folds the log
@@ -265,9 +264,9 @@ PAGE_DRIVER = textwrap.dedent("""
     sys.path.insert(0, "tests")
     from conftest import good_sheets, signed_in, workbook_bytes
     from streamlit.testing.v1 import AppTest
-    from vanhoa import store as store_module
+    from vanhoa.store import pool
 
-    store_module.LINGER_SECONDS = 600.0  # no checkpoint in the middle: the write itself must fail
+    pool.LINGER_SECONDS = 600.0  # no checkpoint in the middle: the write itself must fail
 
     XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     page = "from pages import upload\\nupload.render()\\n"

@@ -161,9 +161,10 @@ def add_account(store: Store, name: str, role: str, password: str, unit: str | N
             "insert into accounts values (?, ?, ?, ?, ?, true, 0, null, ?, ?)",
             [name, display_name or name, role, unit_code, hashed, now_local(), now_local()],
         )
-        write_audit(con, by, "tạo tài khoản", name, f"vai trò {ROLES[role]}" + (f", đơn vị {unit_code}" if unit_code else ""))
+        write_audit(con, by, "tạo tài khoản", name,
+                    f"vai trò {ROLES[role]}" + (f", đơn vị {unit_code}" if unit_code else ""))
 
-    store.write(change, by, "tạo tài khoản " + name)
+    store.write(change, by, "tạo tài khoản " + name, figures=False)
     return Account(name, display_name or name, role, unit_code)
 
 
@@ -185,7 +186,7 @@ def set_active(store: Store, name: str, active: bool, by: str | None) -> None:
             con.execute("delete from sessions where account = ?", [name])  # signed out everywhere
         write_audit(con, by, "mở lại tài khoản" if active else "vô hiệu hóa tài khoản", name)
 
-    store.write(change, by, "đổi trạng thái tài khoản " + name)
+    store.write(change, by, "đổi trạng thái tài khoản " + name, figures=False)
 
 
 def reset_password(store: Store, name: str, password: str, by: str | None) -> None:
@@ -198,7 +199,7 @@ def reset_password(store: Store, name: str, password: str, by: str | None) -> No
         con.execute("delete from sessions where account = ?", [name])
         write_audit(con, by, "đặt lại mật khẩu", name)
 
-    store.write(change, by, "đặt lại mật khẩu " + name)
+    store.write(change, by, "đặt lại mật khẩu " + name, figures=False)
 
 
 def name_problem(name: str) -> str | None:
@@ -275,7 +276,7 @@ def sign_in(store: Store, name: str, password: str, client: str | None = None) -
 
     # No actor for the store's own record of the write (DuckLake's commit message): it is set
     # before the name is known to be an account.
-    account = store.write(change, None, "đăng nhập")
+    account = store.write(change, None, "đăng nhập", figures=False)
     named, pair = _throttle_keys(store, name, client)
     if account is not None:
         NAME_CLIENT_THROTTLE.succeeded(pair)
@@ -317,7 +318,7 @@ def create_session(store: Store, account: Account) -> str:
         con.execute("insert into sessions values (?, ?, ?, ?)",
                     [_token_hash(token), account.name, now, now + dt.timedelta(hours=session_hours())])
 
-    store.write(change, account.name, "mở phiên")
+    store.write(change, account.name, "mở phiên", figures=False)
     return token
 
 
@@ -340,7 +341,7 @@ def end_session(store: Store, token: str | None, account: Account | None) -> Non
             con.execute("delete from sessions where token_hash = ?", [_token_hash(token)])
         write_audit(con, account.name if account else None, "đăng xuất", account.name if account else None)
 
-    store.write(change, account.name if account else None, "đăng xuất")
+    store.write(change, account.name if account else None, "đăng xuất", figures=False)
 
 
 def has_accounts(store: Store) -> bool:

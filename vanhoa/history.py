@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
 import pandas as pd
 
 from vanhoa import vocabulary
-from vanhoa.store import LOCAL_TZ, Store, _extension_file, _sql_text, attach_lake, run_query
+from vanhoa.store import LOCAL_TZ, Store, attach_lake, lake_connection, run_query
 
 # Snapshots that cannot move a target's figure: signing in and out, rejected uploads.
 _QUIET_MESSAGES = ("đăng nhập", "mở phiên", "đăng xuất", "tải lên bị từ chối", "ghi nhật ký",
@@ -21,7 +20,7 @@ _QUIET_MESSAGES = ("đăng nhập", "mở phiên", "đăng xuất", "tải lên 
 
 
 def _local(epoch_us: int) -> dt.datetime:
-    moment = dt.datetime.fromtimestamp(epoch_us / 1_000_000, tz=dt.timezone.utc)
+    moment = dt.datetime.fromtimestamp(epoch_us / 1_000_000, tz=dt.UTC)
     return moment.astimezone(LOCAL_TZ).replace(tzinfo=None)
 
 
@@ -55,12 +54,9 @@ def figure_changes(store: Store, period_code: str, target_code: str, unit_code: 
     with the figure before and after. One attach per candidate snapshot on one connection."""
     history = snapshots(store).sort_values("snapshot")
     candidates = history[[_may_change_figures(m, period_code) for m in history["message"]]]
-    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
-                                             "autoload_known_extensions": False})
+    con = lake_connection()
     rows, previous = [], None
     try:
-        con.execute("load " + _sql_text(_extension_file("duckdb_extension_postgres_scanner", "postgres_scanner")))
-        con.execute("load " + _sql_text(_extension_file("duckdb_extension_ducklake", "ducklake")))
         for snap in candidates.itertuples(index=False):
             attach_lake(con, store.target, store.data_path, "lake_then", snapshot=int(snap.snapshot))
             try:
