@@ -4,6 +4,7 @@ exact sheet, cell, value and Vietnamese message the clerk reads."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 
 import pytest
@@ -13,24 +14,14 @@ from hypothesis import strategies as st
 
 from vanhoa.form import spec
 from vanhoa.form.cells import cell_ref, is_empty, parse_date, parse_text, parse_whole
+from vanhoa.form.lists import KIND_KEYS, plan_code, read_activities, read_events
+from vanhoa.form.problems import Collector
 from vanhoa.form.read import read_workbook
-from vanhoa.form.rules import (
-    _KIND_KEYS,
-    Return,
-    _cell,
-    _check_total,
-    _Collector,
-    _find_table,
-    _plan_code,
-    _read_activities,
-    _read_events,
-    _rows,
-    _vn,
-    match_key,
-    re,
-    validate,
-)
+from vanhoa.form.rules import Return, validate
+from vanhoa.form.tables import cell, check_total, find_table, rows
+from vanhoa.formats import fmt_int
 from vanhoa.reference import Reference
+from vanhoa.text import match_key
 
 
 def outcome_of(sheets, ref):
@@ -440,14 +431,20 @@ def test_unit_with_the_usual_abbreviation(sheets, ref):
 
 # ------------------------------------------------------------------ column by column = row by row
 #
-# _read_activities and _read_events read a sheet column by column (one parse per column, the
+# read_activities and read_events read a sheet column by column (one parse per column, the
 # problems sorted back into row order). Below is the row-by-row reading they replaced, word for
 # word, as the oracle: on any grid both give the same problems, in the same order, and the same rows.
 
 
 
-def row_by_row_activities(name: str, grid: list[list], ret: Return, ref: Reference, out: _Collector) -> None:
-    table = _find_table(grid, spec.ACTIVITY_COLUMNS, name, out)
+def _append(target: dict[str, list], **values) -> None:
+    """One row of the row-by-row reading, added to each of the return's columns."""
+    for field_name, value in values.items():
+        target[field_name].append(value)
+
+
+def row_by_row_activities(name: str, grid: list[list], ret: Return, ref: Reference, out: Collector) -> None:
+    table = find_table(grid, spec.ACTIVITY_COLUMNS, name, out)
     if table is None:
         return
     period = ref.periods.get(ret.period_code) if ret.period_code else None
@@ -455,11 +452,11 @@ def row_by_row_activities(name: str, grid: list[list], ret: Return, ref: Referen
     acts = ret.activities
     totals, sums = [], {"participants": 0, "cost": 0}
     col = table.columns
-    for row_index, row, is_total in _rows(grid, table):
+    for row_index, row, is_total in rows(grid, table):
         if is_total:
             totals.append((row_index, row))
             continue
-        value = _cell(row, table, "date")
+        value = cell(row, table, "date")
         date, problem = parse_date(value)
         if problem or date is None:
             out.error(name, cell_ref(row_index, col["date"]), value,
@@ -467,16 +464,16 @@ def row_by_row_activities(name: str, grid: list[list], ret: Return, ref: Referen
         elif period and not (period.start <= date <= period.end):
             out.warning(name, cell_ref(row_index, col["date"]), value,
                         f"ngày nằm ngoài kỳ báo cáo ({period.start:%d/%m/%Y} - {period.end:%d/%m/%Y}).")
-        content = parse_text(_cell(row, table, "content"))
+        content = parse_text(cell(row, table, "content"))
         if content is None:
-            out.error(name, cell_ref(row_index, col["content"]), _cell(row, table, "content"),
+            out.error(name, cell_ref(row_index, col["content"]), cell(row, table, "content"),
                       "thiếu 'Nội dung' của hoạt động.")
-        value = _cell(row, table, "kind")
-        kind = _KIND_KEYS.get(match_key(value)) if not is_empty(value) else None
+        value = cell(row, table, "kind")
+        kind = KIND_KEYS.get(match_key(value)) if not is_empty(value) else None
         if kind is None:
             out.error(name, cell_ref(row_index, col["kind"]), value,
                       "'Loại hoạt động' phải là một trong: " + ", ".join(spec.ACTIVITY_KINDS) + ".")
-        commune = parse_text(_cell(row, table, "commune"))
+        commune = parse_text(cell(row, table, "commune"))
         if commune is not None:
             key = match_key(commune)
             if key == commune_key or key.startswith(("xã " + commune_key, commune_key + " ")):
@@ -486,43 +483,37 @@ def row_by_row_activities(name: str, grid: list[list], ret: Return, ref: Referen
         numbers = {}
         for field_name, header, what in (("participants", "Số người tham gia", "số nguyên"),
                                          ("cost", "Kinh phí (đồng)", "số tiền (đồng)")):
-            value = _cell(row, table, field_name)
+            value = cell(row, table, field_name)
             number, problem = parse_whole(value, what)
             if problem:
                 out.error(name, cell_ref(row_index, col[field_name]), value, f"'{header}' {problem}.")
             numbers[field_name] = number
             sums[field_name] += number or 0
-        plan_value = _cell(row, table, "plan_item")
+        plan_value = cell(row, table, "plan_item")
         plan = None
         if not is_empty(plan_value):
-            plan = _plan_code(plan_value)
+            plan = plan_code(plan_value)
             if plan is None:
                 out.error(name, cell_ref(row_index, col["plan_item"]), plan_value,
                           "'Nội dung Kế hoạch' phải là mã III.1 đến III.5 (có thể kèm tên nội dung).")
-        acts["date"].append(date)
-        acts["content"].append(content)
-        acts["kind"].append(kind)
-        acts["commune"].append(commune)
-        acts["place"].append(parse_text(_cell(row, table, "place")))
-        acts["participants"].append(numbers["participants"])
-        acts["cost"].append(numbers["cost"])
-        acts["result"].append(parse_text(_cell(row, table, "result")))
-        acts["plan_item"].append(plan)
-    _check_total(name, table, totals, sums, spec.ACTIVITY_COLUMNS, out)
+        _append(acts, date=date, content=content, kind=kind, commune=commune,
+                place=parse_text(cell(row, table, "place")), participants=numbers["participants"],
+                cost=numbers["cost"], result=parse_text(cell(row, table, "result")), plan_item=plan)
+    check_total(name, table, totals, sums, spec.ACTIVITY_COLUMNS, out)
 
 
-def row_by_row_events(name: str, grid: list[list], ret: Return, ref: Reference, out: _Collector) -> None:
-    table = _find_table(grid, spec.EVENT_COLUMNS, name, out)
+def row_by_row_events(name: str, grid: list[list], ret: Return, ref: Reference, out: Collector) -> None:
+    table = find_table(grid, spec.EVENT_COLUMNS, name, out)
     if table is None:
         return
     events = ret.events
     col = table.columns
     totals, sums = [], {"registered": 0, "participants": 0}
-    for row_index, row, is_total in _rows(grid, table):
+    for row_index, row, is_total in rows(grid, table):
         if is_total:
             totals.append((row_index, row))
             continue
-        value = _cell(row, table, "event")
+        value = cell(row, table, "event")
         event = parse_text(value)
         if event is None:
             out.error(name, cell_ref(row_index, col["event"]), value, "thiếu 'Tên sự kiện'.")
@@ -535,14 +526,14 @@ def row_by_row_events(name: str, grid: list[list], ret: Return, ref: Reference, 
                     ret.new_events.append(event)
             else:
                 event = known
-        value = _cell(row, table, "date")
+        value = cell(row, table, "date")
         date, problem = parse_date(value)
         if problem or date is None:
             out.error(name, cell_ref(row_index, col["date"]), value,
                       f"'Ngày' {problem}." if problem else "thiếu 'Ngày' của sự kiện.")
         numbers = {}
         for field_name, header in (("registered", "Số người đăng ký"), ("participants", "Số người tham gia")):
-            value = _cell(row, table, field_name)
+            value = cell(row, table, field_name)
             number, problem = parse_whole(value)
             if problem:
                 out.error(name, cell_ref(row_index, col[field_name]), value, f"'{header}' {problem}.")
@@ -553,15 +544,11 @@ def row_by_row_events(name: str, grid: list[list], ret: Return, ref: Reference, 
         if numbers["registered"] is not None and numbers["participants"] is not None \
                 and numbers["participants"] > numbers["registered"]:
             out.warning(name, cell_ref(row_index, col["participants"]), numbers["participants"],
-                        f"số người tham gia lớn hơn số người đăng ký ({_vn(numbers['registered'])}).")
-        events["event"].append(event)
-        events["date"].append(date)
-        events["place"].append(parse_text(_cell(row, table, "place")))
-        events["registered"].append(numbers["registered"])
-        events["participants"].append(numbers["participants"])
-        events["achievement"].append(parse_text(_cell(row, table, "achievement")))
-        events["note"].append(parse_text(_cell(row, table, "note")))
-    _check_total(name, table, totals, sums, spec.EVENT_COLUMNS, out)
+                        f"số người tham gia lớn hơn số người đăng ký ({fmt_int(numbers['registered'])}).")
+        _append(events, event=event, date=date, place=parse_text(cell(row, table, "place")),
+                registered=numbers["registered"], participants=numbers["participants"],
+                achievement=parse_text(cell(row, table, "achievement")), note=parse_text(cell(row, table, "note")))
+    check_total(name, table, totals, sums, spec.EVENT_COLUMNS, out)
 
 
 _ANY = [None, "", " ", "\u200b", "\t", "Tổng cộng", "Cộng", "Tổng", " Tổng số ", "tổng toàn đơn vị", "Cộng tác viên",
@@ -611,7 +598,7 @@ def _both(read_new, read_old, grid, ref, period):
     """(problems, rows) of each reading."""
     results = []
     for read in (read_new, read_old):
-        out, ret = _Collector(), Return(unit_code="TH", period_code=period)
+        out, ret = Collector(), Return(unit_code="TH", period_code=period)
         read("Hoạt động", [list(row) for row in grid], ret, ref, out)
         results.append((out.problems, ret.activities, ret.events, ret.new_events))
     return results
@@ -625,14 +612,14 @@ def _same(a, b) -> bool:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(grid=_grids(spec.ACTIVITY_COLUMNS), period=st.sampled_from(["2022-H1", "", "2030-Y"]))
 def test_activities_column_by_column_equal_row_by_row(ref, grid, period):
-    new, old = _both(_read_activities, row_by_row_activities, grid, ref, period)
+    new, old = _both(read_activities, row_by_row_activities, grid, ref, period)
     assert _same(new, old)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(grid=_grids(spec.EVENT_COLUMNS))
 def test_events_column_by_column_equal_row_by_row(ref, grid):
-    new, old = _both(_read_events, row_by_row_events, grid, ref, "2022-H1")
+    new, old = _both(read_events, row_by_row_events, grid, ref, "2022-H1")
     assert _same(new, old)
 
 
@@ -647,5 +634,5 @@ def test_many_rows_column_by_column_equal_row_by_row(ref):
         row[i % 9] = _ANY[i % len(_ANY)]
         grid.append(row if i % 97 else [""] * 9)
     grid.append(["", "Tổng cộng", "", "", "", 12345.0, 1.0, "", ""])
-    new, old = _both(_read_activities, row_by_row_activities, grid, ref, "2022-H1")
+    new, old = _both(read_activities, row_by_row_activities, grid, ref, "2022-H1")
     assert new[0] and _same(new, old)

@@ -83,6 +83,8 @@ def fmt_date(value) -> str:
     """'05/12/2022'."""
     if is_missing(value):
         return MISSING
+    if isinstance(value, dt.date):  # a date or datetime (pandas' Timestamp is one): no pandas needed
+        return value.strftime(DATE_FORMAT)
     import pandas as pd
 
     return pd.Timestamp(value).strftime(DATE_FORMAT)

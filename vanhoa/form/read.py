@@ -22,7 +22,7 @@ import python_calamine as calamine
 from vanhoa.form import xlsxerrors
 from vanhoa.form.detect import detect
 from vanhoa.form.parts import is_wanted
-from vanhoa.form.refusals import (  # noqa: F401  (the reader's public names, imported from here)
+from vanhoa.form.refusals import (
     CORRUPT,
     CORRUPT_CONTENT,
     MARKUP,
@@ -34,6 +34,10 @@ from vanhoa.form.refusals import (  # noqa: F401  (the reader's public names, im
     sheet_too_big,
 )
 from vanhoa.text import match_key
+
+# The reader's public names, imported from here by the ingest, the pages and the tests.
+__all__ = ["CORRUPT", "CORRUPT_CONTENT", "MARKUP", "MAX_FILE_BYTES", "NOT_EXCEL", "OLD_BIFF", "CellError", "Workbook",
+           "WorkbookRejected", "read_workbook"]
 
 
 @dataclass

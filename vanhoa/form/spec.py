@@ -51,12 +51,15 @@ STAFF_COLUMNS = (
     Column("cultural_families", "Gia đình văn hóa", True, "count", 14),
 )
 
-# (code, canonical name, accepted short forms)
+# (code, canonical name, accepted short forms; the first is the one messages suggest)
 STAFF_GROUPS = (
     ("CBCC", "Cán bộ, công chức", ("CBCC", "Cán bộ công chức", "Công chức")),
     ("VC", "Viên chức", ("VC",)),
     ("LDHD", "Lao động hợp đồng", ("LĐHĐ", "LDHD", "Lao động", "HĐLĐ")),
 )
+GROUP_NAMES = {code: name for code, name, _ in STAFF_GROUPS}  # 'CBCC' -> 'Cán bộ, công chức'
+GROUP_WORDS = {code: name.lower() for code, name, _ in STAFF_GROUPS}  # inside a sentence: 'cán bộ, công chức'
+GROUP_SHORT = {code: aliases[0] for code, _, aliases in STAFF_GROUPS}  # 'LDHD' -> 'LĐHĐ'
 
 STANDARD_COLUMNS = (
     Column("criterion", "Tiêu chuẩn", True, "text", 60),
@@ -113,6 +116,23 @@ EVENT_COLUMNS = (
     Column("achievement", "Thành tích", False, "text", 30),
     Column("note", "Ghi chú", False, "text", 24),
 )
+
+
+
+def headers(columns: tuple[Column, ...]) -> dict[str, str]:
+    """field -> header of a sheet's columns: the one spelling of a figure's label ('total' -> 'Tổng số')."""
+    return {column.field: column.header for column in columns}
+
+
+STAFF_HEADERS = headers(STAFF_COLUMNS)
+STAFF_FIGURES = tuple(c.field for c in STAFF_COLUMNS if c.kind == "count")  # total, ethics, ..., cultural_families
+MET_HEADER = STANDARD_COLUMNS[1].header  # 'Đạt'
+
+# The totals of the two lists that a version's comparison shows, as (item, figure): key -> label.
+# The item is the sheet, the figure the count or the column summed (queries/return_figures.sql
+# gives the same keys).
+LIST_ITEMS = {"activities": SHEET_ACTIVITIES, "events": SHEET_EVENTS}
+LIST_FIGURES = {"count": "Số hoạt động", "cost": headers(ACTIVITY_COLUMNS)["cost"], "participants": "Số lượt tham gia"}
 
 YES_WORDS = ("có", "x", "đạt", "true", "1", "✓", "✔")
 NO_WORDS = ("không", "chưa đạt", "false", "0", "")
