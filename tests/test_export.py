@@ -84,7 +84,8 @@ def test_csv_exact_bytes():
 
 def test_csv_date_columns_are_iso_days_even_as_timestamps():
     """DuckDB hands dates to pandas as datetime64: a `date` is still written as a day."""
-    frame = pd.DataFrame({"date": pd.to_datetime(["2022-03-05", None]), "deadline": [pd.Timestamp("2022-06-15"), pd.NaT]})
+    frame = pd.DataFrame({"date": pd.to_datetime(["2022-03-05", None]),
+                          "deadline": [pd.Timestamp("2022-06-15"), pd.NaT]})
     assert to_csv_bytes(frame) == b"\xef\xbb\xbfdate,deadline\r\n2022-03-05,2022-06-15\r\n,\r\n"
 
 
@@ -117,7 +118,8 @@ def test_csv_ordinary_text_is_unchanged(text):
 
 
 def test_csv_negative_numbers_stay_numbers():
-    assert to_csv_bytes(pd.DataFrame({"days_after_deadline": [-5, 0]})) == b"\xef\xbb\xbfdays_after_deadline\r\n-5\r\n0\r\n"
+    data = to_csv_bytes(pd.DataFrame({"days_after_deadline": [-5, 0]}))
+    assert data == b"\xef\xbb\xbfdays_after_deadline\r\n-5\r\n0\r\n"
 
 
 # ------------------------------------------------------------------ XLSX

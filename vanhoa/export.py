@@ -11,14 +11,12 @@ import csv
 import datetime as dt
 import io
 import math
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 import xlsxwriter
-import xlsxwriter.utility
-import xlsxwriter.worksheet
-from xlsxwriter.utility import _utf16_len, _utf16_truncate
 
 from vanhoa.store import Store
 
@@ -106,7 +104,7 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     dates = [name in _DATE_COLUMNS for name in frame.columns]
     for row in frame.itertuples(index=False, name=None):
         writer.writerow([_csv_cell(_as_date(value) if is_date else value)
-                         for value, is_date in zip(_python_values(row), dates)])
+                         for value, is_date in zip(_python_values(row), dates, strict=True)])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -149,260 +147,139 @@ class CellStyle(NamedTuple):
     width: int = 0  # characters the longest value needs ('100.000.000 đ': 13)
 
 
+# The book's named formats; any other name is a number format code (a CellStyle's).
+NAMED_FORMATS = {
+    "head": {"bold": True, "text_wrap": True, "valign": "vcenter", "border": 1, "bg_color": "#E8EEF7"},
+    "date": {"num_format": "dd/mm/yyyy"},
+    "time": {"num_format": "hh:mm dd/mm/yyyy"},
+    "pct": {"num_format": "0.0%"},
+    "int": {"num_format": "#,##0"},
+}
+EXCEL_ROWS = 1_048_576  # rows of a sheet, the header's included: Excel holds no more
+
+
 def styled_book(sheets: list[tuple[str, pd.DataFrame, dict[str, str], dict[str, CellStyle]]]) -> bytes:
     """Sheets of (name, frame, headers, styles of some columns): the columns without a style are
-    written by the rules of `to_xlsx_bytes` (the command line's files)."""
+    written by the rules of `to_xlsx_bytes` (the command line's files).
+
+    xlsxwriter's constant_memory mode writes each row out as soon as the next one starts, so a
+    province's 200,000 activities are never held as cells; its price is that rows go in order,
+    which is how they are written here (strings are then inline, not shared: same cells)."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "strings_to_formulas": False,
                                         "strings_to_numbers": False, "strings_to_urls": False})
     formats = _Formats(book)
-    formats.update({
-        "head": book.add_format({"bold": True, "text_wrap": True, "valign": "vcenter", "border": 1,
-                                 "bg_color": "#E8EEF7"}),
-        "date": book.add_format({"num_format": "dd/mm/yyyy"}),
-        "time": book.add_format({"num_format": "hh:mm dd/mm/yyyy"}),
-        "pct": book.add_format({"num_format": "0.0%"}),
-        "int": book.add_format({"num_format": "#,##0"}),
-    })
     for name, frame, headers, styles in sheets:
-        _write_sheet(book.add_worksheet(name[:31], worksheet_class=_ColumnSheet), frame, headers, formats, styles)
+        _write_sheet(book.add_worksheet(name[:31]), frame, headers, formats, styles)
     book.close()
     return buffer.getvalue()
 
 
 class _Formats(dict):
-    """The book's cell formats by name, and by format code for the codes a CellStyle names: one
-    is added to the book the first time a cell needs it (a format no cell uses is left out of
-    the file, so the command line's files are as before)."""
+    """The book's cell formats by name (NAMED_FORMATS) or by number format code: each is added
+    to the book the first time a cell needs it, so a file holds only the formats it uses."""
 
     def __init__(self, book: xlsxwriter.Workbook) -> None:
         super().__init__()
         self.book = book
 
-    def __missing__(self, code: str):
-        self[code] = self.book.add_format({"num_format": code})
-        return self[code]
+    def __missing__(self, name: str):
+        self[name] = self.book.add_format(NAMED_FORMATS.get(name, {"num_format": name}))
+        return self[name]
 
 
-# ---------------------------------------------------------------- the sheet's cells, column by column
+# ---------------------------------------------------------------- the sheet's cells
 #
-# xlsxwriter writes a cell in about 6 µs (one call to store it, one to turn it into XML at close):
-# 13 s for the 98,800 × 11 cells of one period's activities at province scale. Here each column is
-# factorised once (pandas), each *distinct* value is turned into its cell with the rules below, and
-# the cells of a column are copied out by position; the rows' XML is joined in one pass and handed
-# to xlsxwriter, which still writes everything else (styles, shared strings, widths, the frozen
-# row, the filter). The result is the file the cell-by-cell writer made, byte for byte: the shared
-# strings and the formats are numbered in the order that writer met them (row by row), which
-# tests/test_export_speed_shape.py checks against it. This leans on internals of xlsxwriter 3.3.1
-# (pinned in requirements.txt): Worksheet._write_rows, the shared string table, Format._get_xf_index;
-# that test fails first if an upgrade changes them.
+# Each column is factorised once (pandas) and each *distinct* value is turned into its cell by
+# the rules below (100,000 activities hold a few hundred dates, units and amounts); the rows are
+# then handed to xlsxwriter's public write_* calls, one cell at a time, in row order.
 
-_COLUMN_FAST_KINDS = "biufM"  # bool, int, unsigned, float, datetime64: factorised
-_CHUNK_ROWS = 50_000
+_FACTORISED_KINDS = "biufM"  # bool, int, unsigned, float, datetime64: equal values make equal cells
+_EXCEL_EPOCH = dt.datetime(1899, 12, 31)
 
 
-class _ColumnSheet(xlsxwriter.worksheet.Worksheet):
-    """A worksheet whose data rows (below row 1) arrive as ready XML, in chunks of rows."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.bulk_rows = lambda: iter(())  # yields the <row> elements of rows 2.. (Excel numbering)
-        self.header_span: str | None = None
-
-    def _write_rows(self) -> None:
-        # Row 1 (the header, stored with write_string) goes through xlsxwriter itself.
-        if self.table.get(0):
-            self._write_row(0, self.header_span)
-            for col_num in range(self.dim_colmin, self.dim_colmax + 1):
-                if col_num in self.table[0]:
-                    self._write_cell(0, col_num, self.table[0][col_num])
-            self._xml_end_tag("row")
-        for chunk in self.bulk_rows():
-            self.fh.write(chunk)
+def excel_serial(moment: dt.datetime) -> float:
+    """A moment as Excel stores it: days since 31/12/1899 (day 1 is 01/01/1900), the time as the
+    fraction of a day, and one more day from 01/03/1900 on, for the 29/02/1900 that Excel counts
+    (as Lotus did). Written once per distinct value: xlsxwriter's write_datetime would convert
+    every cell."""
+    delta = moment - _EXCEL_EPOCH
+    days = delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
+    return days + 1 if days > 59 else days
 
 
-def _is_fast(series: pd.Series) -> bool:
-    """A column whose equal values (as pandas.factorize compares them) make equal cells."""
+def _factorised(series: pd.Series) -> bool:
+    """A column whose equal values (as pandas.factorize compares them) make equal cells; an
+    object column may hold 1, 1.0 and True, which compare equal and are three different cells."""
     dtype = series.dtype
     if isinstance(dtype, pd.StringDtype):
         return True
     if isinstance(dtype, (pd.CategoricalDtype, pd.SparseDtype)):
         return False
-    return getattr(dtype, "kind", "O") in _COLUMN_FAST_KINDS
+    return getattr(dtype, "kind", "O") in _FACTORISED_KINDS
 
 
 class _Column:
-    """One column's cells: for each row a code into `cells` (-1: empty), each distinct cell as
-    (kind, payload, format name) with kind 's' text, 'n' number, 'b' boolean."""
+    """One column's cells: `cells[row]` is (write method, value, format name) or None (empty);
+    `width` is what its values need, in characters."""
 
-    def __init__(self, name: str, series: pd.Series, ws, style: CellStyle | None = None) -> None:
-        is_date = name in _DATE_COLUMNS if style is None else style.as_date
-        percent = name in _PERCENT_COLUMNS
+    def __init__(self, name: str, series: pd.Series, sheet, style: CellStyle | None = None) -> None:
+        self.as_date = name in _DATE_COLUMNS if style is None else style.as_date
+        self.percent = name in _PERCENT_COLUMNS
         self.number_format = style.number_format if style is not None else None
-        self.bump = style.width if style is not None else 0  # the width a date, a time or a number needs
+        self.sheet = sheet
+        self.width = style.width if style is not None else 0  # the width a date, a time or a number needs
         self.text_width = 0  # longest first line of a text cell, + 1
-        if _is_fast(series) and not _has_negative_zero(series):
+        if _factorised(series):
             codes, uniques = pd.factorize(series, use_na_sentinel=True, sort=False)
-            values = list(uniques)
-        else:  # objects of any type: one "distinct value" per row, each judged on its own
-            values = list(series)
-            codes = np.arange(len(values), dtype=np.int64)
-        self.codes = np.asarray(codes, dtype=np.int64)
-        self.cells: list[tuple | None] = []
-        for value in _python_values(tuple(values)):
-            self.cells.append(self._cell(_as_date(value) if is_date else value, percent, ws))
-        if len(values) and not all(self.cells):  # a distinct value that is empty (NA in an object column)
-            empty = np.array([cell is None for cell in self.cells] + [True])
-            self.codes = np.where(empty[self.codes], -1, self.codes)
+        else:  # objects of any type: each value judged on its own
+            codes, uniques = np.arange(len(series)), series.array
+        distinct = np.empty(len(uniques) + 1, dtype=object)  # the last, None, for code -1 (missing)
+        for code, value in enumerate(_python_values(tuple(uniques))):
+            distinct[code] = self._cell(value)  # one by one: numpy would unpack a list of tuples
+        self.cells = distinct[codes]
 
-    def _cell(self, value: object, percent: bool, ws) -> tuple | None:
-        """What the cell-by-cell writer did with one value (see the git history of this file)."""
+    def _cell(self, value: object) -> tuple | None:
+        if self.as_date:
+            value = _as_date(value)
         if _missing(value):
             return None
         if isinstance(value, bool):
-            return ("b", 1 if value else 0, None)
+            return (self.sheet.write_boolean, value, None)
         if isinstance(value, (pd.Timestamp, dt.datetime)):
-            self.bump = max(self.bump, 16)
-            return ("n", ws._convert_date_time(pd.Timestamp(value).to_pydatetime()), "time")
+            self.width = max(self.width, 16)
+            return (self.sheet.write_number, excel_serial(pd.Timestamp(value).to_pydatetime()), "time")
         if isinstance(value, dt.date):
-            self.bump = max(self.bump, 11)
-            return ("n", ws._convert_date_time(dt.datetime.combine(value, dt.time())), "date")
+            self.width = max(self.width, 11)
+            return (self.sheet.write_number, excel_serial(dt.datetime.combine(value, dt.time())), "date")
         if isinstance(value, (int, float)):
-            if math.isnan(value) or math.isinf(value):  # as xlsxwriter's write_number refuses them
-                raise TypeError("NAN/INF not supported in write_number() without 'nan_inf_to_errors' Workbook() option")
             if self.number_format is not None:
-                return ("n", value, self.number_format(value))
-            return ("n", value, "pct" if percent else ("int" if float(value).is_integer() else None))
-        text = str(value)  # never a formula, whatever it starts with: always a shared string
+                name = self.number_format(value)
+            else:
+                name = "pct" if self.percent else ("int" if float(value).is_integer() else None)
+            return (self.sheet.write_number, value, name)
+        text = str(value)  # never a formula, whatever it starts with (strings_to_formulas is off)
         self.text_width = max(self.text_width, len(text.split("\n")[0]) + 1)
-        if len(text) > ws.xls_strmax // 2 and _utf16_len(text) > ws.xls_strmax:
-            text = _utf16_truncate(text, ws.xls_strmax)  # as write_string does
-        return ("s", text, None)
+        return (self.sheet.write_string, text, None)
 
 
-def _has_negative_zero(series: pd.Series) -> bool:
-    """factorize takes -0.0 for 0.0; the cell-by-cell writer wrote "-0"."""
-    if getattr(series.dtype, "kind", "O") != "f":
-        return False
-    values = series.to_numpy(dtype="float64", na_value=np.nan)
-    return bool(np.any((values == 0) & np.signbit(values)))
-
-
-def _first_rows(codes: np.ndarray, count: int) -> np.ndarray:
-    """For each code 0..count-1, the first row where it occurs (len(codes) if nowhere)."""
-    first = np.full(count, len(codes), dtype=np.int64)
-    present = codes >= 0
-    rows = np.flatnonzero(present)
-    if count:
-        np.minimum.at(first, codes[present], rows)
-    return first
-
-
-def _write_sheet(sheet_ws: _ColumnSheet, frame: pd.DataFrame, headers: dict[str, str], formats: dict,
+def _write_sheet(sheet, frame: pd.DataFrame, headers: dict[str, str], formats: _Formats,
                  styles: dict[str, CellStyle] | None = None) -> None:
-    widths = []
-    for col, name in enumerate(frame.columns):
-        title = headers.get(name, name)
-        sheet_ws.write_string(0, col, title, formats["head"])
-        widths.append(min(max(len(title), 8), 40))
-    limit = sheet_ws.xls_rowmax - 1  # data rows Excel can hold; write_* ignored the others
-    columns = [_Column(name, frame.iloc[:, col], sheet_ws, (styles or {}).get(name))
+    """Header row (bold, wrapped, frozen, with a filter), then the rows in order; each column as
+    wide as its header (8 to 40 characters) or its values (dates 11, times 16, text up to 60)."""
+    columns = [_Column(name, frame.iloc[:, col], sheet, (styles or {}).get(name))
                for col, name in enumerate(frame.columns)]
-    for col, column in enumerate(columns):
-        widths[col] = max(widths[col], column.bump, min(column.text_width, 60))
-    rows = min(len(frame), limit)
-
-    # Shared strings and formats are numbered in the order the cells are met, row by row.
-    strings: list[tuple[int, int, str]] = []
-    used_formats: dict[str, tuple[int, int]] = {}
-    for col, column in enumerate(columns):
-        codes = column.codes[:rows]
-        first = _first_rows(codes, len(column.cells))
-        for code, cell in enumerate(column.cells):
-            if cell is None or first[code] >= rows:
-                continue
-            where = (int(first[code]), col)
-            if cell[0] == "s":
-                strings.append((*where, cell[1]))
-            if cell[2] is not None and where < used_formats.get(cell[2], (rows, 0)):
-                used_formats[cell[2]] = where
-    if len(columns):
-        formats["head"]._get_xf_index()  # row 1
-    for name in sorted(used_formats, key=used_formats.get):
-        formats[name]._get_xf_index()
-    table = sheet_ws.str_table
-    calls = 0
-    for _, _, text in sorted(strings, key=lambda item: item[:2]):
-        table._get_shared_string_index(text)
-        calls += 1
-
-    # Each distinct cell's XML after its reference; then each cell is a reference + that tail.
-    heads, tails, present = [], [], np.zeros((rows, len(columns)), dtype=bool)
-    string_cells = 0
-    for col, column in enumerate(columns):
-        codes = column.codes[:rows]
-        present[:, col] = codes >= 0
-        column_tails = np.empty(len(column.cells) + 1, dtype=object)  # the last, None, for code -1
-        column_tails[:-1] = [_tail(cell, formats, table) if cell is not None else None for cell in column.cells]
-        tails.append(column_tails[codes])
-        heads.append('<c r="' + xlsxwriter.utility.xl_col_to_name(col))
-        string_codes = [code for code, cell in enumerate(column.cells) if cell is not None and cell[0] == "s"]
-        if string_codes:
-            string_cells += int(np.isin(codes, string_codes).sum())
-    table.count += string_cells - calls  # every string cell counts once, as write_string counted it
-
-    filled = present.any(axis=1)
-    if filled.any():
-        sheet_ws._check_dimensions(int(np.flatnonzero(filled)[-1]) + 1, 0)
-    spans = _spans(present, filled)
-    sheet_ws.header_span = spans.get(0)
-
-    def bulk_rows():
-        """The <row> elements, a chunk of rows at a time (made when the workbook is closed, so that
-        only one chunk's cells are held as text). The <row> tag is the one xlsxwriter's _write_row
-        writes for a row without set_row() settings."""
-        for start in range(0, rows, _CHUNK_ROWS):
-            stop = min(start + _CHUNK_ROWS, rows)
-            numbers = [str(row) for row in range(start + 2, stop + 2)]
-            cells = [[head + number + tail if tail is not None else "" for number, tail in zip(numbers, column[start:stop])]
-                     for head, column in zip(heads, tails)]
-            yield "".join(f'<row r="{row + 2}" spans="{spans[(row + 1) // 16]}">' + "".join(row_cells) + "</row>"
-                          for row, row_cells in enumerate(zip(*cells), start=start) if filled[row])
-
-    sheet_ws.bulk_rows = bulk_rows
-
-    for col, width in enumerate(widths):
-        sheet_ws.set_column(col, col, width + 1)
-    sheet_ws.freeze_panes(1, 0)
+    for col, (name, column) in enumerate(zip(frame.columns, columns, strict=True)):
+        title = headers.get(name, name)
+        sheet.write_string(0, col, title, formats["head"])
+        width = max(min(max(len(title), 8), 40), column.width, min(column.text_width, 60))
+        sheet.set_column(col, col, width + 1)
+    sheet.freeze_panes(1, 0)
     if len(frame.columns):
-        sheet_ws.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
-
-
-def _tail(cell: tuple, formats: dict, table) -> str:
-    kind, payload, fmt = cell
-    style = f' s="{formats[fmt]._get_xf_index()}"' if fmt is not None else ""
-    if kind == "s":
-        return f'"{style} t="s"><v>{table.string_table[payload]}</v></c>'
-    if kind == "b":
-        return f'"{style} t="b"><v>{payload}</v></c>'
-    return f'"{style}><v>{payload:.16G}</v></c>'
-
-
-def _spans(present: np.ndarray, filled: np.ndarray) -> dict[int, str]:
-    """xlsxwriter's `spans` of each block of 16 rows (Excel rows, the header is row 0): first:last
-    column holding a cell, 1-based."""
-    count = present.shape[1]
-    spans: dict[int, str] = {}
-    if not count:
-        return spans
-    first = np.where(filled, present.argmax(axis=1), count)
-    last = np.where(filled, count - 1 - present[:, ::-1].argmax(axis=1), -1)
-    blocks = (np.arange(len(first)) + 1) // 16
-    low = np.full(blocks[-1] + 1 if len(blocks) else 1, count)
-    high = np.full(len(low), -1)
-    np.minimum.at(low, blocks, first)
-    np.maximum.at(high, blocks, last)
-    low[0], high[0] = 0, max(high[0], count - 1)  # the header fills every column of block 0
-    for block in np.flatnonzero(high >= 0):
-        spans[int(block)] = f"{int(low[block]) + 1}:{int(high[block]) + 1}"
-    return spans
+        sheet.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
+    rows = min(len(frame), EXCEL_ROWS - 1)
+    for row, cells in enumerate(zip(*(column.cells[:rows] for column in columns), strict=True), start=1):
+        for col, cell in enumerate(cells):
+            if cell is not None:
+                write, value, name = cell
+                write(row, col, value, None if name is None else formats[name])
