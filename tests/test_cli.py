@@ -236,7 +236,8 @@ def test_by_is_recorded_as_filed_by(tmp_path, files):
     db = tmp_path / "store.duckdb"
     assert cli("ingest", files / "good.xlsx", "--by", "Lò Thị Hoa", db=db).code == 0
     listed = table(cli("export", "returns", db=db))
-    assert [(r["unit"], r["filed_by"], r["filename"]) for r in listed] == [("Phòng Tổng hợp", "Lò Thị Hoa", "good.xlsx")]
+    assert [(r["unit"], r["filed_by"], r["filename"]) for r in listed] == [
+        ("Phòng Tổng hợp", "Lò Thị Hoa", "good.xlsx")]
 
 
 def test_count_too_large_for_the_store_is_rejected_not_a_crash(tmp_path):
@@ -414,3 +415,25 @@ def test_demo_loads_23_returns_and_then_refuses_a_non_empty_store(demo, demo_csv
     assert (again.code, again.lines) == (
         0, ["Kho dữ liệu đã có báo cáo: không nạp dữ liệu minh họa (chỉ nạp vào kho trống)."])
     assert cli("export", "returns", db=demo_db).raw == returns.raw
+
+
+def test_help_and_a_usage_error_load_neither_the_store_nor_duckdb_nor_pandas():
+    """The command line imports heavy modules only inside the command that needs them, so `--help`
+    answers at once (its time is `make bench`'s, section "Command line"; here only what it loads)."""
+    probe = ("import runpy, sys\n"
+             "sys.argv = ['vanhoa'] + sys.argv[1:]\n"
+             "try:\n"
+             "    runpy.run_module('vanhoa', run_name='__main__')\n"
+             "except SystemExit as exc:\n"
+             "    code = exc.code\n"
+             "heavy = ('duckdb', 'pandas', 'pyarrow', 'numpy', 'vanhoa.store', 'vanhoa_tools')\n"
+             "print(code, sorted(name for name in sys.modules if name.split('.')[0] in heavy or name in heavy),\n"
+             "      file=sys.__stderr__)\n")
+    for args, code in ((["--help"], 0), (["export", "--help"], 0), (["export", "bogus"], 2)):
+        done = subprocess.run([sys.executable, "-c", probe, *args], cwd=ROOT, capture_output=True, text=True,
+                              env=dict(os.environ, PYTHONIOENCODING="utf-8"), timeout=60)
+        assert done.stderr.splitlines()[-1] == f"{code} []", (args, done.stderr)
+    done = subprocess.run([sys.executable, "-m", "vanhoa", "--help"], cwd=ROOT, capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONIOENCODING="utf-8"), timeout=60)
+    assert done.returncode == 0
+    assert done.stdout.splitlines()[0] == ("usage: python -m vanhoa [-h] [--db DB]")

@@ -106,7 +106,8 @@ def test_exactly_one_late_return_per_period(manifest, ref):
 def test_h1_headcount_is_the_reports_58_15_40(current):
     returns = _period(current, H1)
     assert len(returns) == 11
-    by_group = {code: sum(s.total for r in returns for s in r.staff if s.group == code) for code, _, _ in spec.STAFF_GROUPS}
+    by_group = {code: sum(s.total for r in returns for s in r.staff if s.group == code)
+                for code, _, _ in spec.STAFF_GROUPS}
     assert by_group == {"CBCC": 58, "VC": 15, "LDHD": 40}
 
 
@@ -139,7 +140,10 @@ def test_th_annual_return_has_two_versions_one_number_apart(manifest, outcomes):
     rows = [row for row in manifest if (row["unit"], row["period"]) == ("TH", Y)]
     assert [row["file"] for row in rows] == ["2022-Y_TH.xlsx", "2022-Y_TH_v2.xlsx"]
     first, second = (outcomes[row["file"]].ret for row in rows)
-    numbers = lambda ret: [v for s in ret.staff for v in (s.total, s.ethics, s.culture, s.families, s.cultural_families)]  # noqa: E731
+
+    def numbers(ret):
+        return [v for s in ret.staff for v in (s.total, s.ethics, s.culture, s.families, s.cultural_families)]
+
     changed = [(a, b) for a, b in zip(numbers(first), numbers(second)) if a != b]
     assert changed == [(8, 9)]
     assert second.prepared_on == first.prepared_on + dt.timedelta(days=1)
