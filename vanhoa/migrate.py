@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
+from vanhoa.formats import fmt_int
 from vanhoa.store import Store, write_audit
 
 # Every table of the schema, the reference lists first. store_writes and schema_migrations
@@ -43,15 +44,10 @@ class MigrationReport:
         out = []
         for table, (source, target) in self.counts.items():
             mark = "khớp" if source == target else "KHÔNG KHỚP"
-            out.append(f"  {table:<18} {_vn(source):>10} → {_vn(target):>10}  {mark}")
+            out.append(f"  {table:<18} {fmt_int(source):>10} → {fmt_int(target):>10}  {mark}")
         verdict = "khớp" if self.progress_matches else "KHÔNG KHỚP"
-        out.append(f"  bảng tiến độ (progress, mọi kỳ): {_vn(self.progress_rows)} dòng, {verdict}")
+        out.append(f"  bảng tiến độ (progress, mọi kỳ): {fmt_int(self.progress_rows)} dòng, {verdict}")
         return out
-
-
-def _vn(number: int) -> str:
-    """1234567 -> '1.234.567'."""
-    return f"{number:,}".replace(",", ".")
 
 
 def table_counts(store: Store) -> dict[str, int]:

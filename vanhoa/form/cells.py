@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 from vanhoa.form import spec
+from vanhoa.formats import DATE_FORMAT, fmt_int
 from vanhoa.text import clean_text, match_key
 
 MAX_COUNT = 1_000_000  # people or families in one unit, one activity or one event
@@ -28,10 +29,6 @@ _DATE_PATTERNS = (
     (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$"), "ymd"),
 )
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
-
-
-def _vn(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
 
 
 def is_empty(value: object) -> bool:
@@ -55,9 +52,9 @@ def show(value: object) -> str:
             return f"{int(value)}"
         return f"{value:g}".replace(".", ",")
     if isinstance(value, dt.datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
+        return value.strftime(f"{DATE_FORMAT} %H:%M")  # as Excel shows a date with a time
     if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
+        return value.strftime(DATE_FORMAT)
     text = clean_text(str(value)) if isinstance(value, str) else str(value)
     if isinstance(value, str) and not text:
         return "(trống)"
@@ -113,7 +110,7 @@ def parse_whole(value: object, what: str = "số nguyên",
 
 
 def _too_big(what: str, maximum: int) -> str:
-    return f"phải là {what} không âm, không quá {_vn(maximum)}"
+    return f"phải là {what} không âm, không quá {fmt_int(maximum)}"
 
 
 def parse_date(value: object) -> tuple[dt.date | None, str | None]:

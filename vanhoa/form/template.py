@@ -24,6 +24,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from vanhoa.form import spec
+from vanhoa.formats import fmt_date
 from vanhoa.reference import Period, Reference
 
 # Excel row numbers (1-based), shared with the demo writer and the tests.
@@ -253,8 +254,8 @@ def _write_guide(ws, fmt: _Formats, unit_name: str, period: Period) -> None:
             "Nộp lại báo cáo đã sửa sẽ tạo phiên bản mới; các phiên bản trước vẫn được lưu giữ.",
         ]),
         ("III. HẠN NỘP", [
-            f"Kỳ báo cáo: {period.label} (từ {period.start:%d/%m/%Y} đến {period.end:%d/%m/%Y}). "
-            f"Hạn nộp: {period.deadline:%d/%m/%Y}.",
+            f"Kỳ báo cáo: {period.label} (từ {fmt_date(period.start)} đến {fmt_date(period.end)}). "
+            f"Hạn nộp: {fmt_date(period.deadline)}.",
         ]),
     ]
     row = 5
