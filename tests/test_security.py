@@ -168,6 +168,8 @@ def test_approval_page_shows_a_page_of_waiting_versions_and_filters_them(demo_co
 
 
 def test_approval_page_queries_start_together_and_none_runs_twice(demo_copy, monkeypatch):
+    # performance contract: a cold run of Phê duyệt asks the store these five queries, each once,
+    # started together by ui.prefetch (the page then waits for the slowest, not for their sum).
     from test_overview import assert_prefetch_runs_what_the_page_asks
 
     def run_page() -> AppTest:

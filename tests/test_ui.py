@@ -81,6 +81,8 @@ def test_a_misconfigured_store_sends_the_user_to_the_administrator_with_what_to_
 def test_the_router_and_the_page_check_the_account_once_per_run(demo_copy, monkeypatch):
     """app.main runs under ui.per_run: the router's check and the page's (ui.require) are one
     question to the store per run, and every run asks again."""
+    # performance contract: one account query per run (the router's and the page's checks share it);
+    # the behaviour beside it: every run asks again, so a disabled account is signed out at once.
     from vanhoa import auth
 
     checks = []
