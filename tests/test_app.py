@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import copy_store, signed_in
+from page_runs import page_alone
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -145,26 +146,15 @@ def test_the_menu_of_each_role_comes_from_the_registry_in_its_sections_and_order
         ("Lịch sử kho", "history", ":material/manage_history:")]}
 
 
-def targets_page():
-    from pages import targets
-
-    targets.render()
-
-
 @pytest.mark.parametrize("role, allowed", [("clerk", False), ("leader", True), ("admin", True)])
 def test_a_page_checks_the_roles_of_its_registry_entry_when_opened_without_the_menu(demo_env, role, allowed):
-    at = signed_in(AppTest.from_function(targets_page, default_timeout=30), role, "TH" if role == "clerk" else None)
+    at = AppTest.from_function(page_alone, args=("targets",), default_timeout=30)
+    at = signed_in(at, role, "TH" if role == "clerk" else None)
     at.run()
     assert not at.exception
     refused = [e.value for e in at.error if "không có quyền" in e.value]
     assert refused == ([] if allowed else ["Tài khoản của bạn (văn thư đơn vị) không có quyền dùng trang này."])
     assert [t.value for t in at.title] == (["Chỉ tiêu của Kế hoạch"] if allowed else [])
-
-
-def page_alone(name: str) -> None:
-    import importlib
-
-    importlib.import_module(f"pages.{name}").render()
 
 
 @pytest.mark.parametrize("page, why", [("targets", "được nộp, nên chưa có số liệu chỉ tiêu"),

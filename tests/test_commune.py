@@ -14,10 +14,10 @@ import datetime as dt
 import json
 
 import pytest
-from conftest import ACTIVITY_HEADER, copy_store, good_sheets, rows_of, signed_in, workbook_bytes
+from conftest import ACTIVITY_HEADER, copy_store, good_sheets, rows_of
+from page_runs import demo_copy_env, filed_store, run_page
 from streamlit.testing.v1 import AppTest
 
-from vanhoa.ingest import ingest
 from vanhoa.store import Store
 
 NKTX = "Nhà khách Thanh Xuân - Hà Nội"
@@ -64,16 +64,12 @@ def nktx_year(first_version: bool) -> dict:
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory) -> Store:
-    store = Store(tmp_path_factory.mktemp("commune") / "small.duckdb")
-    for sheets, name, at in [
+    return filed_store(tmp_path_factory.mktemp("commune") / "small.duckdb", [
         (th_half_year(), "th-h1.xlsx", dt.datetime(2022, 6, 10, 9, 0)),
         (th_year(), "th-y.xlsx", dt.datetime(2022, 12, 1, 9, 0)),
         (nktx_year(first_version=True), "nktx-y.xlsx", dt.datetime(2022, 12, 2, 9, 0)),
         (nktx_year(first_version=False), "nktx-y-v2.xlsx", dt.datetime(2022, 12, 3, 9, 0)),
-    ]:
-        result = ingest(store, workbook_bytes(sheets), name, "Lò Thị Hoa", filed_at=at)
-        assert result.status == "accepted", result.errors
-    return store
+    ])
 
 
 ACTIVITY = ["date", "year", "half", "unit", "content", "kind", "participants", "cost", "period"]
@@ -186,24 +182,11 @@ def test_whole_plan_figures_from_the_timeline_are_the_per_unit_figures(small, mo
 # ---------------------------------------------------------------- the page (AppTest)
 
 
-@pytest.fixture
-def demo_env(demo_db, tmp_path, monkeypatch):
-    copy = copy_store(demo_db, tmp_path / "demo.duckdb")
-    monkeypatch.setenv("VANHOA_DB", str(copy))
-    return copy
-
-
-def commune_page():
-    from pages import commune
-
-    commune.render()
+demo_env = pytest.fixture(demo_copy_env, name="demo_env")
 
 
 def page(period: str | None = None) -> AppTest:
-    at = signed_in(AppTest.from_function(commune_page, default_timeout=30))
-    if period:
-        at.session_state["period"] = period  # the sidebar's shared period selector
-    return at.run()
+    return run_page("commune", period)
 
 
 def metrics(at: AppTest) -> list[tuple[str, str]]:
@@ -349,12 +332,6 @@ def test_page_when_no_unit_has_worked_in_the_commune(small, tmp_path, monkeypatc
 def test_the_page_queries_start_together_and_none_runs_twice(demo_env, monkeypatch, scope):
     from test_overview import assert_prefetch_runs_what_the_page_asks
 
-    def run_page():
-        at = signed_in(AppTest.from_function(commune_page, default_timeout=30))
-        at.session_state["period"] = "2022-Y"
-        if scope:
-            at.session_state["commune_scope"] = scope
-        return at.run()
-
-    calls = assert_prefetch_runs_what_the_page_asks(monkeypatch, run_page)
+    calls = assert_prefetch_runs_what_the_page_asks(
+        monkeypatch, lambda: run_page("commune", "2022-Y", state={"commune_scope": scope} if scope else None))
     assert {"commune_timeline", "commune_units", "commune_activities"} <= {name for name, _ in calls}

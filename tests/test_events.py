@@ -13,7 +13,8 @@ import datetime as dt
 import json
 
 import pytest
-from conftest import copy_store, EVENT_HEADER, good_sheets, workbook_bytes, signed_in, rows_of
+from conftest import EVENT_HEADER, copy_store, good_sheets, rows_of, workbook_bytes
+from page_runs import demo_copy_env, run_page
 from streamlit.testing.v1 import AppTest
 
 from vanhoa.ingest import ingest
@@ -152,24 +153,11 @@ def test_event_queries_agree(small):
 # ---------------------------------------------------------------- the page (AppTest)
 
 
-@pytest.fixture
-def demo_env(demo_db, tmp_path, monkeypatch):
-    copy = copy_store(demo_db, tmp_path / "demo.duckdb")
-    monkeypatch.setenv("VANHOA_DB", str(copy))
-    return copy
-
-
-def events_page():
-    from pages import events
-
-    events.render()
+demo_env = pytest.fixture(demo_copy_env, name="demo_env")
 
 
 def page(period: str | None = None) -> AppTest:
-    at = signed_in(AppTest.from_function(events_page, default_timeout=30))
-    if period:
-        at.session_state["period"] = period  # the sidebar's shared period selector
-    return at.run()
+    return run_page("events", period)
 
 
 def chart_titles(at: AppTest) -> list[str]:
