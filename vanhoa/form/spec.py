@@ -134,5 +134,40 @@ MET_HEADER = STANDARD_COLUMNS[1].header  # 'Đạt'
 LIST_ITEMS = {"activities": SHEET_ACTIVITIES, "events": SHEET_EVENTS}
 LIST_FIGURES = {"count": "Số hoạt động", "cost": headers(ACTIVITY_COLUMNS)["cost"], "participants": "Số lượt tham gia"}
 
+
+
+@dataclass(frozen=True)
+class Target:
+    """One of the plan's four targets, in the words each surface uses (the reference data,
+    data/reference/targets.csv, holds its short name, goal and order)."""
+
+    code: str
+    title: str  # the official report's line (Nghị định 30)
+    definition: str  # what the ratio counts, on the Chỉ tiêu page
+    unit: str  # what the numerator counts
+    counted: str = ""  # a card's numerator in words ("" for T3, which counts units)
+
+
+TARGETS = (
+    Target("T1", "Chỉ tiêu 1 - công chức, viên chức, lao động thực hiện tốt chuẩn mực đạo đức, văn hóa công sở "
+                 "(Quyết định số 34/QĐ-VPUB, Quyết định số 02/QĐ-VPUB)",
+           "Số người thực hiện tốt chuẩn mực đạo đức, văn hóa công sở / tổng số cán bộ, công chức, viên chức, "
+           "lao động hợp đồng.", "người", "người thực hiện tốt chuẩn mực"),
+    Target("T2", "Chỉ tiêu 2 - công chức, viên chức, lao động được nâng cao mức hưởng thụ và tham gia các hoạt động "
+                 "văn hóa",
+           "Số người tham gia hoạt động văn hóa / tổng số cán bộ, công chức, viên chức, lao động hợp đồng.",
+           "người", "người tham gia hoạt động văn hóa"),
+    Target("T3", "Chỉ tiêu 3 - cơ quan, đơn vị đạt chuẩn văn hóa",
+           "Số đơn vị đạt chuẩn văn hóa (đạt cả ba tiêu chuẩn) / số đơn vị phải báo cáo; "
+           "đơn vị chưa nộp tính vào mẫu số.", "đơn vị"),
+    Target("T4", "Chỉ tiêu 4 - gia đình công chức, viên chức, lao động giữ vững danh hiệu Gia đình văn hóa",
+           "Số gia đình đạt danh hiệu Gia đình văn hóa / số gia đình của cán bộ, công chức, viên chức, lao động.",
+           "gia đình", "gia đình văn hóa"),
+)
+TARGET_TITLES = {t.code: t.title for t in TARGETS}
+TARGET_DEFINITIONS = {t.code: t.definition for t in TARGETS}
+TARGET_UNITS = {t.code: t.unit for t in TARGETS}
+TARGET_COUNTED = {t.code: (t.counted, t.unit) for t in TARGETS if t.counted}
+
 YES_WORDS = ("có", "x", "đạt", "true", "1", "✓", "✔")
 NO_WORDS = ("không", "chưa đạt", "false", "0", "")
