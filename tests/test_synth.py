@@ -4,6 +4,7 @@ ingest accepts. Small sizes here; province scale is `make bench`."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import duckdb
 import pytest
@@ -150,6 +151,7 @@ def test_main_fills_a_store_and_says_so_in_vietnamese(tmp_path, capsys):
     out = capsys.readouterr().out
     assert out.startswith("Đã sinh 2 báo cáo giả lập (2 đơn vị × 1 kỳ; 0 chưa nộp, 0 nộp lại), 6 dòng hoạt động, "
                           "40 dòng sự kiện vào kho ")
+    assert re.search(r" trong [0-9]+,[0-9] giây\.\n\Z", out), out  # seconds with a decimal comma
     assert counts(Store(db))["returns"] == 2
 
 

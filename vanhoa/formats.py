@@ -46,6 +46,13 @@ def fmt_int(value) -> str:
     return f"{int(value):,}".replace(",", ".")
 
 
+def fmt_decimal(value, digits: int = 1) -> str:
+    """12.345 -> '12,3' (a decimal comma, no thousands separator: seconds, a ratio); None -> '—'."""
+    if is_missing(value):
+        return MISSING
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
 def fmt_pct(ratio, digits: int = 1) -> str:
     """0.6195 -> '61,9 %' (a space before the sign, as the glossary writes it)."""
     if is_missing(ratio):

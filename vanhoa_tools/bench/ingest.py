@@ -12,6 +12,7 @@ from vanhoa import store as store_module
 from vanhoa.form.isolate import read_workbook_isolated
 from vanhoa.form.read import read_workbook
 from vanhoa.form.rules import validate
+from vanhoa.formats import fmt_decimal
 from vanhoa.ingest import collector_paused, ingest
 from vanhoa.reference import Reference
 from vanhoa.store import Store
@@ -75,8 +76,8 @@ def ingest_section(folder: Path, ref: Reference) -> list[Row]:
     rows.append(Row("So sánh: chỉ đọc cùng tệp bằng python-calamine (không kiểm tra kích thước, không quy tắc, "
                     "không lưu)", secs(bare)))
     rows.append(Row("Nạp 50.000 dòng nhanh hơn pandas.read_excel(openpyxl) (chỉ đọc)",
-                    f"{ratio:.1f} lần".replace(".", ","), "≥ 5 lần", ratio >= 5,
-                    f"{plain:.2f} s / {big_median:.2f} s".replace(".", ",")))
+                    f"{fmt_decimal(ratio)} lần", "≥ 5 lần", ratio >= 5,
+                    f"{fmt_decimal(plain, 2)} s / {fmt_decimal(big_median, 2)} s"))
     if ratio < 5:
         SECTION_NOTES[TITLE] = _five_times_note(ratio, big_median, plain, bare, read_only, validate_only)
     return rows

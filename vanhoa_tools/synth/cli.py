@@ -7,7 +7,7 @@ import re
 import sys
 import time
 
-from vanhoa.formats import fmt_int
+from vanhoa.formats import fmt_decimal, fmt_int
 from vanhoa.store import Store
 from vanhoa_tools.synth.load import add_units, check_counts, synthesize
 from vanhoa_tools.synth.xlsx import write_xlsx
@@ -86,14 +86,14 @@ def main(argv: list[str] | None = None, store: Store | None = None) -> int:
                                ref=store.reference())
             print(f"Đã ghi {fmt_int(len(files))} tệp báo cáo giả lập ({fmt_int(units)} đơn vị × {periods} kỳ, "
                   f"{fmt_int(activities)} hoạt động, {fmt_int(events)} sự kiện mỗi tệp) vào {options['xlsx']} "
-                  f"trong {_seconds(time.perf_counter() - started)} giây; {fmt_int(units)} đơn vị giả lập "
+                  f"trong {fmt_decimal(time.perf_counter() - started)} giây; {fmt_int(units)} đơn vị giả lập "
                   f"đã có trong kho {store.name} để lệnh ingest nhận các tệp.")
         else:
             done = synthesize(store, units, periods, activities, events, seed)
             print(f"Đã sinh {fmt_int(done.returns)} báo cáo giả lập ({fmt_int(units)} đơn vị × {periods} kỳ; "
                   f"{fmt_int(len(done.missing))} chưa nộp, {fmt_int(len(done.corrected))} nộp lại), "
                   f"{fmt_int(done.activities)} dòng hoạt động, {fmt_int(done.events)} dòng sự kiện "
-                  f"vào kho {store.name} trong {_seconds(done.seconds)} giây.")
+                  f"vào kho {store.name} trong {fmt_decimal(done.seconds)} giây.")
     except ValueError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2
@@ -101,8 +101,3 @@ def main(argv: list[str] | None = None, store: Store | None = None) -> int:
         print(f"Lỗi: {exc.message}", file=sys.stderr)
         return 3
     return 0
-
-
-def _seconds(value: float) -> str:
-    """12.34 -> '12,3' (seconds with one decimal, a Vietnamese comma)."""
-    return f"{value:.1f}".replace(".", ",")
