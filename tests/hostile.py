@@ -17,7 +17,11 @@ from __future__ import annotations
 import io
 import os
 import struct
+import subprocess
+import sys
+import textwrap
 import zipfile
+from pathlib import Path
 
 ENDOFCHAIN, FATSECT, FREESECT, NOSTREAM = 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF, 0xFFFFFFFF
 
@@ -399,7 +403,17 @@ def xls_with_dimensions(rows: int, cols: int, sheet: str = "Chỉ tiêu") -> byt
 # ------------------------------------------------------------------ .ods and .xlsx: real returns, one part changed
 
 
+def zip_parts(parts: dict[str, bytes]) -> bytes:
+    """An archive of these parts (name -> bytes), deflated, in this order."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
 def rezip(raw: bytes, change) -> bytes:
+    """The archive with each part's bytes passed through change(name, data); order and methods kept."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(raw)) as source, zipfile.ZipFile(buffer, "w") as target:
         for info in source.infolist():
@@ -447,3 +461,25 @@ def xlsx_with_last_row(raw: bytes, sheet_parts: tuple[str, ...], styled_cell: bo
             data = data.replace(b"<sheetData/>", b"<sheetData>" + tail + b"</sheetData>")
         return data
     return rezip(raw, change)
+
+
+# ------------------------------------------------------------------ reading one in a small process
+
+
+def read_in_a_small_process(tmp_path: Path, data: bytes, name: str, timeout: int = 120) -> subprocess.CompletedProcess:
+    """read_workbook in a child limited to 2 GB of address space, so an allocation bomb cannot
+    take the test run (or the machine) with it: it prints "read" or "refused: <message>"."""
+    path = tmp_path / name
+    path.write_bytes(data)
+    script = textwrap.dedent(f"""
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+        from vanhoa.form.read import WorkbookRejected, read_workbook
+        try:
+            read_workbook(open({str(path)!r}, "rb").read(), {name!r})
+            print("read")
+        except WorkbookRejected as exc:
+            print("refused:", exc)
+    """)
+    root = Path(__file__).resolve().parent.parent
+    return subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=timeout)

@@ -25,9 +25,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import subprocess
-import sys
-import textwrap
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -35,6 +32,7 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 from conftest import good_sheets, workbook_bytes
+from hostile import read_in_a_small_process, zip_parts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -58,20 +56,12 @@ def parts_of(raw: bytes) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
-def rezip(parts: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in parts.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
-
-
 def changed(raw: bytes, part: str, old: bytes, new: bytes) -> bytes:
     """The workbook with the first `old` of one part replaced by `new` (which must be there)."""
     parts = parts_of(raw)
     assert old in parts[part], (part, old)
     parts[part] = parts[part].replace(old, new, 1)
-    return rezip(parts)
+    return zip_parts(parts)
 
 
 def with_formulas(formulas: dict[tuple[str, str], tuple[str, object]], sheets=None) -> bytes:
@@ -110,19 +100,7 @@ def stored_returns(store) -> int:
 def run_small(tmp_path: Path, data: bytes, name: str = "bao-cao.xlsx") -> str:
     """read_workbook in a child process limited to 2 GB of address space and 60 s: what it printed
     ("read" or "refused: <message>"), and that it exited cleanly (no abort, no kill)."""
-    path = tmp_path / name
-    path.write_bytes(data)
-    script = textwrap.dedent(f"""
-        import resource
-        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
-        from vanhoa.form.read import WorkbookRejected, read_workbook
-        try:
-            read_workbook(open({str(path)!r}, "rb").read(), {name!r})
-            print("read")
-        except WorkbookRejected as exc:
-            print("refused:", exc)
-    """)
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    done = read_in_a_small_process(tmp_path, data, name, timeout=60)
     assert done.returncode == 0, done.stderr[-500:]
     return done.stdout.strip()
 
@@ -182,7 +160,7 @@ def test_error_cell_in_a_text_column_is_an_error_not_stored_text(store, sheet, c
 def test_text_formula_without_a_result_is_an_error():
     """A script (openpyxl) saves a text formula with neither its result nor its type: not text typed."""
     raw = with_formulas({("Hoạt động", "H3"): ('="T"&"ốt"', "Tốt")})
-    raw = changed(raw, SHEET_PART["Hoạt động"], '<c r="H3" t="str">'.encode(), b'<c r="H3">')
+    raw = changed(raw, SHEET_PART["Hoạt động"], b'<c r="H3" t="str">', b'<c r="H3">')
     raw = changed(raw, SHEET_PART["Hoạt động"], "<v>Tốt</v>".encode(), b"")
     assert lines(check(raw, "bao-cao.xlsx", REF)) == [
         "Lỗi Hoạt động!H3 (giá trị: =\"T\"&\"ốt\"): 'Kết quả, ghi chú' là công thức chưa được tính; hãy mở tệp bằng "
@@ -244,7 +222,7 @@ def test_total_row_formula_without_a_result_is_still_skipped():
     raw = with_formulas({("Chỉ tiêu", f"{col}5"): (f"=SUM({col}2:{col}4)", 424242) for col in "BCDEF"}, sheets)
     parts = parts_of(raw)
     parts[SHEET_PART["Chỉ tiêu"]] = parts[SHEET_PART["Chỉ tiêu"]].replace(b"<v>424242</v>", b"<v></v>")
-    checked = check(rezip(parts), "bao-cao.xlsx", REF)
+    checked = check(zip_parts(parts), "bao-cao.xlsx", REF)
     assert checked.ok and lines(checked) == []
 
 
@@ -364,7 +342,7 @@ def test_dates_before_1900_and_excel_serials_outside_its_calendar(store):
     # Serials written as numbers; the date format of column A (style 1) makes calamine read them as dates.
     parts[SHEET_PART["Hoạt động"]] = re.sub(rb'<c r="(A[4-7])"', rb'<c r="\1" s="1"',
                                             parts[SHEET_PART["Hoạt động"]])
-    checked = check(rezip(parts), "bao-cao.xlsx", REF)
+    checked = check(zip_parts(parts), "bao-cao.xlsx", REF)
     outside = "ngày nằm ngoài kỳ báo cáo (01/01/2022 - 30/06/2022)."
     assert lines(checked) == [
         f"Cảnh báo Hoạt động!A4 (giá trị: 01/01/1900): {outside}",
@@ -380,7 +358,7 @@ def test_dates_before_1900_and_excel_serials_outside_its_calendar(store):
     parts = parts_of(workbook_bytes(sheets))
     parts[SHEET_PART["Hoạt động"]] = re.sub(rb'<c r="(A[4-5])"', rb'<c r="\1" s="1"',
                                             parts[SHEET_PART["Hoạt động"]])
-    done = store_checked(store, check(rezip(parts), "bao-cao.xlsx", REF), "fuzz")
+    done = store_checked(store, check(zip_parts(parts), "bao-cao.xlsx", REF), "fuzz")
     assert done.status == "accepted", lines(done.checked)
     with store.connect() as con:
         dates = [d for (d,) in con.execute("select date from return_activities order by date").fetchall()]
@@ -544,7 +522,7 @@ def test_fuzz_xml_parts_of_a_valid_workbook(part, ops):
     """XML-aware mutations of one part, re-zipped: a verdict, never an exception."""
     parts = dict(PARTS)
     parts[part] = mutate(parts[part], ops)
-    assert_verdict(check(rezip(parts), "bao-cao.xlsx", REF))
+    assert_verdict(check(zip_parts(parts), "bao-cao.xlsx", REF))
 
 
 @pytest.mark.timeout(120)

@@ -20,16 +20,14 @@ import datetime as dt
 import io
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
-import textwrap
 import unicodedata
 import zipfile
 from pathlib import Path
 
 import pytest
 from conftest import good_sheets, workbook_bytes
+from hostile import read_in_a_small_process, zip_parts
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -197,14 +195,6 @@ PARTS = dict((name, zipfile.ZipFile(io.BytesIO(BASE_XLSX)).read(name))
              for name in zipfile.ZipFile(io.BytesIO(BASE_XLSX)).namelist())
 
 
-def rezip(parts: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in parts.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
-
-
 def fits_store(ret) -> bool:
     """Every number of an accepted return fits the store's columns (INTEGER counts, BIGINT money)."""
     small = [n for s in ret.staff for n in (s.total, s.ethics, s.culture, s.families, s.cultural_families)]
@@ -288,7 +278,7 @@ def test_corrupted_parts_inside_the_zip_are_refused_or_read_never_stored_half():
             del parts[part]
         else:
             parts[part] = corrupt(parts[part], ops)
-        data = rezip(parts)
+        data = zip_parts(parts)
         checker.ingest(data, check_read(data))
 
     try:
@@ -320,7 +310,7 @@ def test_random_bytes_never_crash_the_reader(prefix, body, name):
     [b"application/vnd.oasis.opendocument.spreadsheet", PARTS["xl/workbook.xml"], PARTS["[Content_Types].xml"],
      PARTS["xl/_rels/workbook.xml.rels"]]), max_size=6))
 def test_random_archives_never_crash_the_reader(members):
-    data = rezip(members)
+    data = zip_parts(members)
     try:
         read_workbook(data, "bao-cao.xlsx")
     except WorkbookRejected as exc:
@@ -421,24 +411,6 @@ def test_the_largest_numbers_allowed_are_stored(store):
             1_000_000, 10**15)
 
 
-def _read_in_a_small_process(tmp_path: Path, data: bytes, name: str) -> subprocess.CompletedProcess:
-    """read_workbook in a child limited to 2 GB of address space, so an allocation bomb cannot
-    take this test run (or the machine) with it."""
-    path = tmp_path / name
-    path.write_bytes(data)
-    script = textwrap.dedent(f"""
-        import resource, sys
-        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
-        from vanhoa.form.read import WorkbookRejected, read_workbook
-        try:
-            read_workbook(open({str(path)!r}, "rb").read(), {name!r})
-            print("read")
-        except WorkbookRejected as exc:
-            print("refused:", exc)
-    """)
-    return subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
-
-
 def _ods(rows: int, columns: int, empty_tail: bool = False) -> bytes:
     """An .ods of about 1 kB whose `Chỉ tiêu` table repeats one filled cell over rows x columns;
     with `empty_tail`, followed by empty columns and rows to the sheet's end, as LibreOffice does."""
@@ -471,9 +443,9 @@ def _ods(rows: int, columns: int, empty_tail: bool = False) -> bytes:
 def test_the_small_process_reads_a_normal_return(tmp_path):
     """The 2 GB limit of the tests below is ample for a real return, and for an .ods whose empty
     trailing rows and columns are repeated up to the sheet's end, as LibreOffice writes them."""
-    assert _read_in_a_small_process(tmp_path, BASE_XLSX, "bao-cao.xlsx").stdout == "read\n"
-    assert _read_in_a_small_process(tmp_path, _ods(3, 3), "bao-cao.ods").stdout == "read\n"
-    assert _read_in_a_small_process(tmp_path, _ods(3, 3, empty_tail=True), "bao-cao.ods").stdout == "read\n"
+    assert read_in_a_small_process(tmp_path, BASE_XLSX, "bao-cao.xlsx").stdout == "read\n"
+    assert read_in_a_small_process(tmp_path, _ods(3, 3), "bao-cao.ods").stdout == "read\n"
+    assert read_in_a_small_process(tmp_path, _ods(3, 3, empty_tail=True), "bao-cao.ods").stdout == "read\n"
 
 
 SHEET2 = "xl/worksheets/sheet2.xml"
@@ -519,14 +491,14 @@ def test_size_hints_in_a_small_xlsx_are_refused_not_a_crash(tmp_path, part, old,
     parts = dict(PARTS)
     assert old in parts[part]
     parts[part] = parts[part].replace(old, new, 1)
-    done = _read_in_a_small_process(tmp_path, rezip(parts), "bao-cao.xlsx")
+    done = read_in_a_small_process(tmp_path, zip_parts(parts), "bao-cao.xlsx")
     assert (done.returncode, done.stdout) == (0, f"refused: {message}\n"), done.stderr[-300:]
 
 
 def test_repeated_rows_and_columns_in_a_small_ods_are_refused_not_a_crash(tmp_path):
     """Bug 1b: an .ods was not measured before calamine read it; 1 kB repeating one cell
     100,000 x 1,000 times took >6 GB (23 s) unbounded, and aborted under 2 GB."""
-    done = _read_in_a_small_process(tmp_path, _ods(100_000, 1_000), "bao-cao.ods")
+    done = read_in_a_small_process(tmp_path, _ods(100_000, 1_000), "bao-cao.ods")
     assert (done.returncode, done.stdout) == (0, "refused: Tệp bị từ chối: trang 'Chỉ tiêu' có dữ liệu trải trên "
                                               "100.000 dòng × 1.000 cột = 100.000.000 ô (kể cả các ô lặp lại), vượt "
                                               "giới hạn 5.000.000 ô của biểu mẫu.\n"), done.stderr[-300:]

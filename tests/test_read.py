@@ -10,6 +10,7 @@ import zipfile
 
 import pytest
 from conftest import good_sheets, workbook_bytes
+from hostile import rezip
 
 from vanhoa.form.read import WorkbookRejected, read_workbook
 from vanhoa.form.rules import validate
@@ -121,38 +122,39 @@ def test_zip_bomb_ratio_is_refused():
     assert rejection(_bomb(60)) == "Tệp bị từ chối: tỷ lệ nén bất thường (nghi là tệp nén độc hại - zip bomb)."
 
 
-def test_sheet_reaching_the_last_excel_row_is_refused():
+def _cells(sheets):
+    """(sheet name, row, column, value) of every cell that holds something."""
+    for name, grid in sheets.items():
+        for r, row in enumerate(grid):
+            for c, value in enumerate(row):
+                if value is not None:
+                    yield name, r, c, value
+
+
+def _good_return_and(sheet: str, row: int, col: int) -> bytes:
+    """The valid return (its dates left out) with one more cell, "x", at (row, col) of `sheet`."""
     import xlsxwriter
 
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    for name, grid in good_sheets().items():
-        sheet = book.add_worksheet(name)
-        for r, row in enumerate(grid):
-            for c, value in enumerate(row):
-                if value is not None and not hasattr(value, "year"):
-                    sheet.write(r, c, value)
-    book.get_worksheet_by_name("Hoạt động").write(1_048_575, 0, "x")
+    for name in good_sheets():
+        book.add_worksheet(name)
+    for name, r, c, value in _cells(good_sheets()):
+        if not hasattr(value, "year"):
+            book.get_worksheet_by_name(name).write(r, c, value)
+    book.get_worksheet_by_name(sheet).write(row, col, "x")
     book.close()
-    assert rejection(buffer.getvalue()) == ("Tệp bị từ chối: trang 'Hoạt động' có dữ liệu kéo tới dòng 1.048.576, "
+    return buffer.getvalue()
+
+
+def test_sheet_reaching_the_last_excel_row_is_refused():
+    assert rejection(_good_return_and("Hoạt động", 1_048_575, 0)) == ("Tệp bị từ chối: trang 'Hoạt động' có dữ liệu kéo tới dòng 1.048.576, "
                                             "vượt giới hạn 200.000 dòng của biểu mẫu.")
 
 
 def test_sheet_with_a_far_corner_cell_is_refused():
     """Two cells, A1 and ZZ100000: a dense reader would allocate 70 million cells."""
-    import xlsxwriter
-
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    for name, grid in good_sheets().items():
-        sheet = book.add_worksheet(name)
-        for r, row in enumerate(grid):
-            for c, value in enumerate(row):
-                if value is not None and not hasattr(value, "year"):
-                    sheet.write(r, c, value)
-    book.get_worksheet_by_name("Sự kiện").write(99_999, 701, "x")
-    book.close()
-    assert rejection(buffer.getvalue()) == ("Tệp bị từ chối: trang 'Sự kiện' có dữ liệu kéo tới dòng 100.000 và cột "
+    assert rejection(_good_return_and("Sự kiện", 99_999, 701)) == ("Tệp bị từ chối: trang 'Sự kiện' có dữ liệu kéo tới dòng 100.000 và cột "
                                             "thứ 702, tức 70.200.000 ô, vượt giới hạn 5.000.000 ô của biểu mẫu.")
 
 
@@ -161,16 +163,12 @@ def _as_xls(sheets) -> bytes:
 
     book = xlwt.Workbook(encoding="utf-8")
     date_style = xlwt.easyxf(num_format_str="dd/mm/yyyy")
-    for name, grid in sheets.items():
-        sheet = book.add_sheet(name)
-        for r, row in enumerate(grid):
-            for c, value in enumerate(row):
-                if value is None:
-                    continue
-                if hasattr(value, "year"):
-                    sheet.write(r, c, value, date_style)
-                else:
-                    sheet.write(r, c, value)
+    added = {name: book.add_sheet(name) for name in sheets}
+    for name, r, c, value in _cells(sheets):
+        if hasattr(value, "year"):
+            added[name].write(r, c, value, date_style)
+        else:
+            added[name].write(r, c, value)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -201,15 +199,6 @@ def test_other_formats_read_like_xlsx(ref, fmt, name):
 # ------------------------------------------------------------------ size guard: repeats, counters, the check after calamine
 
 
-def _rezip(raw: bytes, change) -> bytes:
-    """The archive with each part's bytes passed through change(name, data); order and methods kept."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw)) as source, zipfile.ZipFile(buffer, "w") as target:
-        for info in source.infolist():
-            target.writestr(info, change(info.filename, source.read(info)))
-    return buffer.getvalue()
-
-
 def _like_libreoffice(raw: bytes) -> bytes:
     """An .ods as LibreOffice saves it: every table declares its 16,384 columns, every row ends with
     empty cells repeated to the last column, every table ends with empty rows repeated to the last row."""
@@ -223,7 +212,7 @@ def _like_libreoffice(raw: bytes) -> bytes:
         return data.replace(b"</table:table>", b'<table:table-row table:style-name="ro1" table:number-rows-repeated='
                             b'"1048560"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>'
                             b"</table:table>")
-    return _rezip(raw, change)
+    return rezip(raw, change)
 
 
 def test_ods_with_empty_rows_and_columns_repeated_to_the_sheet_end_reads(ref):
@@ -250,7 +239,7 @@ def test_ods_values_repeated_past_the_limits_are_refused(before, after, message)
     def change(name: str, data: bytes) -> bytes:
         assert name != "content.xml" or before in data
         return data.replace(before, after, 1) if name == "content.xml" else data
-    assert rejection(_rezip(_as_ods(good_sheets()), change), "bao-cao.ods") == message
+    assert rejection(rezip(_as_ods(good_sheets()), change), "bao-cao.ods") == message
 
 
 def test_ods_empty_rows_between_values_count():
@@ -258,7 +247,7 @@ def test_ods_empty_rows_between_values_count():
     def change(name: str, data: bytes) -> bytes:
         return data.replace(b"</table:table-row>", b'</table:table-row><table:table-row table:number-rows-repeated='
                             b'"250000"><table:table-cell/></table:table-row>', 1) if name == "content.xml" else data
-    assert rejection(_rezip(_as_ods(good_sheets()), change), "bao-cao.ods") == (
+    assert rejection(rezip(_as_ods(good_sheets()), change), "bao-cao.ods") == (
         "Tệp bị từ chối: trang 'Thông tin' có dữ liệu kéo tới dòng 250.002 (kể cả các dòng lặp lại), vượt giới hạn "
         "200.000 dòng của biểu mẫu.")
 
@@ -298,7 +287,7 @@ def _strip_cell_references(raw: bytes, prefix: bytes = b"") -> bytes:
             data = data.replace(b"<" + prefix + b':worksheet xmlns="', b"<" + prefix + b":worksheet xmlns:" + prefix
                                 + b'="', 1)
         return data
-    return _rezip(raw, change)
+    return rezip(raw, change)
 
 
 @pytest.mark.parametrize("prefix", [b"", b"x"])
@@ -315,7 +304,7 @@ def test_cells_without_references_or_with_a_prefix_read_like_the_form(ref, prefi
 def test_slow_path_refuses_a_sheet_that_is_not_xml():
     def change(name: str, data: bytes) -> bytes:
         return data.replace(b'<c r="B2">', b"<c <B2>", 1) if name == "xl/worksheets/sheet2.xml" else data
-    assert rejection(_rezip(workbook_bytes(good_sheets()), change)) == (
+    assert rejection(rezip(workbook_bytes(good_sheets()), change)) == (
         "Tệp bị hỏng: phần xl/worksheets/sheet2.xml không đọc được (XML không hợp lệ).")
 
 
