@@ -237,7 +237,7 @@ def biff_stream(records: list[tuple[int, bytes]]) -> bytes:
     """The records written back, each BOUNDSHEET's stream position made to point at its sheet's BOF
     again (the n-th BOF after the globals' EOF)."""
     positions, at = [], 0
-    for kind, data in records:
+    for _, data in records:
         positions.append(at)
         at += 4 + len(data)
     sheet_bofs = [positions[i] for i, (kind, _) in enumerate(records) if kind == 0x0809][1:]
@@ -264,6 +264,32 @@ def xlwt_stream(sheets: dict[str, list[tuple[int, int, object]]]) -> bytes:
     book.save(buffer)
     with olefile.OleFileIO(buffer.getvalue()) as ole:
         return ole.openstream("Workbook").read()
+
+
+def grid_cells(sheets: dict[str, list[list]]):
+    """(sheet name, row, column, value) of every cell that holds something."""
+    for name, grid in sheets.items():
+        for r, row in enumerate(grid):
+            for c, value in enumerate(row):
+                if value is not None:
+                    yield name, r, c, value
+
+
+def xls_of(sheets: dict[str, list[list]]) -> bytes:
+    """Grids (conftest's good_sheets) as an .xls written by xlwt, dates as dates."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    date_style = xlwt.easyxf(num_format_str="dd/mm/yyyy")
+    added = {name: book.add_sheet(name) for name in sheets}
+    for name, r, c, value in grid_cells(sheets):
+        if hasattr(value, "year"):
+            added[name].write(r, c, value, date_style)
+        else:
+            added[name].write(r, c, value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def xls(sheets: dict[str, list[tuple[int, int, object]]], edit=None, bend=None) -> bytes:

@@ -12,11 +12,11 @@ import sys
 import threading
 import time
 
+import hostile
 import psutil
 import pytest
-
-import hostile
 from conftest import good_sheets
+
 from vanhoa import ROOT
 from vanhoa.form import isolate, read
 from vanhoa.form.read import WorkbookRejected, read_workbook
@@ -153,9 +153,7 @@ def test_a_reader_that_dies_becomes_a_refusal_with_its_upload_row(monkeypatch, s
 def test_the_isolated_reader_gives_the_same_grids_and_error_cells_as_in_process():
     raw = open(DEMO, "rb").read()
     assert isolate.read_workbook_isolated(raw, "a.xlsx") == read_workbook(raw, "a.xlsx")
-    from test_read import _as_xls  # noqa: F401  (an .xls, to cross the format boundary too)
-
-    xls = _as_xls(good_sheets())
+    xls = hostile.xls_of(good_sheets())  # an .xls, to cross the format boundary too
     assert isolate.read_workbook_isolated(xls, "a.xls") == read_workbook(xls, "a.xls")
 
 
@@ -164,7 +162,7 @@ def test_cell_error_survives_the_worker_as_cell_error():
 
     raw = read.Workbook("a.xlsx", "xlsx", {"Chỉ tiêu": [["#DIV/0!"]]})
     raw.sheets["Chỉ tiêu"][0][0] = CellError("#DIV/0!")
-    back = isolate._Unpickler(io.BytesIO(isolate._dumps(("ok", raw)))).load()[1]
+    back = isolate.decode_reply(isolate.encode_reply(("ok", raw)))[1]
     assert type(back.sheets["Chỉ tiêu"][0][0]) is CellError and back == raw
 
 
@@ -172,7 +170,7 @@ def test_the_reply_unpickler_refuses_other_types():
     import pickle
 
     with pytest.raises(pickle.UnpicklingError):
-        isolate._Unpickler(io.BytesIO(pickle.dumps(("ok", subprocess.Popen, 0)))).load()
+        isolate.decode_reply(pickle.dumps(("ok", subprocess.Popen, 0)))
 
 
 def test_a_panic_in_calamine_in_process_is_a_refusal_not_a_traceback(monkeypatch):

@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 from conftest import good_sheets, workbook_bytes
-from hostile import rezip
+from hostile import grid_cells, rezip, xls_of
 
 from vanhoa.form.read import WorkbookRejected, read_workbook
 from vanhoa.form.rules import validate
@@ -122,15 +122,6 @@ def test_zip_bomb_ratio_is_refused():
     assert rejection(_bomb(60)) == "Tệp bị từ chối: tỷ lệ nén bất thường (nghi là tệp nén độc hại - zip bomb)."
 
 
-def _cells(sheets):
-    """(sheet name, row, column, value) of every cell that holds something."""
-    for name, grid in sheets.items():
-        for r, row in enumerate(grid):
-            for c, value in enumerate(row):
-                if value is not None:
-                    yield name, r, c, value
-
-
 def _good_return_and(sheet: str, row: int, col: int) -> bytes:
     """The valid return (its dates left out) with one more cell, "x", at (row, col) of `sheet`."""
     import xlsxwriter
@@ -139,7 +130,7 @@ def _good_return_and(sheet: str, row: int, col: int) -> bytes:
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     for name in good_sheets():
         book.add_worksheet(name)
-    for name, r, c, value in _cells(good_sheets()):
+    for name, r, c, value in grid_cells(good_sheets()):
         if not hasattr(value, "year"):
             book.get_worksheet_by_name(name).write(r, c, value)
     book.get_worksheet_by_name(sheet).write(row, col, "x")
@@ -158,22 +149,6 @@ def test_sheet_with_a_far_corner_cell_is_refused():
                                             "thứ 702, tức 70.200.000 ô, vượt giới hạn 5.000.000 ô của biểu mẫu.")
 
 
-def _as_xls(sheets) -> bytes:
-    import xlwt
-
-    book = xlwt.Workbook(encoding="utf-8")
-    date_style = xlwt.easyxf(num_format_str="dd/mm/yyyy")
-    added = {name: book.add_sheet(name) for name in sheets}
-    for name, r, c, value in _cells(sheets):
-        if hasattr(value, "year"):
-            added[name].write(r, c, value, date_style)
-        else:
-            added[name].write(r, c, value)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 def _as_ods(sheets) -> bytes:
     import pandas as pd
 
@@ -187,7 +162,7 @@ def _as_ods(sheets) -> bytes:
 @pytest.mark.parametrize("fmt, name", [("xls", "bao-cao.xls"), ("ods", "bao-cao.ods"), ("xlsx", "bao-cao.xlsm")])
 def test_other_formats_read_like_xlsx(ref, fmt, name):
     sheets = good_sheets()
-    raw = {"xls": _as_xls, "ods": _as_ods, "xlsx": workbook_bytes}[fmt](sheets)
+    raw = {"xls": xls_of, "ods": _as_ods, "xlsx": workbook_bytes}[fmt](sheets)
     workbook = read_workbook(raw, name)
     assert workbook.format == fmt
     outcome = validate(workbook, ref)

@@ -90,7 +90,7 @@ def _detail(exc: BaseException | None) -> str | None:
     return f"{type(exc).__name__}: {text[0][:200]}" if text else type(exc).__name__
 
 
-def _dumps(reply: tuple) -> bytes:
+def encode_reply(reply: tuple) -> bytes:
     """One pickle of the reply without the memo: the grids hold no cycle and no shared object worth
     a back-reference, and the memo's bookkeeping was most of the time (0,74 s → 0,12 s for the
     450.000 cells of a 50.000-row return, on a loaded machine)."""
@@ -138,7 +138,7 @@ def _serve(fd: int) -> None:
         except OSError:
             return
         # The trailer before the clean-up: freeing 450.000 cells is not the parent's wait.
-        conn.send_bytes(_dumps((_rss(), read_seconds, time.perf_counter() - started - read_seconds, read_cpu,
+        conn.send_bytes(encode_reply((_rss(), read_seconds, time.perf_counter() - started - read_seconds, read_cpu,
                                 time.process_time() - cpu - read_cpu)))
         del reply
         gc.collect()
@@ -152,15 +152,15 @@ def _send(conn, reply: tuple) -> None:
     grid in chunks of rows, so the parent unpickles a chunk while this process pickles the next
     (the two halves of the copy overlap instead of adding up); any other reply as one message."""
     if reply[0] != "ok":
-        conn.send_bytes(_dumps(reply))
+        conn.send_bytes(encode_reply(reply))
         return
     workbook = reply[1]
     sheets, workbook.sheets = workbook.sheets, {}
     layout = [(name, -(-len(grid) // _CHUNK_ROWS)) for name, grid in sheets.items()]
-    conn.send_bytes(_dumps(("ok", workbook, layout)))
+    conn.send_bytes(encode_reply(("ok", workbook, layout)))
     for grid in sheets.values():
         for start in range(0, len(grid), _CHUNK_ROWS):
-            conn.send_bytes(_dumps(_plain(grid[start:start + _CHUNK_ROWS])))
+            conn.send_bytes(encode_reply(_plain(grid[start:start + _CHUNK_ROWS])))
 
 
 _PLAIN = frozenset({str, float, int, bool, type(None)})
@@ -287,7 +287,12 @@ class _Late(Exception):
 def _receive(conn: Connection, deadline: float):
     if not conn.poll(max(deadline - time.monotonic(), 0)):
         raise _Late
-    return _Unpickler(io.BytesIO(conn.recv_bytes())).load()
+    return decode_reply(conn.recv_bytes())
+
+
+def decode_reply(data: bytes):
+    """A worker's reply (encode_reply's bytes) as objects, refusing any type a grid does not hold."""
+    return _Unpickler(io.BytesIO(data)).load()
 
 
 def read_workbook_isolated(raw: bytes, filename: str = "") -> Workbook:
