@@ -25,8 +25,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from conftest import good_sheets
+
 from vanhoa.form.read import read_workbook
 from vanhoa.form.rules import validate
 from vanhoa.ingest import check, ingest
@@ -98,7 +98,8 @@ def matrix(tmp_path_factory) -> dict[tuple[str, str, str], Path]:
         said = run.communicate(timeout=800)[0]
         for source, variant in _CASES:
             path = root / fmt / f"{Path(source).stem}_{variant}.{fmt}"
-            assert path.exists(), f"LibreOffice Calc did not save {path.name} (is libreoffice-calc-nogui installed?): {said}"
+            assert path.exists(), (f"LibreOffice Calc did not save {path.name} "
+                                   f"(is libreoffice-calc-nogui installed?): {said}")
             files[(source, variant, fmt)] = path
     return files
 
@@ -199,8 +200,8 @@ def _xlsb(sheets: dict[str, list[list]], short: bool = False) -> bytes:
                          'package/2006/content-types"><Default Extension="bin" ContentType="application/vnd.ms-excel.'
                          'sheet.binary.macroEnabled.main"/></Types>')
         archive.writestr("_rels/.rels", f'<?xml version="1.0"?><Relationships xmlns="{rel[:-22]}package/2006/'
-                         f'relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.bin"/>'
-                         '</Relationships>')
+                         f'relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" '
+                         'Target="xl/workbook.bin"/></Relationships>')
         book, links = _record(0x83) + _record(0x8F), ""
         for number, name in enumerate(sheets, start=1):
             book += _record(0x9C, struct.pack("<II", 0, number) + _wide(f"rId{number}") + _wide(name))  # BrtBundleSh
@@ -317,8 +318,8 @@ def test_ods_error_cells_are_placed_past_repeated_rows_and_columns(ref):
         rows = rest.split(b"<table:table-row")
         staff = rows[3]
         cells = staff.split(b"<table:table-cell")
-        cells[2] = cells[2].replace(b"<table:table-cell", b"").replace(b'office:value-type="float"', b'table:number-'
-                                                                       b'columns-repeated="2" office:value-type="float"', 1)
+        cells[2] = cells[2].replace(b"<table:table-cell", b"").replace(
+            b'office:value-type="float"', b'table:number-columns-repeated="2" office:value-type="float"', 1)
         del cells[3]
         cells[3] = (b' table:formula="of:=1/0" office:value-type="string" office:string-value="" calcext:value-type='
                     b'"error"><text:p>#DIV/0!</text:p></table:table-cell>')

@@ -465,7 +465,8 @@ TOKENS = [b't="e"', b'<c r="B2" t="e"><v>#REF!</v></c>', b"<f>SUM(B2:B4)</f>", b
           b"<v>1e308</v>", b"<v>NaN</v>", b"<v>60</v>", b'<c r="C2" t="inlineStr"><is><t>=1+1</t></is></c>',
           b"</c>", b"</row>", b"<row>", "\u202e\u200b".encode(), b"\xff\xfe", b"\xc3", b"<![CDATA[", b"]]>"]
 XML_PARTS = sorted(name for name in PARTS if name.endswith((".xml", ".rels")))
-FUZZ = settings(deadline=None, max_examples=150, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(deadline=None, max_examples=150,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 edits = st.lists(st.tuples(st.integers(0, 3), st.integers(0, 2**20), st.integers(0, 64), st.sampled_from(TOKENS),
                            st.binary(min_size=1, max_size=4)), min_size=1, max_size=4)

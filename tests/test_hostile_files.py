@@ -49,7 +49,8 @@ HOSTILE = {
     "xls-cell-at-IV65536": (hostile.xls_last_cell, "bao-cao.xls",
                             "Tệp bị từ chối: trang 'Chỉ tiêu' có dữ liệu kéo tới dòng 65.536 và cột thứ 256, tức "
                             "16.777.216 ô, vượt giới hạn 5.000.000 ô của biểu mẫu."),
-    "xls-directory-chain-loop": (hostile.xls_directory_loop, "bao-cao.xls", OLE.format("chuỗi khối của thư mục lặp vòng")),
+    "xls-directory-chain-loop": (hostile.xls_directory_loop, "bao-cao.xls",
+                                 OLE.format("chuỗi khối của thư mục lặp vòng")),
     "xls-difat-chain-loop": (hostile.xls_difat_loop, "bao-cao.xls",
                              OLE.format("chuỗi khối DIFAT lặp vòng hoặc trỏ ra ngoài tệp")),
     "xls-stream-loop-declared-4-GB": (hostile.xls_stream_loop, "bao-cao.xls",

@@ -57,13 +57,15 @@ def _zip_of(parts: dict[str, str]) -> bytes:
      "Tệp CSV/văn bản không được chấp nhận: hãy dùng biểu mẫu Excel (.xlsx)."),
     (bytes(range(256)) * 8, "bao-cao.xlsx", "Tệp không phải là bảng tính Excel (.xlsx, .xlsm, .xls, .xlsb, .ods)."),
     # a zip that holds no workbook: the same message as any other non-workbook
-    (_zip_of({"readme.txt": "x"}), "bao-cao.xlsx", "Tệp không phải là bảng tính Excel (.xlsx, .xlsm, .xls, .xlsb, .ods)."),
+    (_zip_of({"readme.txt": "x"}), "bao-cao.xlsx",
+     "Tệp không phải là bảng tính Excel (.xlsx, .xlsm, .xls, .xlsb, .ods)."),
     # "export to Excel" of other software: an HTML page, or Excel 2003's XML, named .xls
     (b'<html xmlns:x="urn:schemas-microsoft-com:office:excel"><body><table><tr><td>1</td></tr></table></body></html>',
      "bao-cao.xls", MARKUP_XLS),
     ("\ufeff<!DOCTYPE html>\n<HTML><body><table></table></body></HTML>".encode("utf-16-le"), "bao-cao.xls", MARKUP_XLS),
-    ('\ufeff<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n<Workbook xmlns="urn:schemas-microsoft-com:'
-     'office:spreadsheet"><Worksheet ss:Name="Chỉ tiêu"/></Workbook>'.encode(), "bao-cao.xls", MARKUP_XLS),
+    ('\ufeff<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+     '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="Chỉ tiêu"/></Workbook>'
+     .encode(), "bao-cao.xls", MARKUP_XLS),
     (b"<table><tr><td>1</td></tr></table>", "bao-cao.xlsx", MARKUP_XLS.replace(".xls ", ".xlsx ")),
     # Excel 2.x-4.0 (BIFF2-4): a bare record stream that begins with its BOF record
     (b"\x09\x00\x04\x00\x02\x00\x10\x00" + bytes(64), "bao-cao.xls", OLD_XLS),
@@ -71,7 +73,8 @@ def _zip_of(parts: dict[str, str]) -> bytes:
     # an XML file that is not a workbook, and a BMP named .xls, stay "not a workbook"
     (b'<?xml version="1.0"?><note>x</note>', "bao-cao.xls", "Tệp không phải là bảng tính Excel (.xlsx, .xlsm, .xls, "
      ".xlsb, .ods)."),
-    (b"BM6\x9c\x01\x00" + bytes(64), "bao-cao.xls", "Tệp không phải là bảng tính Excel (.xlsx, .xlsm, .xls, .xlsb, .ods)."),
+    (b"BM6\x9c\x01\x00" + bytes(64), "bao-cao.xls",
+     "Tệp không phải là bảng tính Excel (.xlsx, .xlsm, .xls, .xlsb, .ods)."),
 ])
 def test_not_a_workbook(raw, name, message):
     assert rejection(raw, name) == message
@@ -139,14 +142,15 @@ def _good_return_and(sheet: str, row: int, col: int) -> bytes:
 
 
 def test_sheet_reaching_the_last_excel_row_is_refused():
-    assert rejection(_good_return_and("Hoạt động", 1_048_575, 0)) == ("Tệp bị từ chối: trang 'Hoạt động' có dữ liệu kéo tới dòng 1.048.576, "
-                                            "vượt giới hạn 200.000 dòng của biểu mẫu.")
+    assert rejection(_good_return_and("Hoạt động", 1_048_575, 0)) == (
+        "Tệp bị từ chối: trang 'Hoạt động' có dữ liệu kéo tới dòng 1.048.576, vượt giới hạn 200.000 dòng của biểu mẫu.")
 
 
 def test_sheet_with_a_far_corner_cell_is_refused():
     """Two cells, A1 and ZZ100000: a dense reader would allocate 70 million cells."""
-    assert rejection(_good_return_and("Sự kiện", 99_999, 701)) == ("Tệp bị từ chối: trang 'Sự kiện' có dữ liệu kéo tới dòng 100.000 và cột "
-                                            "thứ 702, tức 70.200.000 ô, vượt giới hạn 5.000.000 ô của biểu mẫu.")
+    assert rejection(_good_return_and("Sự kiện", 99_999, 701)) == (
+        "Tệp bị từ chối: trang 'Sự kiện' có dữ liệu kéo tới dòng 100.000 và cột thứ 702, tức 70.200.000 ô, vượt giới "
+        "hạn 5.000.000 ô của biểu mẫu.")
 
 
 def _as_ods(sheets) -> bytes:
@@ -171,7 +175,7 @@ def test_other_formats_read_like_xlsx(ref, fmt, name):
     assert outcome.ret.activities["cost"] == [1500000, 0]
 
 
-# ------------------------------------------------------------------ size guard: repeats, counters, the check after calamine
+# ---------------------------------------------------------- size guard: repeats, counters, the check after calamine
 
 
 def _like_libreoffice(raw: bytes) -> bytes:

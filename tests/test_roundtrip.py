@@ -23,7 +23,7 @@ def filled_template(ref) -> bytes:
     for col, value in zip("BCDEF", [8, 8, 7, 8, 7]):
         staff[f"{col}{STAFF_ROWS['CBCC']}"] = value
     standard = book["Đơn vị văn hóa"]
-    for code, row in CRITERIA_ROWS.items():
+    for row in CRITERIA_ROWS.values():
         standard[f"B{row}"] = "Có"
     acts = book["Hoạt động"]
     rows = [

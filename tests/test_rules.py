@@ -96,7 +96,8 @@ def test_header_below_row_20_is_not_found(sheets, ref):
 def test_missing_required_column_names_the_header_row(sheets, ref):
     for row in sheets["Hoạt động"]:
         del row[2]  # drop "Loại hoạt động"
-    assert found(sheets, ref) == [("Hoạt động!A1:H1", "", "thiếu cột bắt buộc 'Loại hoạt động' ở dòng tiêu đề (dòng 1).", "lỗi")]
+    assert found(sheets, ref) == [
+        ("Hoạt động!A1:H1", "", "thiếu cột bắt buộc 'Loại hoạt động' ở dòng tiêu đề (dòng 1).", "lỗi")]
 
 
 def test_unknown_column_is_a_warning(sheets, ref):
@@ -147,7 +148,8 @@ def test_whole_numbers_typed_as_numbers_or_text(sheets, ref, typed, value):
                                           ("1.20", "1.20")])
 def test_bad_counts_name_the_cell_and_the_rule(sheets, ref, typed, shown):
     sheets["Chỉ tiêu"][2][1] = typed
-    assert found(sheets, ref) == [("Chỉ tiêu!B3", shown, "'Tổng số' phải là số nguyên không âm, viết như 58 hoặc 1.200.", "lỗi")]
+    assert found(sheets, ref) == [
+        ("Chỉ tiêu!B3", shown, "'Tổng số' phải là số nguyên không âm, viết như 58 hoặc 1.200.", "lỗi")]
 
 
 def test_money_with_thousand_separators(sheets, ref):
@@ -306,7 +308,8 @@ def test_count_above_headcount(sheets, ref, col, letter, header):
 
 def test_cultural_families_above_families(sheets, ref):
     sheets["Chỉ tiêu"][2][5] = 3
-    assert found(sheets, ref) == [("Chỉ tiêu!F3", "3", "'Gia đình văn hóa' (3) không được lớn hơn 'Số gia đình' (2).", "lỗi")]
+    assert found(sheets, ref) == [
+        ("Chỉ tiêu!F3", "3", "'Gia đình văn hóa' (3) không được lớn hơn 'Số gia đình' (2).", "lỗi")]
 
 
 # ------------------------------------------------------------------ Đơn vị văn hóa
@@ -325,7 +328,8 @@ def test_registration_is_not_part_of_the_standard(sheets, ref):
 
 def test_criteria_with_numbering_and_the_plan_wording(sheets, ref):
     sheets["Đơn vị văn hóa"][1][0] = "1. Hoàn thành tốt nhiệm vụ"
-    sheets["Đơn vị văn hóa"][3][0] = "- Gương mẫu chấp hành chủ trương, đường lối của Đảng, chính sách, pháp luật của Nhà nước"
+    sheets["Đơn vị văn hóa"][3][0] = ("- Gương mẫu chấp hành chủ trương, đường lối của Đảng, chính sách, pháp luật "
+                                      "của Nhà nước")
     assert outcome_of(sheets, ref).ok
 
 
