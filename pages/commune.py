@@ -15,9 +15,9 @@ import streamlit as st
 
 from vanhoa import charts, registry, tables, ui
 from vanhoa.formats import MISSING
-from vanhoa.views import PAGE_ROWS
+from vanhoa.views import PAGE_ROWS, in_sentence
 from vanhoa.views import commune as view
-from vanhoa.views.commune import ACTIVITY_LIST, WHOLE_LABEL, in_sentence
+from vanhoa.views.commune import ACTIVITY_LIST, WHOLE_LABEL
 
 CHOSEN_PERIOD, WHOLE_PLAN = "period", "all"  # stable options: the sidebar's period may change
 SCOPE_KEY = "commune_scope"

@@ -21,22 +21,16 @@ import zipfile
 
 import openpyxl
 import pytest
-from conftest import copy_store, good_sheets, workbook_bytes, signed_in
+from conftest import good_sheets, signed_in, workbook_bytes
+from page_runs import demo_copy_env
 from streamlit.testing.v1 import AppTest
+from test_cli import SPEC_COLUMNS  # cli.md's `export` columns, written once
 
 from vanhoa.export import EXTRA_COLUMNS, HEADERS_VI, table_frame
 from vanhoa.ingest import ingest
 from vanhoa.store import Store
 
 BOM = b"\xef\xbb\xbf"
-# cli.md, `export` tables: the first row of the CSV, in this order.
-SPEC_COLUMNS = {
-    "progress": ["period", "unit", "target", "numerator", "denominator", "ratio", "goal", "met"],
-    "completeness": ["period", "unit", "status", "filed_at", "version"],
-    "activities": ["period", "unit", "date", "content", "kind", "commune", "place", "participants", "cost"],
-    "events": ["period", "unit", "event", "date", "place", "registered", "participants", "achievement"],
-    "returns": ["period", "unit", "version", "current", "filed_at", "filed_by", "sha256", "warnings"],
-}
 PERIOD_LABELS = {"2022-H1": "6 tháng đầu năm 2022", "2022-Y": "Năm 2022", "2023-H1": "6 tháng đầu năm 2023"}
 FORMULA = '=HYPERLINK("http://example.com","Bấm vào đây")'
 
@@ -47,14 +41,7 @@ def data_page():
     data.render()
 
 
-@pytest.fixture
-def demo_env(demo_db, tmp_path, monkeypatch):
-    """VANHOA_DB points at a copy of the demonstration store, so a test may write to it."""
-
-    copy = tmp_path / "demo-copy.duckdb"
-    copy_store(demo_db, copy)
-    monkeypatch.setenv("VANHOA_DB", str(copy))
-    return copy
+demo_env = pytest.fixture(demo_copy_env, name="demo_env")
 
 
 def open_page() -> AppTest:
@@ -384,7 +371,8 @@ def test_empty_store_invites_instead_of_failing(tmp_path, monkeypatch):
     assert not at.error and not at.dataframe and not at.download_button and not at.selectbox
 
 
-# ------------------------------------------------------------------ a long table: the first rows on screen, every row in the files
+# ------------------------------------------------------------------ a long table: the first rows on screen,
+# every row in the files
 
 
 @pytest.mark.parametrize(("name", "total"), [("activities", 123), ("events", 30), ("progress", 96)])

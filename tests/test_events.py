@@ -271,7 +271,7 @@ def test_page_marks_an_event_outside_the_list(small, tmp_path, monkeypatch):
 def test_many_units_chart_those_with_the_most_people(demo_env, monkeypatch):
     """At province scale an event has a thousand units: its chart shows the CHART_UNITS with the
     most people taking part, the detailed table every unit."""
-    from pages import events
+    from vanhoa.views import events
 
     monkeypatch.setattr(events, "CHART_UNITS", 3)
     at = page()

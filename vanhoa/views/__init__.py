@@ -11,3 +11,8 @@ def nothing_filed(consequence: str) -> str:
 
 
 PAGE_ROWS = 1_000  # rows a long table shows on screen; its downloads have every row that matches
+
+
+def in_sentence(label: str) -> str:
+    """'Năm 2022' in the middle of a sentence: 'năm 2022'."""
+    return label[:1].lower() + label[1:]

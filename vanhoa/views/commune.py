@@ -11,6 +11,7 @@ import pandas as pd
 from vanhoa import formats
 from vanhoa.reference import Period
 from vanhoa.tables import Column
+from vanhoa.views import in_sentence
 
 PLAN_YEARS = (2022, 2026)
 WHOLE_LABEL = f"Cả giai đoạn {PLAN_YEARS[0]} - {PLAN_YEARS[1]}"
@@ -21,11 +22,6 @@ CHART_UNITS = 30
 # period is the one a row counts in: the period chosen, or over the whole plan the row's return's).
 ACTIVITY_LIST = ["date", "unit", "content", "kind", "participants", Column("cost", "Kinh phí", "money"), "place",
                  "result", "plan_item", "period"]
-
-
-def in_sentence(label: str) -> str:
-    """'Năm 2022' in the middle of a sentence: 'năm 2022'."""
-    return label[:1].lower() + label[1:]
 
 
 def headline(units: pd.DataFrame) -> list[tuple[str, str, str]]:
