@@ -1,5 +1,6 @@
-"""Concurrent uploads into one store (a file, and DuckLake over PostgreSQL): real command-line processes (`python -m vanhoa --db X
-ingest FILE…`) and threads of this process, for the same and for different units, at once.
+"""Concurrent uploads into one store (a file, and DuckLake over PostgreSQL): real command-line
+processes (`python -m vanhoa --db X ingest FILE…`) and threads of this process, for the same and for
+different units, at once.
 
 Every valid return is stored exactly once, each unit and period's versions are 1..n without a gap
 or a repeat, every file sent has its row in `uploads` (nothing lost), every process exits 0.
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from conftest import good_sheets, workbook_bytes
+
 from vanhoa import ROOT
 from vanhoa.ingest import ingest
 from vanhoa.store import Store

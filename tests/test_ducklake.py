@@ -103,7 +103,8 @@ def test_migrate_copies_every_version_and_file_and_checks_counts_and_progress(po
     assert lines[0] == f"Đã chuyển kho {demo_db} sang {target}:"
     assert "  returns                    23 →         23  khớp" in lines
     assert "  files                      23 →         23  khớp" in lines
-    assert lines[-1] == "  bảng tiến độ (progress, mọi kỳ): 96 dòng, khớp"  # 2 periods × (11 units + the Office) × 4 targets
+    # 2 periods × (11 units + the Office) × 4 targets
+    assert lines[-1] == "  bảng tiến độ (progress, mọi kỳ): 96 dòng, khớp"
     assert all(line.endswith("khớp") and "KHÔNG" not in line for line in lines[1:])
 
     source, lake = Store(demo_db), Store(target)
@@ -149,6 +150,24 @@ def test_a_lake_whose_server_is_down_gives_a_clear_message(tmp_path, monkeypatch
     assert (done.returncode, done.stdout) == (3, "")  # cli.md: the store could not be read
     assert done.stderr == ("Lỗi: Không kết nối được tới PostgreSQL (máy chủ 127.0.0.1, cổng 1): máy chủ từ chối "
                            "kết nối; chưa có gì thay đổi. Vui lòng báo quản trị viên kiểm tra máy chủ PostgreSQL.\n")
+
+
+def test_a_sign_in_on_the_lake_is_a_snapshot_that_leaves_the_data_version(lake_store):
+    """Each sign-in still commits a DuckLake snapshot (its rows: the account, the session, the
+    audit log), but the dashboard's caches are keyed by the figures, which it does not change."""
+    from vanhoa import auth
+    from vanhoa.history import snapshots
+
+    auth.add_account(lake_store, "lo.thi.mai", "leader", "mat-khau-du-dai-123", by="quantri")
+    before, count = lake_store.data_version(), len(snapshots(lake_store))
+    account, _ = auth.sign_in(lake_store, "lo.thi.mai", "mat-khau-du-dai-123")
+    auth.end_session(lake_store, auth.create_session(lake_store, account), account)
+    assert snapshots(lake_store)["message"].tolist()[:3] == ["đăng xuất", "mở phiên", "đăng nhập"]
+    assert len(snapshots(lake_store)) == count + 3
+    assert lake_store.data_version() == before
+    filed = ingest(lake_store, workbook_bytes(good_sheets()), "th.xlsx", "Lò Thị Hoa")
+    assert filed.result.version == 1
+    assert lake_store.data_version() != before
 
 
 def test_a_write_by_another_server_shows_at_once(lake_store, tmp_path):
