@@ -17,30 +17,21 @@ A package of single-job modules; this file only names what the rest of the app i
 from vanhoa.store.clock import LOCAL_TZ, now_local
 from vanhoa.store.database import Store
 from vanhoa.store.engine import (
-                                 BUSY_TIMEOUT,
-                                 DEFAULT_DB,
-                                 LAKE_ALIAS,
-                                 LAKE_PREFIX,
-                                 attach_lake,
-                                 default_busy_timeout,
-                                 describe_target,
-                                 extension_file,
-                                 is_lake,
-                                 lake_connection,
-                                 lake_data_path,
-                                 migrated_stores,
-                                 resolve_target,
+    BUSY_TIMEOUT,
+    DEFAULT_DB,
+    LAKE_ALIAS,
+    LAKE_PREFIX,
+    attach_lake,
+    default_busy_timeout,
+    describe_target,
+    extension_file,
+    is_lake,
+    lake_connection,
+    lake_data_path,
+    migrated_stores,
+    resolve_target,
 )
-from vanhoa.store.errors import (
-                                 DISK_FULL_MESSAGE,
-                                 StoreBusy,
-                                 StoreConflict,
-                                 StoreMisconfigured,
-                                 StoreReadOnly,
-                                 StoreUnavailable,
-                                 is_disk_full,
-                                 unreachable_message,
-)
+from vanhoa.store.errors import StoreBusy, StoreConflict, StoreMisconfigured, StoreReadOnly, StoreUnavailable
 from vanhoa.store.pool import LINGER_SECONDS, MAX_HOLD_SECONDS, checkpoint_message, close_files
 from vanhoa.store.repeats import record_repeats
 from vanhoa.store.sql import PARAM_RE, load_sql, run_query, sql_literal, staging_sql
@@ -53,10 +44,10 @@ _migrated = migrated_stores
 _PARAM_RE = PARAM_RE
 
 __all__ = [
-    "ACTIVITY_KEYS", "BUSY_TIMEOUT", "DEFAULT_DB", "DISK_FULL_MESSAGE", "LAKE_ALIAS", "LAKE_PREFIX", "LINGER_SECONDS",
+    "ACTIVITY_KEYS", "BUSY_TIMEOUT", "DEFAULT_DB", "LAKE_ALIAS", "LAKE_PREFIX", "LINGER_SECONDS",
     "LOCAL_TZ", "MAX_HOLD_SECONDS", "PARAM_RE", "CommitResult", "Store", "StoreBusy", "StoreConflict",
     "StoreMisconfigured", "StoreReadOnly", "StoreUnavailable", "attach_lake", "checkpoint_message", "close_files",
-    "default_busy_timeout", "describe_target", "extension_file", "is_disk_full", "is_lake", "lake_connection",
+    "default_busy_timeout", "describe_target", "extension_file", "is_lake", "lake_connection",
     "lake_data_path", "load_sql", "migrated_stores", "now_local", "record_repeats", "resolve_target", "run_query",
-    "sha256_of", "sql_literal", "staging_sql", "unreachable_message", "write_audit",
+    "sha256_of", "sql_literal", "staging_sql", "write_audit",
 ]

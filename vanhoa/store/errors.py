@@ -118,8 +118,3 @@ def unreachable_error(target: str, exc: BaseException) -> StoreUnavailable | Non
         return StoreMisconfigured(line, "config")
     return StoreUnavailable(line, "unreachable", retryable=True)
 
-
-def unreachable_message(target: str, exc: BaseException) -> str | None:
-    """The Vietnamese line of unreachable_error, or None."""
-    error = unreachable_error(target, exc)
-    return error.message if error is not None else None
