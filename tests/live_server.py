@@ -99,7 +99,7 @@ def sign_in(page, role: str) -> None:
     page.get_by_label("Tên đăng nhập").fill(name)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
-    page.get_by_role("heading", name="Đăng nhập").wait_for(state="detached", timeout=30000)
+    page.get_by_role("heading", name="Đăng nhập").wait_for(state="detached", timeout=90000)
 
 
 def wait_for_sign_in_cookie(page, seconds: float = 30) -> None:

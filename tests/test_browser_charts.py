@@ -104,11 +104,11 @@ def open_trends(browser, server, width: int, height: int):
     page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(server.url + "/")
     sign_in(page, "leader")
-    page.get_by_role("heading", name="Diễn biến qua các kỳ (2022 - 2026)").wait_for(timeout=30000)
+    page.get_by_role("heading", name="Diễn biến qua các kỳ (2022 - 2026)").wait_for(timeout=90000)
     shown_charts = page.locator('[data-testid="stVegaLiteChart"]')
     for name in ("T1. ", "T2. ", "T3. ", "T4. "):
         chart = shown_charts.filter(has=page.locator("svg text", has_text=name))
-        chart.locator("svg text", has_text="Năm 2026").wait_for(timeout=30000)  # drawn, as SVG
+        chart.locator("svg text", has_text="Năm 2026").wait_for(timeout=90000)  # drawn, as SVG
     assert page.locator('[data-testid="stException"]').count() == 0
     return page, shown_charts
 

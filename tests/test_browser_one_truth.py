@@ -53,14 +53,14 @@ def test_the_cards_say_provisional_and_no_verdict(server, browser, label, width,
     page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(server.url)
     sign_in(page, "leader")
-    page.get_by_role("heading", name="Tổng quan phong trào").wait_for(timeout=30000)
-    page.get_by_text("Kỳ báo cáo: Năm 2026").wait_for(timeout=30000)  # the newest period with a return
+    page.get_by_role("heading", name="Tổng quan phong trào").wait_for(timeout=90000)
+    page.get_by_text("Kỳ báo cáo: Năm 2026").wait_for(timeout=90000)  # the newest period with a return
     cards = page.locator('[data-testid="stMetric"]')
-    cards.nth(3).wait_for(timeout=30000)
+    cards.nth(3).wait_for(timeout=90000)
     assert page.locator('[data-testid="stException"]').count() == 0
     # the row of the four cards with what each says under its figure
     row = page.locator('[data-testid="stHorizontalBlock"]').filter(has=cards.first).first
-    row.get_by_text(NOTE).first.wait_for(timeout=30000)
+    row.get_by_text(NOTE).first.wait_for(timeout=90000)
     ARTIFACTS.mkdir(exist_ok=True)
     row.scroll_into_view_if_needed()
     row.screenshot(path=str(ARTIFACTS / f"one-truth-cards-{label}.png"))

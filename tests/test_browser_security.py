@@ -63,10 +63,10 @@ def leader_page(browser, server, path: str):
     fetched = []
     page.on("request", lambda request: fetched.append(request.url))
     page.goto(f"{server.url}/{path}")
-    page.get_by_role("heading", name="Đăng nhập").wait_for(timeout=30000)
+    page.get_by_role("heading", name="Đăng nhập").wait_for(timeout=90000)
     sign_in(page, "leader")
     sidebar = page.locator('[data-testid="stSidebar"]')
-    sidebar.get_by_text("Kỳ báo cáo").wait_for(timeout=30000)
+    sidebar.get_by_text("Kỳ báo cáo").wait_for(timeout=90000)
     sidebar.locator('[data-testid="stSelectbox"]').first.click()
     page.get_by_role("option", name="6 tháng đầu năm 2022").click()
     page.wait_for_load_state("networkidle")
@@ -87,10 +87,10 @@ def assert_shown_as_text(page, fetched: list[str]) -> None:
 
 def test_approval_shows_the_clerks_event_names_as_text(hostile_server, browser):
     page, fetched = leader_page(browser, hostile_server, "approval")
-    page.get_by_role("heading", name="Phê duyệt báo cáo của các đơn vị").wait_for(timeout=30000)
+    page.get_by_role("heading", name="Phê duyệt báo cáo của các đơn vị").wait_for(timeout=90000)
     page.locator('[data-testid="stExpander"] summary').filter(has_text="Phòng Tổng hợp").filter(
         has_text="6 tháng đầu năm 2022 — phiên bản 2").first.click()  # the expander opens
-    page.get_by_text("sự kiện chưa có trong danh mục").first.wait_for(timeout=30000)
+    page.get_by_text("sự kiện chưa có trong danh mục").first.wait_for(timeout=90000)
     alert = page.locator('[data-testid="stAlert"]').filter(has_text="chưa có trong danh mục")
     assert alert.count() == 1
     lines = alert.inner_text().replace("\u2060", "").splitlines()
@@ -103,8 +103,8 @@ def test_approval_shows_the_clerks_event_names_as_text(hostile_server, browser):
 
 def test_events_page_shows_the_clerks_event_names_as_text(hostile_server, browser):
     page, fetched = leader_page(browser, hostile_server, "events")
-    page.get_by_role("heading", name="Sự kiện trong 6 tháng đầu năm 2022").wait_for(timeout=30000)
-    page.get_by_role("heading", name="Tham gia qua các năm").wait_for(timeout=30000)  # the page's end
+    page.get_by_role("heading", name="Sự kiện trong 6 tháng đầu năm 2022").wait_for(timeout=90000)
+    page.get_by_role("heading", name="Tham gia qua các năm").wait_for(timeout=90000)  # the page's end
     page.wait_for_load_state("networkidle")
     headings = [h.replace("\u2060", "") for h in page.locator("h4").all_inner_texts()]
     assert set(HOSTILE) <= set(headings)
@@ -144,25 +144,25 @@ def test_a_clerk_cannot_file_the_return_another_clerk_checked_in_the_same_tab(cl
     page.get_by_label("Tên đăng nhập").fill(KT_CLERK[0])
     page.get_by_label("Mật khẩu").fill(KT_CLERK[1])
     page.get_by_role("button", name="Đăng nhập").click()
-    page.get_by_role("heading", name="Nộp báo cáo của đơn vị").wait_for(timeout=30000)
+    page.get_by_role("heading", name="Nộp báo cáo của đơn vị").wait_for(timeout=90000)
     page.wait_for_timeout(1500)  # a person takes longer than this to pick a file
     page.locator('input[type="file"]').set_input_files(str(kt_file))
-    page.get_by_role("button", name="Xác nhận lưu").wait_for(timeout=30000)  # Phòng Kinh tế's own: allowed
+    page.get_by_role("button", name="Xác nhận lưu").wait_for(timeout=90000)  # Phòng Kinh tế's own: allowed
 
     page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Đăng xuất").click()
-    page.get_by_role("heading", name="Đăng nhập").first.wait_for(timeout=30000)
+    page.get_by_role("heading", name="Đăng nhập").first.wait_for(timeout=90000)
     # the sign-out's run and the cookie's deletion rerun the page: the form is there once at the end
     # (a locator's count, not wait_for_function: the page's CSP forbids the eval that one needs)
-    expect(page.locator('input[aria-label="Tên đăng nhập"]')).to_have_count(1, timeout=30000)
+    expect(page.locator('input[aria-label="Tên đăng nhập"]')).to_have_count(1, timeout=90000)
     page.wait_for_timeout(1000)
     try:
         sign_in(page, "clerk")  # Phòng Tổng hợp's clerk, same tab
-        page.get_by_role("heading", name="Nộp báo cáo của đơn vị").wait_for(timeout=30000)
+        page.get_by_role("heading", name="Nộp báo cáo của đơn vị").wait_for(timeout=90000)
     except Exception as exc:  # what the page said instead, for the failure's message
         raise AssertionError(page.evaluate("document.body.innerText")[:2000]) from exc
     page.wait_for_timeout(1500)
     page.locator('input[type="file"]').set_input_files(str(kt_file))
-    page.get_by_text("Tệp bị từ chối: 1 lỗi.").wait_for(timeout=30000)
+    page.get_by_text("Tệp bị từ chối: 1 lỗi.").wait_for(timeout=90000)
     page.get_by_text("Thông tin!B1").wait_for(state="attached")  # the cell naming Phòng Kinh tế, in the grid
     assert page.get_by_role("button", name="Xác nhận lưu").count() == 0
     assert page.locator('[data-testid="stException"]').count() == 0

@@ -464,7 +464,7 @@ def test_in_chromium_the_cookie_is_strict_and_ends_with_the_session_in_a_vietnam
             context = chromium.new_context(timezone_id="Asia/Ho_Chi_Minh", locale="vi-VN")
             page = context.new_page()
             page.goto(server.url)
-            page.wait_for_selector("h1", timeout=30000)
+            page.wait_for_selector("h1", timeout=90000)
             signed_at = time.time()
             sign_in(page, "leader")
             for _ in range(100):  # the component sets it in the run after the sign-in
