@@ -104,11 +104,25 @@ def test_a4_margins_and_font(report_h1):
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
     assert [round(m.mm) for m in (section.top_margin, section.bottom_margin, section.left_margin,
                                   section.right_margin)] == [20, 20, 30, 15]
-    runs = [r for p in report_h1.paragraphs for r in p.runs]
-    assert {r.font.name for r in runs} == {"Times New Roman"}
-    assert {r.font.size.pt for r in runs} <= {13.0, 14.0}
+    # each run's font as Word resolves it: the run's own, else its paragraph style's, else the base's
+    runs = [(r, p.style) for p in report_h1.paragraphs for r in p.runs]
+    assert {effective(r, style, "name") for r, style in runs} == {"Times New Roman"}
+    assert {effective(r, style, "size").pt for r, style in runs} <= {13.0, 14.0}
     title = next(p for p in report_h1.paragraphs if p.text == "BÁO CÁO")
-    assert title.alignment == 1 and all(r.bold for r in title.runs)  # centred, bold
+    assert effective(title, title.style, "alignment") == 1  # centred
+    assert all(effective(r, title.style, "bold") for r in title.runs)  # bold
+    assert report_h1.styles["Normal"].element.rPr.rFonts.get(qn("w:eastAsia")) == "Times New Roman"
+
+
+def effective(item, style, name: str):
+    """A run's font property (or a paragraph's format property) as Word resolves it: set on the
+    item itself, else on its style, else on the style that style is based on."""
+    def own(thing):
+        return getattr(thing.paragraph_format if name == "alignment" else thing.font, name)
+    for thing in (item, style, style.base_style):
+        if thing is not None and own(thing) is not None:
+            return own(thing)
+    return None
 
 
 def test_saved_narrative_is_used_and_kept_per_period(demo_copy):

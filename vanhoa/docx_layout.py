@@ -1,84 +1,116 @@
 """The official documents' layout (Nghị định 30/2020/NĐ-CP): Times New Roman, paragraphs with
 their spacing and first-line indent, tables without borders, fixed widths, rows kept on one page.
-The report builds its document from these; nothing here knows what a report says."""
+The report builds its document from these; nothing here knows what a report says.
+
+Each look of a body paragraph is a paragraph style, defined once on the document with
+python-docx's public API (`document.styles`): a paragraph only names its style, so ten thousand
+activities cost ten thousand small paragraphs, and an office that opens the file in Word finds
+the looks under their names ("Nội dung", "Đề mục", ...) and may change them in one place. The
+styles live in code rather than in a committed .docx template: a template is a binary a
+reviewer cannot read, and python-docx's own default document is already the right base (A4 is
+set on the section, every look here).
+"""
 
 from __future__ import annotations
 
-import copy
+from typing import NamedTuple
 
-from docx.document import Document as DocumentObject
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-from docx.text.paragraph import Paragraph
 
 FONT = "Times New Roman"
 
 
-def font(run, size: float, bold: bool = False, italic: bool = False, underline: bool = False) -> None:
-    run.font.name = FONT
-    run.font.size = Pt(size)
-    run.bold, run.italic, run.underline = bold, italic, underline
-    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
-    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(attribute), FONT)
+class Look(NamedTuple):
+    """How a paragraph looks: its text's size and emphasis, alignment, first-line indent, the
+    space after it (points)."""
+    size: float = 14
+    bold: bool = False
+    italic: bool = False
+    underline: bool = False
+    align: int = WD_ALIGN_PARAGRAPH.JUSTIFY
+    indent: bool = True
+    after: float = 6
 
 
-def paragraph(container, text: str = "", size: float = 14, bold: bool = False, italic: bool = False,
-               align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent: bool = True, after: float = 6, underline: bool = False):
-    if isinstance(container, DocumentObject) and text and not _UNPLAIN.intersection(text):
-        return body_paragraph(container, text, (size, bold, italic, align, indent, after, underline))
-    return formatted(container.add_paragraph(), text, size, bold, italic, align, indent, after, underline)
+# The report body's looks, by style name (what Word lists).
+BODY, HEADING, NOTE, TITLE, SUBTITLE, SPACER = "Nội dung", "Đề mục", "Ghi chú", "Tiêu đề", "Trích yếu", "Dòng trống"
+LOOKS = {
+    BODY: Look(),
+    HEADING: Look(bold=True),
+    NOTE: Look(italic=True),
+    TITLE: Look(bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=0),
+    SUBTITLE: Look(bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=12),
+    SPACER: Look(indent=False),
+}
 
 
-def formatted(paragraph, text: str, size: float, bold: bool, italic: bool, align, indent: bool, after: float,
-               underline: bool):
-    paragraph.alignment = align
-    fmt = paragraph.paragraph_format
-    fmt.space_before, fmt.space_after = Pt(0), Pt(after)
-    fmt.line_spacing = 1.1
-    if indent:
-        fmt.first_line_indent = Mm(12.7)
-    if text:
-        font(paragraph.add_run(text), size, bold, italic, underline)
-    return paragraph
+def set_up(document) -> None:
+    """Normal in Times New Roman 14, and one paragraph style per look of LOOKS."""
+    normal = document.styles["Normal"]
+    normal.font.name, normal.font.size = FONT, Pt(14)
+    _east_asian_font(normal)
+    for name, look in LOOKS.items():
+        style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = normal
+        style.quick_style = True
+        _apply(style.font, style.paragraph_format, look)
 
 
-_UNPLAIN = set("\t\n\r")  # python-docx writes these as w:tab and w:br, not as text
+def _apply(font, paragraph_format, look: Look) -> None:
+    font.size = Pt(look.size)
+    font.bold, font.italic, font.underline = look.bold, look.italic, look.underline
+    paragraph_format.alignment = look.align
+    paragraph_format.space_before, paragraph_format.space_after = Pt(0), Pt(look.after)
+    paragraph_format.line_spacing = 1.1
+    paragraph_format.first_line_indent = Mm(12.7) if look.indent else None
 
 
-def body_paragraph(document, text: str, style: tuple):
-    """A paragraph of the document's body, as _formatted makes it, in constant time. At province
-    scale the report lists ten thousand activities: python-docx looks for the body's closing sectPr
-    among all its children for each paragraph it adds, and builds each paragraph's formatting
-    element by element (about 1 ms each); here the first paragraph of each style is made by
-    python-docx and the others are copies of it with their own text."""
-    templates = document.__dict__.setdefault("_vanhoa_paragraphs", {})
-    body = document.element.body
-    if style not in templates:
-        paragraph = formatted(document.add_paragraph(), text, *style)
-        templates[style] = copy.deepcopy(paragraph._element)
-        return paragraph
-    element = copy.deepcopy(templates[style])
-    run_text = element.find(f"{qn('w:r')}/{qn('w:t')}")
-    run_text.text = text
-    run_text.set(qn("xml:space"), "preserve")
-    last = body[-1]  # lxml finds the last child from the end; len(body) would count them all
-    if last.tag == qn("w:sectPr"):
-        last.addprevious(element)
-    else:
-        body.append(element)
-    return Paragraph(element, document._body)
+class Body:
+    """The body's paragraphs, each inserted before `end` (a paragraph already in the document):
+    python-docx's document.add_paragraph looks for the body's closing section properties among
+    all its children, at every paragraph (a province's report has twenty thousand);
+    insert_paragraph_before puts the new one in place at once."""
+
+    def __init__(self, document, end) -> None:
+        self.end = end
+        self.styles = {name: document.styles[name] for name in LOOKS}
+
+    def add(self, text: str = "", style: str = BODY):
+        return self.end.insert_paragraph_before(text, self.styles[style])
 
 
-def no_borders(table) -> None:
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "nil")
-        borders.append(element)
-    table._tbl.tblPr.append(borders)
+def cell_lines(cell, lines: list[tuple[str, float, bool, bool, bool]], align=WD_ALIGN_PARAGRAPH.CENTER) -> None:
+    """A cell's lines (text, size, bold, italic, underline), the first in the cell's own paragraph."""
+    for index, (text, size, bold, italic, underline) in enumerate(lines):
+        paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
+        look = Look(size, bold, italic, underline, align, indent=False, after=0)
+        _apply(paragraph.add_run(text).font, paragraph.paragraph_format, look)
+
+
+def widths(table, *millimetres: float) -> None:
+    """Fixed column widths (Word reads the cells, LibreOffice the grid: set both)."""
+    table.autofit = False
+    for column, width in zip(table.columns, millimetres, strict=False):
+        column.width = Mm(width)
+        for cell in column.cells:
+            cell.width = Mm(width)
+
+
+# ---------------------------------------------------------------- what python-docx has no API for
+#
+# python-docx 1.2 sets a font's ascii and hAnsi names only, and has no "row cannot split" property.
+# These two functions are the only places that touch the XML: the first through a style's public
+# `element`, the second through a row's `_tr` (a table row has no public element).
+
+
+def _east_asian_font(style) -> None:
+    """The East Asian slot of the style's font as well: Word with an East Asian language enabled
+    sets quotes and some punctuation in it (MS Mincho among Times New Roman)."""
+    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
 
 
 def unsplit(table) -> None:
@@ -87,20 +119,3 @@ def unsplit(table) -> None:
     alone on a last page)."""
     for row in table.rows:
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-
-
-def widths(table, *millimetres: float) -> None:
-    """Fixed column widths (Word reads the cells, LibreOffice the grid: set both)."""
-    table.autofit = False
-    for column, width in zip(table.columns, millimetres):
-        column.width = Mm(width)
-        for cell in column.cells:
-            cell.width = Mm(width)
-
-
-def cell_lines(cell, lines: list[tuple[str, float, bool, bool, bool]], align=WD_ALIGN_PARAGRAPH.CENTER) -> None:
-    cell.paragraphs[0]._element.getparent().remove(cell.paragraphs[0]._element)
-    for text, size, bold, italic, underline in lines:
-        paragraph(cell, text, size, bold, italic, align=align, indent=False, after=0, underline=underline)
-
-

@@ -23,10 +23,10 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm
 
-from vanhoa.docx_layout import FONT, cell_lines, no_borders, paragraph, unsplit, widths
+from vanhoa import vocabulary
+from vanhoa.docx_layout import BODY, HEADING, NOTE, SPACER, SUBTITLE, TITLE, Body, cell_lines, set_up, unsplit, widths
 from vanhoa.form import spec
 from vanhoa.formats import (
     counted_word,
@@ -40,33 +40,22 @@ from vanhoa.formats import (
     provisional_note,
 )
 from vanhoa.reference import Period
-from vanhoa.report_narrative import default_narrative, next_period_words, period_words  # noqa: F401 (the page's too)
+from vanhoa.report_narrative import (  # period_words: the page's too
+    OFFICE_ROLE,
+    default_narrative,
+    next_period_words,
+    period_words,
+)
 from vanhoa.store import Store, load_sql, now_local
 from vanhoa.tables import Column, human_book, period_labels
-from vanhoa import vocabulary
 from vanhoa.text import strip_controls
 
 # Local government has two levels from 01/07/2025 (communes answer to the province, districts are
 # gone): a period ending after it names the commune without its former district
 DISTRICTS_END = dt.date(2025, 6, 30)
 EXAMPLES = 3  # "Tiêu biểu": at most this many distinct activities of a kind
-GROUP_WORDS = {"CBCC": "cán bộ, công chức", "VC": "viên chức", "LDHD": "lao động hợp đồng"}
-TARGET_WORDS = {
-    "T1": "Chỉ tiêu 1 - công chức, viên chức, lao động thực hiện tốt chuẩn mực đạo đức, văn hóa công sở "
-          "(Quyết định số 34/QĐ-VPUB, Quyết định số 02/QĐ-VPUB)",
-    "T2": "Chỉ tiêu 2 - công chức, viên chức, lao động được nâng cao mức hưởng thụ và tham gia các hoạt động "
-          "văn hóa",
-    "T3": "Chỉ tiêu 3 - cơ quan, đơn vị đạt chuẩn văn hóa",
-    "T4": "Chỉ tiêu 4 - gia đình công chức, viên chức, lao động giữ vững danh hiệu Gia đình văn hóa",
-}
-TARGET_UNITS = {"T1": "người", "T2": "người", "T3": "đơn vị", "T4": "gia đình"}
-OFFICE_ROLE = (
-    "Văn phòng UBND tỉnh với chức năng, nhiệm vụ tham mưu, giúp UBND tỉnh, Chủ tịch UBND tỉnh về chương trình, "
-    "kế hoạch công tác; kiểm soát thủ tục hành chính; tổ chức triển khai thực hiện cơ chế một cửa, một cửa liên "
-    "thông trong giải quyết thủ tục hành chính; tổ chức, quản lý và công bố các thông tin chính thức về hoạt động "
-    "của UBND, Chủ tịch UBND tỉnh; quản lý Công báo và phục vụ các hoạt động chung của UBND tỉnh; quản lý văn thư "
-    "- lưu trữ và công tác quản trị nội bộ của Văn phòng."
-)
+# the words of the staff groups and the targets: the form spec's (one place)
+GROUP_WORDS, TARGET_WORDS, TARGET_UNITS = spec.GROUP_WORDS, spec.TARGET_TITLES, spec.TARGET_UNITS
 
 
 # ---------------------------------------------------------------- figures
@@ -238,7 +227,7 @@ def target_sentences(figures: Figures) -> list[str]:
         missed = rows[rows["status"] == "chưa đạt"]
         if not missed.empty:
             names = ", ".join(missed["unit"] if target == "T3" else
-                              [f"{u} ({fmt_pct(r)})" for u, r in zip(missed["unit"], missed["ratio"])])
+                              [f"{u} ({fmt_pct(r)})" for u, r in zip(missed["unit"], missed["ratio"], strict=True)])
             text += f"; đơn vị chưa đạt: {names}"
         lines.append(text + ".")
     return lines
@@ -334,7 +323,7 @@ def commune_lines(figures: Figures) -> list[str]:
     dates = rows["date"]
     when = ("Ngày " + fmt_dates(pd.to_datetime(dates)) + ", ").where(dates.notna(), "")
     return [f"{w}{unit}: {content}{p}{m}."
-            for w, unit, content, p, m in zip(when, rows["unit"], rows["content"], people, money)]
+            for w, unit, content, p, m in zip(when, rows["unit"], rows["content"], people, money, strict=True)]
 
 
 def event_lines(figures: Figures) -> list[str]:
@@ -352,7 +341,7 @@ def event_lines(figures: Figures) -> list[str]:
                      else f"{fmt_int(units)} đơn vị tham gia")
         date = rows["event_date"].iloc[0]
         text = f"{event}{'' if is_missing(date) else ', ngày ' + fmt_date(date)}: {', '.join(parts)}"
-        achievements = [f"{a} ({u})" for u, a in zip(rows["unit"], rows["achievement"])
+        achievements = [f"{a} ({u})" for u, a in zip(rows["unit"], rows["achievement"], strict=True)
                         if isinstance(a, str) and a.strip()]
         if achievements:
             text += f"; thành tích: {'; '.join(achievements)}"
@@ -363,85 +352,83 @@ def event_lines(figures: Figures) -> list[str]:
 # ---------------------------------------------------------------- document
 
 
-def build_report(store: Store, period_code: str, narrative: dict | None = None, approved_only: bool = False,
-                 today: dt.date | None = None) -> bytes:
-    figures = gather(store, period_code, approved_only=approved_only, today=today)
-    period = figures.period
-    # Typed text goes in as text; a control character pasted with it would make python-docx refuse
-    # the whole document (XML has no NUL), a bidi override would turn it around.
-    words = default_narrative(period, figures.commune) | {k: strip_controls(str(v))
-                                                          for k, v in (narrative or {}).items() if v is not None}
-    document = Document()
+def _page(document) -> None:
+    """A4 portrait, margins 20/20/30/15 mm, the body's styles (vanhoa.docx_layout)."""
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(20), Mm(20)
     section.left_margin, section.right_margin = Mm(30), Mm(15)
-    normal = document.styles["Normal"]
-    normal.font.name, normal.font.size = FONT, Pt(14)
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+    set_up(document)
 
-    header = document.add_table(rows=1, cols=2)
+
+def _header(document, words: dict, period: Period) -> None:
+    """The two-column header: the issuing body and the number; the national motto and the date."""
+    header = document.add_table(rows=1, cols=2)  # the default table style: no borders
     header.alignment = WD_TABLE_ALIGNMENT.CENTER
-    no_borders(header)
     widths(header, 72, 93)
     left, right = header.rows[0].cells
     number = (words.get("number") or "").strip() or "      "
     cell_lines(left, [("ỦY BAN NHÂN DÂN TỈNH SƠN LA", 12, False, False, False),
-                       ("VĂN PHÒNG", 13, True, False, True), ("", 6, False, False, False),
-                       (f"Số: {number}/BC-VPUB", 13, False, False, False)])
+                      ("VĂN PHÒNG", 13, True, False, True), ("", 6, False, False, False),
+                      (f"Số: {number}/BC-VPUB", 13, False, False, False)])
     cell_lines(right, [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12, True, False, False),
-                        ("Độc lập - Tự do - Hạnh phúc", 14, True, False, True), ("", 6, False, False, False),
-                        (f"Sơn La, ngày      tháng      năm {period.year}", 14, False, True, False)])
+                       ("Độc lập - Tự do - Hạnh phúc", 14, True, False, True), ("", 6, False, False, False),
+                       (f"Sơn La, ngày      tháng      năm {period.year}", 14, False, True, False)])
 
-    paragraph(document, "", after=6, indent=False)
-    paragraph(document, "BÁO CÁO", 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=0)
-    paragraph(document, f"Kết quả thực hiện Phong trào “Toàn dân đoàn kết xây dựng đời sống văn hóa”, "
-               f"{figures.words}", 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=12)
-    paragraph(document, words["context"])
 
-    paragraph(document, "I. ĐẶC ĐIỂM, TÌNH HÌNH", bold=True)
-    paragraph(document, OFFICE_ROLE)
-    paragraph(document, f"Văn phòng UBND tỉnh có {len(figures.units):02d} phòng, ban, đơn vị, gồm: "
-               f"{', '.join(figures.units)}.")
-    paragraph(document, staff_sentence(figures))
+def _office_part(body: Body, figures: Figures, words: dict) -> None:
+    """The title and I: the Office, its units and its staff."""
+    body.add(style=SPACER)
+    body.add("BÁO CÁO", TITLE)
+    body.add(f"Kết quả thực hiện Phong trào “Toàn dân đoàn kết xây dựng đời sống văn hóa”, {figures.words}", SUBTITLE)
+    body.add(words["context"])
+    body.add("I. ĐẶC ĐIỂM, TÌNH HÌNH", HEADING)
+    body.add(OFFICE_ROLE)
+    body.add(f"Văn phòng UBND tỉnh có {len(figures.units):02d} phòng, ban, đơn vị, gồm: {', '.join(figures.units)}.")
+    body.add(staff_sentence(figures))
 
-    paragraph(document, "II. KẾT QUẢ THỰC HIỆN", bold=True)
+
+def _lines(body: Body, lines: list[str], instead: str = "") -> None:
+    for line in lines or ([instead] if instead else []):
+        body.add(f"- {line}")
+
+
+def _results_part(body: Body, figures: Figures) -> None:
+    """II: the targets, the filing, the activities, the commune, the events."""
+    body.add("II. KẾT QUẢ THỰC HIỆN", HEADING)
     if figures.provisional and figures.counted:
         # the cards' words, once for the whole section: each target's figure repeats them
-        paragraph(document, f"Số liệu {figures.note}; các chỉ tiêu của Văn phòng chưa được đánh giá đạt hay "
-                   "chưa đạt cho đến khi đủ số liệu của các đơn vị.", italic=True)
-    paragraph(document, "1. Kết quả thực hiện các chỉ tiêu của Kế hoạch", bold=True)
-    for line in target_sentences(figures):
-        paragraph(document, f"- {line}")
-    paragraph(document, "2. Tình hình báo cáo của các phòng, ban, đơn vị", bold=True)
-    paragraph(document, filing_sentence(figures))
-    paragraph(document, "3. Các hoạt động hưởng ứng Phong trào", bold=True)
-    if period.kind == "Y":
-        paragraph(document, f"Số liệu {figures.words} gồm cả 6 tháng đầu năm; một hoạt động, sự kiện đơn vị "
-                   "báo cáo ở cả hai kỳ được tính một lần.")
-    lines = activity_lines(figures)
-    for line in lines or [f"Trong {figures.words}, các đơn vị chưa báo cáo hoạt động nào."]:
-        paragraph(document, f"- {line}")
-    paragraph(document, f"4. Giúp đỡ {figures.commune_words}", bold=True)
-    paragraph(document, commune_intro(figures))
-    for line in commune_lines(figures):
-        paragraph(document, f"- {line}")
-    paragraph(document, "5. Tham gia các sự kiện văn hóa, thể thao", bold=True)
-    lines = event_lines(figures)
-    for line in lines or [f"Trong {figures.words}, các đơn vị chưa báo cáo việc tham gia sự kiện nào."]:
-        paragraph(document, f"- {line}")
-    paragraph(document, "(Chi tiết số liệu của từng đơn vị tại Phụ lục kèm theo Báo cáo này.)", italic=True)
+        body.add(f"Số liệu {figures.note}; các chỉ tiêu của Văn phòng chưa được đánh giá đạt hay chưa đạt cho "
+                 "đến khi đủ số liệu của các đơn vị.", NOTE)
+    body.add("1. Kết quả thực hiện các chỉ tiêu của Kế hoạch", HEADING)
+    _lines(body, target_sentences(figures))
+    body.add("2. Tình hình báo cáo của các phòng, ban, đơn vị", HEADING)
+    body.add(filing_sentence(figures))
+    body.add("3. Các hoạt động hưởng ứng Phong trào", HEADING)
+    if figures.period.kind == "Y":
+        body.add(f"Số liệu {figures.words} gồm cả 6 tháng đầu năm; một hoạt động, sự kiện đơn vị báo cáo ở cả hai "
+                 "kỳ được tính một lần.")
+    _lines(body, activity_lines(figures), f"Trong {figures.words}, các đơn vị chưa báo cáo hoạt động nào.")
+    body.add(f"4. Giúp đỡ {figures.commune_words}", HEADING)
+    body.add(commune_intro(figures))
+    _lines(body, commune_lines(figures))
+    body.add("5. Tham gia các sự kiện văn hóa, thể thao", HEADING)
+    _lines(body, event_lines(figures), f"Trong {figures.words}, các đơn vị chưa báo cáo việc tham gia sự kiện nào.")
+    body.add("(Chi tiết số liệu của từng đơn vị tại Phụ lục kèm theo Báo cáo này.)", NOTE)
 
-    paragraph(document, f"III. NHIỆM VỤ TRỌNG TÂM {next_period_words(period).upper()}", bold=True)
+
+def _tasks_part(body: Body, period: Period, words: dict) -> None:
+    """III: the tasks of the next period, numbered."""
+    body.add(f"III. NHIỆM VỤ TRỌNG TÂM {next_period_words(period).upper()}", HEADING)
     tasks = [t.strip() for t in words["tasks"].splitlines() if t.strip()]
     for index, task in enumerate(tasks, start=1):
-        paragraph(document, f"{index}. {task}")
-    closing = paragraph(document, "Văn phòng UBND tỉnh trân trọng báo cáo./.")
-    closing.paragraph_format.keep_with_next = True  # with the signature below it
+        body.add(f"{index}. {task}")
 
+
+def _signature(document, words: dict) -> None:
+    """Recipients on the left, the signer on the right, on one page."""
     footer = document.add_table(rows=1, cols=2)
-    no_borders(footer)
     unsplit(footer)
     widths(footer, 80, 85)
     left, right = footer.rows[0].cells
@@ -453,6 +440,25 @@ def build_report(store: Store, period_code: str, narrative: dict | None = None, 
     signer += [("", 14, False, False, False)] * 3 + [(words["signer_name"].strip(), 14, True, False, False)]
     cell_lines(right, signer)
 
+
+def build_report(store: Store, period_code: str, narrative: dict | None = None, approved_only: bool = False,
+                 today: dt.date | None = None) -> bytes:
+    """The report of a period as a .docx (Nghị định 30's layout; the narrative's typed words where given)."""
+    figures = gather(store, period_code, approved_only=approved_only, today=today)
+    # Typed text goes in as text; a control character pasted with it would make python-docx refuse
+    # the whole document (XML has no NUL), a bidi override would turn it around.
+    words = default_narrative(figures.period, figures.commune) | {
+        k: strip_controls(str(v)) for k, v in (narrative or {}).items() if v is not None}
+    document = Document()
+    _page(document)
+    _header(document, words, figures.period)
+    closing = document.add_paragraph("Văn phòng UBND tỉnh trân trọng báo cáo./.", BODY)
+    closing.paragraph_format.keep_with_next = True  # with the signature below it
+    body = Body(document, closing)  # everything between the header and the closing sentence
+    _office_part(body, figures, words)
+    _results_part(body, figures)
+    _tasks_part(body, figures.period, words)
+    _signature(document, words)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

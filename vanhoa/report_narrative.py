@@ -5,6 +5,14 @@ from __future__ import annotations
 
 from vanhoa.reference import Period
 
+# What the Office does, in the seed report's words (section I).
+OFFICE_ROLE = (
+    "Văn phòng UBND tỉnh với chức năng, nhiệm vụ tham mưu, giúp UBND tỉnh, Chủ tịch UBND tỉnh về chương trình, "
+    "kế hoạch công tác; kiểm soát thủ tục hành chính; tổ chức triển khai thực hiện cơ chế một cửa, một cửa liên "
+    "thông trong giải quyết thủ tục hành chính; tổ chức, quản lý và công bố các thông tin chính thức về hoạt động "
+    "của UBND, Chủ tịch UBND tỉnh; quản lý Công báo và phục vụ các hoạt động chung của UBND tỉnh; quản lý văn thư "
+    "- lưu trữ và công tác quản trị nội bộ của Văn phòng."
+)
 PLAN_END = 2026  # the last year of Kế hoạch số 23/KH-UBND (giai đoạn 2022 - 2026)
 
 

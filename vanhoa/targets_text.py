@@ -5,7 +5,9 @@ count. No streamlit here, so the report uses the same sentences as the pages.
 
 from __future__ import annotations
 
+from vanhoa.form import spec
 from vanhoa.formats import counted_word, fmt_int
+from vanhoa.vocabulary import OFFICE_LABEL
 
 # The counting rule of T1-T4 when fewer units count than are expected (the lead's decision for
 # issue 13, queries/progress.sql): T1, T2 and T4 are ratios of people and families, which a
@@ -13,7 +15,7 @@ from vanhoa.formats import counted_word, fmt_int
 # units, and a unit that has not reported is not (yet) a cultural unit, so it stays in the
 # denominator (the spec: never silently dropped). No verdict until every unit counts.
 COUNTING_RULE = (
-    "Khi còn đơn vị chưa nộp báo cáo, kết quả của Toàn Văn phòng là tạm tính. T1, T2 và T4 được cộng trên "
+    f"Khi còn đơn vị chưa nộp báo cáo, kết quả của {OFFICE_LABEL} là tạm tính. T1, T2 và T4 được cộng trên "
     "các đơn vị đã nộp (khi bật “Chỉ số liệu đã phê duyệt”: các đơn vị đã được phê duyệt); đơn vị chưa nộp "
     "không có trong tử số lẫn mẫu số. T3 tính trên mọi đơn vị phải báo cáo: đơn vị chưa nộp vẫn có trong mẫu "
     "số và chưa được tính là đạt chuẩn. Kết quả tạm tính chưa được kết luận đạt hay chưa đạt; kết luận khi "
@@ -27,12 +29,8 @@ NOTHING_APPROVED = ("Chưa có báo cáo nào của kỳ này được phê duy�
                     "số liệu đã nộp.")
 NOTHING_FILED = "Chưa có đơn vị nào nộp báo cáo của kỳ này."
 
-# What a target's numerator and denominator count, in the units a leader reads them in.
-_COUNTED = {
-    "T1": ("người thực hiện tốt chuẩn mực", "người"),
-    "T2": ("người tham gia hoạt động văn hóa", "người"),
-    "T4": ("gia đình văn hóa", "gia đình"),
-}
+# What a target's numerator and denominator count, in the units a leader reads them in (the form spec's).
+_COUNTED = spec.TARGET_COUNTED
 
 
 def counts_text(target: str, numerator, denominator, counted: int, expected: int,
