@@ -63,7 +63,8 @@ def render() -> None:
     sha256 = row["sha256"]
     # The bytes are read when the button is clicked; a file whose bytes are kept has a size.
     st.download_button("Tải tệp gốc", lambda: reader.file_bytes(sha256) or b"",
-                       file_name=clean_filename(row["filename"] or "tep.xlsx"), key="archive_original", disabled=pd.isna(row["size"]))
+                       file_name=clean_filename(row["filename"] or "tep.xlsx"), key="archive_original",
+                       disabled=pd.isna(row["size"]))
     problems = json.loads(row["problems"] or "[]")
     if problems:
         st.dataframe(pd.DataFrame(problems).rename(columns={

@@ -6,8 +6,6 @@ that match the filters and says how many match; the downloads, written when clic
 
 from __future__ import annotations
 
-
-import pandas as pd
 import streamlit as st
 
 from vanhoa import registry, tables, ui

@@ -59,7 +59,8 @@ def _units(store, account) -> None:
         start = right.selectbox("Báo cáo từ kỳ", periods, key="unit_add_from", format_func=ui.period_label,
                                 index=periods.index(ui.current_reporting_period()))
         if st.form_submit_button("Thêm"):
-            _do(lambda: admin.add_unit(store, code, name, account.name, start), f"Đã thêm đơn vị {ui.escape_md(name.strip())}.")
+            _do(lambda: admin.add_unit(store, code, name, account.name, start),
+                f"Đã thêm đơn vị {ui.escape_md(name.strip())}.")
     active = units[units["retired_from"].isna()]
     # one lookup table, not a set_index per option: a province has a thousand units to name
     names = dict(zip(active["code"], active["name"]))
@@ -71,7 +72,8 @@ def _units(store, account) -> None:
                                    format_func=ui.period_label, index=periods.index(ui.current_reporting_period()))
         left, right = st.columns(2)
         if left.form_submit_button("Đổi tên"):
-            _do(lambda: admin.rename_unit(store, code, new_name, account.name), f"Đã đổi tên đơn vị {ui.escape_md(code)}.")
+            _do(lambda: admin.rename_unit(store, code, new_name, account.name),
+                f"Đã đổi tên đơn vị {ui.escape_md(code)}.")
         if right.form_submit_button("Ngừng theo dõi"):
             _do(lambda: admin.retire_unit(store, code, retire_from, account.name),
                 f"Đơn vị {ui.escape_md(code)} không phải báo cáo từ kỳ {ui.period_label(retire_from)}.")

@@ -3,8 +3,7 @@ filed, the unit x target table, and the change from the same period a year befor
 
 from __future__ import annotations
 
-
-from conftest import good_sheets, workbook_bytes, signed_in
+from conftest import good_sheets, signed_in, workbook_bytes
 from streamlit.testing.v1 import AppTest
 
 from vanhoa.ingest import ingest
@@ -111,7 +110,8 @@ def test_filing_table_counts_days(demo_copy):
 def test_change_from_the_same_period_a_year_before(demo_copy):
     """Every unit files 2023-H1 (the test's return, 11 staff each): each card compares with 2022-H1."""
     for name in demo_copy.reference().units.values():
-        ingest(demo_copy, workbook_bytes(good_sheets(unit=name, period="6 tháng đầu năm 2023")), "2023.xlsx", "Lò Thị Hoa")
+        sheets = good_sheets(unit=name, period="6 tháng đầu năm 2023")
+        ingest(demo_copy, workbook_bytes(sheets), "2023.xlsx", "Lò Thị Hoa")
     at = run("2023-H1")
     assert [(m.value, m.delta) for m in at.metric] == [
         ("100,0 %", "+2,7 điểm %"),  # 121/121 against 110/113
