@@ -79,7 +79,7 @@ def test_demo_export_tables_are_identical_on_both_back_ends(demo_db, lake_demo):
 
 
 def test_synthetic_export_tables_are_identical_on_both_back_ends(lake_store, tmp_path):
-    from vanhoa.synth import synthesize
+    from vanhoa_tools.synth import synthesize
 
     embedded = Store(tmp_path / "synth.duckdb")
     for store in (embedded, lake_store):

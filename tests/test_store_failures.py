@@ -301,8 +301,8 @@ def test_postgresql_gone_after_attach_gives_the_same_line_and_the_store_recovers
     """A server stopped under a running app: reads and writes give the line (the cached attachment
     is dropped), nothing is half-written, and once it is back the next operation attaches again."""
     from vanhoa.ingest import ingest
-    from vanhoa.pgserver import PostgresServer
     from vanhoa.store import StoreUnavailable
+    from vanhoa_tools.pgserver import PostgresServer
 
     monkeypatch.setenv("VANHOA_DATA_PATH", str(tmp_path / "lake-files"))
     with PostgresServer() as server:
