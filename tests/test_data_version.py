@@ -132,3 +132,22 @@ def test_a_sign_in_leaves_the_overview_cache_warm(demo_copy, monkeypatch):
     ingest(demo_copy, workbook_bytes(good_sheets()), "th-v2.xlsx", "Lò Thị Hoa")
     at.run()
     assert len(calls) > cold  # a return is new data
+
+
+def audit_page():
+    """The audit page's read, through the pages' cache."""
+    import streamlit as st
+
+    from vanhoa import ui
+
+    st.write(f"dòng nhật ký: {len(ui.query('audit_log'))}")
+
+
+def test_the_audit_log_on_screen_shows_a_new_row_at_once(demo_copy):
+    """The cache of a query of the log moves on every write: a new account moves no figure, yet
+    the Nhật ký thao tác page shows its audit row at the next run."""
+    at = AppTest.from_function(audit_page, default_timeout=60).run()
+    before = int(at.markdown[0].value.split(": ")[1])
+    auth.add_account(demo_copy, "lo.thi.mai", "leader", PASSWORD, by="quantri")
+    at.run()
+    assert at.markdown[0].value == f"dòng nhật ký: {before + 1}"

@@ -40,7 +40,8 @@ def _query_key(store: Store, version: str, name: str, params: dict) -> tuple:
 
 def _query_keys(calls: tuple[tuple[str, dict], ...]) -> tuple[tuple, ...]:
     store = view_store()
-    version = store.data_version()
+    # the names: a query of the log (audit, uploads) is keyed by every write, not only figures
+    version = store.data_version(*(name for name, _ in calls))
     return tuple(_query_key(store, version, name, dict(params)) for name, params in calls)
 
 
@@ -48,7 +49,7 @@ def query(name: str, **params) -> pd.DataFrame:
     """A query's result, cached until the store's data changes. Queries that can show approved
     data only get the sidebar's choice."""
     store = view_store()
-    return _cached_query(*_query_key(store, store.data_version(), name, params))
+    return _cached_query(*_query_key(store, store.data_version(name), name, params))
 
 
 def _fill(key: tuple) -> None:
