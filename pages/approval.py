@@ -9,7 +9,7 @@ import streamlit as st
 
 from vanhoa import registry, ui
 from vanhoa.admin import STATUS_VI, ChangeRefused, review
-from vanhoa.compare import item_label
+from vanhoa.compare import figure_label, item_label
 from vanhoa.text import clean_filename
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def _version_parts(pending: pd.DataFrame, changes: pd.DataFrame) -> dict[str, di
     how many figures changed from the approved version, and the table of those figures (every
     figure, with an empty approved column, when none is approved) as the Arrow table sent."""
     rows = changes.groupby(["unit_code", "period", "version"], sort=False).indices
-    shown = pd.DataFrame({"Mục": changes["item"].map(item_label), "Số liệu": changes["figure"],
+    shown = pd.DataFrame({"Mục": changes["item"].map(item_label), "Số liệu": changes["figure"].map(figure_label),
                           "Đã phê duyệt": changes["value_old"], "Bản này": changes["value"]})
     labels = {code: ui.period_label(code) for code in pending["period"].unique()}
     parts = {}

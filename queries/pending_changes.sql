@@ -25,15 +25,12 @@ staff as (
     -- before the join took twice as long)
     select s.unit_code, s.period_code, s.version, 1 as section, s.staff_group as item, f.figure, f.value
     from (select s.* from return_staff s join versions v using (unit_code, period_code, version)) s,
-         lateral (values ('Tổng số', s.total),
-                         ('Thực hiện tốt chuẩn mực đạo đức, văn hóa công sở', s.ethics),
-                         ('Tham gia hoạt động văn hóa', s.culture),
-                         ('Số gia đình', s.families),
-                         ('Gia đình văn hóa', s.cultural_families)) as f(figure, value)
+         lateral (values ('total', s.total), ('ethics', s.ethics), ('culture', s.culture),
+                         ('families', s.families), ('cultural_families', s.cultural_families)) as f(figure, value)
 ),
 
 criteria as (
-    select c.unit_code, c.period_code, c.version, 2, c.criterion, 'Đạt', c.met::integer
+    select c.unit_code, c.period_code, c.version, 2, c.criterion, 'met', c.met::integer
     from return_criteria c
     join versions v using (unit_code, period_code, version)
 ),
@@ -54,15 +51,15 @@ event_totals as (
 
 -- a version without activities or events still has its three counts, at 0
 counts as (
-    select v.unit_code, v.period_code, v.version, 3, 'Hoạt động', 'Số hoạt động', coalesce(a.activities, 0)
+    select v.unit_code, v.period_code, v.version, 3, 'activities', 'count', coalesce(a.activities, 0)
     from versions v
     left join activity_totals a using (unit_code, period_code, version)
     union all
-    select v.unit_code, v.period_code, v.version, 3, 'Hoạt động', 'Kinh phí (đồng)', coalesce(a.cost, 0)
+    select v.unit_code, v.period_code, v.version, 3, 'activities', 'cost', coalesce(a.cost, 0)
     from versions v
     left join activity_totals a using (unit_code, period_code, version)
     union all
-    select v.unit_code, v.period_code, v.version, 3, 'Sự kiện', 'Số lượt tham gia', coalesce(e.participants, 0)
+    select v.unit_code, v.period_code, v.version, 3, 'events', 'participants', coalesce(e.participants, 0)
     from versions v
     left join event_totals e using (unit_code, period_code, version)
 ),

@@ -333,7 +333,7 @@ def test_approval_queries_on_both_back_ends(lake_store, tmp_path):
         pd.testing.assert_frame_equal(left, right, check_dtype=False, obj=name)
     changes = lake_store.query("pending_changes", limit=25)
     assert changes[changes["unit_code"] == "TH"][["figure", "value_old", "value"]].values.tolist() == [
-        ["Tham gia hoạt động văn hóa", 8, 5]]
+        ["culture", 8, 5]]
 
 
 def _page(name: str) -> None:

@@ -394,7 +394,7 @@ def test_pending_changes_are_the_figures_that_differ_from_the_approved_version(r
     frame = reviewing.query("pending_changes", limit=25)
     nktx = frame[frame["unit_code"] == "NKTX"]
     assert rows(nktx, ["period", "version", "section", "item", "figure", "value_old", "value"]) == [
-        ["2022-H1", 2, 1, "LDHD", "Tham gia hoạt động văn hóa", 4, 6]]
+        ["2022-H1", 2, 1, "LDHD", "culture", 4, 6]]
     # nothing approved: every figure of the version, as return_figures gives them
     th = frame[frame["unit_code"] == "TH"].reset_index(drop=True)
     figures = reviewing.query("return_figures", unit="TH", period="2023-H1", version=1)

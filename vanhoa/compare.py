@@ -28,7 +28,7 @@ def _figure_labels() -> dict[str, str]:
 
 
 def figures_of_return(ret: Return) -> pd.DataFrame:
-    """One row per figure of a Return not yet stored, keyed as `stored_figures` keys the store's."""
+    """One row per figure of a Return not yet stored, keyed as queries/return_figures.sql keys the store's."""
     rows = []
     for staff in ret.staff:
         for field_name in spec.STAFF_FIGURES:
@@ -39,15 +39,6 @@ def figures_of_return(ret: Return) -> pd.DataFrame:
     rows.append((3, "activities", "cost", sum(v or 0 for v in ret.activities["cost"])))
     rows.append((3, "events", "participants", sum(v or 0 for v in ret.events["participants"])))
     return pd.DataFrame(rows, columns=FIGURE_COLUMNS)
-
-
-def stored_figures(figures: pd.DataFrame) -> pd.DataFrame:
-    """queries/return_figures.sql's rows with the keys of `figures_of_return`. The query still
-    names its list items and figures by their labels (the spec's labels today); a key passes
-    through unchanged, so once the query gives keys this is the identity."""
-    keys_of = {label: key for key, label in (*spec.LIST_ITEMS.items(), *_figure_labels().items())}
-    return figures.assign(item=figures["item"].map(lambda item: keys_of.get(item, item)),
-                          figure=figures["figure"].map(lambda figure: keys_of.get(figure, figure)))
 
 
 def item_label(item: str) -> str:
@@ -67,7 +58,7 @@ def compare_figures(current: pd.DataFrame | None, new: pd.DataFrame) -> pd.DataF
     if current is None or current.empty:
         merged = new.assign(current=pd.NA)
     else:
-        merged = new.merge(stored_figures(current).rename(columns={"value": "current"}), on=_KEYS, how="outer")
+        merged = new.merge(current.rename(columns={"value": "current"}), on=_KEYS, how="outer")
     items, figures = _item_labels(), _figure_labels()
     merged = merged.assign(item=merged["item"].map(lambda item: items.get(item) or item),
                            figure=merged["figure"].map(lambda figure: figures.get(figure) or figure),
