@@ -11,7 +11,6 @@ import pytest
 from conftest import good_sheets, workbook_bytes
 from live_server import CHROMIUM, Server, demo_copy_with_accounts, sign_in, wait_for_sign_in_cookie
 
-
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
 

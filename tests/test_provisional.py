@@ -113,7 +113,8 @@ def test_the_unit_table_says_the_office_is_provisional_and_the_filing_table_show
             "chưa nộp. T3: đơn vị đạt chuẩn văn hóa khi đạt cả ba tiêu chuẩn.") in [c.value for c in at.caption]
     filing = at.dataframe[1].value
     assert dict(zip(filing["Đơn vị"], filing["Phiên bản"])) == {
-        "Phòng Tổng hợp": "1", **{name: "—" for name in Reference.from_csv().units.values() if name != "Phòng Tổng hợp"}}
+        "Phòng Tổng hợp": "1",
+        **{name: "—" for name in Reference.from_csv().units.values() if name != "Phòng Tổng hợp"}}
 
 
 def test_once_every_unit_has_filed_the_cards_give_their_verdict(monkeypatch, all_eleven):

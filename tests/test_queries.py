@@ -143,7 +143,8 @@ def test_progress_office_only_is_the_office_rows_of_every_period(small):
 
 
 @pytest.mark.parametrize(("params", "total"), [
-    ({}, 48), ({"period": "2022-H1"}, 48), ({"period": "2023-H1"}, 48), ({"unit": "TH"}, 4), ({"office_only": True}, 4)])
+    ({}, 48), ({"period": "2022-H1"}, 48), ({"period": "2023-H1"}, 48), ({"unit": "TH"}, 4),
+    ({"office_only": True}, 4)])
 def test_progress_limit_gives_the_first_rows_and_counts_them_all(small, params, total):
     """The Dữ liệu page's call: the first rows in the files' order, and how many there are."""
     every = small.query("progress", **params)

@@ -166,7 +166,8 @@ def test_a_wrong_name_and_a_wrong_password_get_the_same_messages_and_the_same_wo
 
     real, missing, disabled = attempts("hoa.lt"), attempts("khong.co.ai"), attempts("cu.nv")
     assert real == missing == disabled == (
-        [WRONG] * 4 + [WRONG + " Vui lòng thử lại sau 2 giây."] + ["Đã nhập sai nhiều lần. Vui lòng thử lại sau 2 giây."] * 2,
+        [WRONG] * 4 + [WRONG + " Vui lòng thử lại sau 2 giây."]
+        + ["Đã nhập sai nhiều lần. Vui lòng thử lại sau 2 giây."] * 2,
         5)  # one argon2 verification per attempt that reaches the store, a dummy one for no account
 
 
@@ -178,8 +179,10 @@ def test_the_sign_in_page_shows_one_message_and_no_count_of_tries_left(hoa):
     for name in ("hoa.lt", "khong.co.ai"):
         for _ in range(4):
             assert [e.value for e in submit(at, name, "sai-mat-khau-roi").error] == [WRONG]
-        assert [e.value for e in submit(at, name, "sai-mat-khau-roi").error] == [WRONG + " Vui lòng thử lại sau 2 giây."]
-        assert [e.value for e in submit(at, name, PASSWORD).error] == ["Đã nhập sai nhiều lần. Vui lòng thử lại sau 2 giây."]
+        wrong = [e.value for e in submit(at, name, "sai-mat-khau-roi").error]
+        assert wrong == [WRONG + " Vui lòng thử lại sau 2 giây."]
+        right = [e.value for e in submit(at, name, PASSWORD).error]
+        assert right == ["Đã nhập sai nhiều lần. Vui lòng thử lại sau 2 giây."]
 
 
 # ------------------------------------------------------------------ the throttle
@@ -317,7 +320,8 @@ def test_every_common_password_of_ten_characters_or_more_is_refused():
         "Mật khẩu nằm trong danh sách mật khẩu phổ biến (bị dò đầu tiên); hãy chọn mật khẩu khác.")
 
 
-@pytest.mark.parametrize("password", ["Rat-Bi-Mat-2026", "mat-khau-thu-nghiem", "Sơn La mùa hoa ban", "x" * 5 + "Q7!" + "z" * 120])
+@pytest.mark.parametrize("password", ["Rat-Bi-Mat-2026", "mat-khau-thu-nghiem", "Sơn La mùa hoa ban",
+                                      "x" * 5 + "Q7!" + "z" * 120])
 def test_good_passwords_are_accepted_and_sign_in(demo_copy, clock, password):
     auth.add_account(demo_copy, "nam.vv", "leader", password, by="test")
     account, message = auth.sign_in(demo_copy, "nam.vv", password)
@@ -391,7 +395,6 @@ class RecordingCookies:
 
 
 def set_cookie_script():
-    import streamlit as st
 
     from vanhoa import ui
 
@@ -408,7 +411,7 @@ def test_the_sign_in_cookie_is_strict_and_lasts_as_long_as_the_session(monkeypat
     monkeypatch.setattr(stx, "CookieManager", RecordingCookies)
     monkeypatch.setattr(RecordingCookies, "calls", [])
     monkeypatch.setattr(ui.st, "context", SimpleNamespace(url=url, cookies={}))
-    before = dt.datetime.now(dt.timezone.utc)
+    before = dt.datetime.now(dt.UTC)
     at = AppTest.from_function(set_cookie_script, default_timeout=30).run()
     assert not at.exception
     [(name, value, options)] = RecordingCookies.calls

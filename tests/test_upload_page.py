@@ -4,7 +4,7 @@ what changes, the confirmation, the identical re-upload, and the history below."
 from __future__ import annotations
 
 import pytest
-from conftest import good_sheets, workbook_bytes, signed_in
+from conftest import good_sheets, signed_in, workbook_bytes
 from streamlit.testing.v1 import AppTest
 
 from vanhoa import ui
@@ -39,7 +39,8 @@ def test_reject_fix_preview_confirm(page):
     broken["Chỉ tiêu"][1][2] = 10  # 10 keep the ethics code out of 9 staff
     at.file_uploader[0].set_value(("bao-cao-TH.xlsx", workbook_bytes(broken), XLSX)).run()
     assert not at.exception
-    assert texts(at.error) == ["Tệp bị từ chối: 1 lỗi. Sửa các ô dưới đây rồi tải lên lại; báo cáo có lỗi không được lưu."]
+    assert texts(at.error) == [
+        "Tệp bị từ chối: 1 lỗi. Sửa các ô dưới đây rồi tải lên lại; báo cáo có lỗi không được lưu."]
     errors = at.dataframe[0].value
     assert errors.to_dict("records") == [{
         "Mức": "lỗi", "Trang!Ô": "Chỉ tiêu!C2", "Giá trị": "10",

@@ -1,7 +1,6 @@
 """The Office's row: found by its flag, printed with the one label."""
 
 from vanhoa import vocabulary
-from vanhoa.store import Store
 
 
 def test_the_offices_row_carries_the_flag_and_the_label(demo_copy):

@@ -68,7 +68,7 @@ class Reference:
         return self.units.get(code, code)
 
     @classmethod
-    def from_csv(cls, folder: Path = REFERENCE_DIR) -> "Reference":
+    def from_csv(cls, folder: Path = REFERENCE_DIR) -> Reference:
         tables = read_reference_csv(folder)
         settings = {row["key"]: row["value"] for row in tables["settings"]}
         return cls(
