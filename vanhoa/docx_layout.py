@@ -48,8 +48,16 @@ LOOKS = {
 }
 
 
+_KEPT = {"Normal", "Default Paragraph Font", "Normal Table", "No List"}  # what the defaults point to
+
+
 def set_up(document) -> None:
-    """Normal in Times New Roman 14, and one paragraph style per look of LOOKS."""
+    """Normal in Times New Roman 14, and one paragraph style per look of LOOKS. The default
+    template's other 160 styles are deleted: python-docx reads every style of the document to
+    give a paragraph its style (3 ms a paragraph with them, 0.3 ms without)."""
+    for style in list(document.styles):
+        if style.name not in _KEPT:
+            style.delete()
     normal = document.styles["Normal"]
     normal.font.name, normal.font.size = FONT, Pt(14)
     _east_asian_font(normal)
