@@ -4,7 +4,7 @@ filed from a few workbooks."""
 
 from __future__ import annotations
 
-from conftest import copy_store, signed_in, workbook_bytes
+from builders import copy_store, signed_in, workbook_bytes
 from streamlit.testing.v1 import AppTest
 
 from vanhoa.ingest import ingest

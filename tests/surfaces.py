@@ -21,7 +21,7 @@ import re
 from pathlib import Path
 
 import openpyxl
-from conftest import signed_in
+from builders import signed_in
 from docx import Document
 from streamlit.testing.v1 import AppTest
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import copy_store, signed_in
+from builders import copy_store, signed_in
 from page_runs import page_alone
 from streamlit.testing.v1 import AppTest
 

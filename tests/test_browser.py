@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import good_sheets, workbook_bytes
+from builders import good_sheets, workbook_bytes
 from live_server import CHROMIUM, Server, demo_copy_with_accounts, sign_in, wait_for_sign_in_cookie
 
 ROOT = Path(__file__).resolve().parent.parent

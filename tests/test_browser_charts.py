@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import good_sheets, workbook_bytes
+from builders import good_sheets, workbook_bytes
 from live_server import CHROMIUM, Server, demo_copy_with_accounts, sign_in
 
 from vanhoa import charts, ingest

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import good_sheets, workbook_bytes
+from builders import good_sheets, workbook_bytes
 from live_server import CHROMIUM, Server, demo_copy_with_accounts, sign_in
 
 from vanhoa.formats import provisional_note

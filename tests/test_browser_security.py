@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from conftest import HOSTILE, good_sheets, hostile_return, workbook_bytes
+from builders import HOSTILE, good_sheets, hostile_return, workbook_bytes
 from live_server import CHROMIUM, Server, demo_copy_with_accounts, sign_in
 from playwright.sync_api import expect
 

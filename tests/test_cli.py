@@ -17,7 +17,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import good_sheets, workbook_bytes
+from builders import good_sheets, workbook_bytes
 
 from vanhoa.export import HEADERS_VI
 from vanhoa.store import Store

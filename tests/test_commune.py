@@ -14,7 +14,7 @@ import datetime as dt
 import json
 
 import pytest
-from conftest import ACTIVITY_HEADER, copy_store, good_sheets, rows_of
+from builders import ACTIVITY_HEADER, copy_store, good_sheets, rows_of
 from page_runs import demo_copy_env, filed_store, run_page
 from streamlit.testing.v1 import AppTest
 

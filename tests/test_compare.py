@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import replace
 
-from conftest import good_sheets, workbook_bytes
+from builders import good_sheets, workbook_bytes
 
 from vanhoa import compare
 from vanhoa.form import spec

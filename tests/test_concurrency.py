@@ -19,7 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import good_sheets, workbook_bytes
+from builders import good_sheets, workbook_bytes
 
 from vanhoa import ROOT
 from vanhoa.ingest import ingest

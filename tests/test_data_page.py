@@ -21,7 +21,7 @@ import zipfile
 
 import openpyxl
 import pytest
-from conftest import good_sheets, signed_in, workbook_bytes
+from builders import good_sheets, signed_in, workbook_bytes
 from page_runs import demo_copy_env
 from streamlit.testing.v1 import AppTest
 from test_cli import SPEC_COLUMNS  # cli.md's `export` columns, written once

@@ -11,7 +11,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from conftest import good_sheets, signed_in, workbook_bytes
+from builders import good_sheets, signed_in, workbook_bytes
 from streamlit.testing.v1 import AppTest
 
 from vanhoa import admin, auth
@@ -24,7 +24,7 @@ PASSWORD = "mat-khau-du-dai-123"
 
 def other_process(path: Path, code: str) -> str:
     """Run `code` (with `store`, the store at `path`) in another Python process; its stdout."""
-    script = "import sys\nfrom conftest import good_sheets, workbook_bytes\nfrom vanhoa import auth\n" \
+    script = "import sys\nfrom builders import good_sheets, workbook_bytes\nfrom vanhoa import auth\n" \
              "from vanhoa.ingest import ingest\nfrom vanhoa.store import Store\nstore = Store(sys.argv[1])\n" \
              + textwrap.dedent(code)
     done = subprocess.run([sys.executable, "-c", script, str(path)], cwd=ROOT, capture_output=True, text=True,

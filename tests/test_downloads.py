@@ -18,7 +18,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import signed_in
+from builders import signed_in
 from streamlit.testing.v1 import AppTest
 from test_data_page import assert_files_are_the_screen, csv_table, xlsx_table
 

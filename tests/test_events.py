@@ -13,7 +13,7 @@ import datetime as dt
 import json
 
 import pytest
-from conftest import EVENT_HEADER, copy_store, good_sheets, rows_of, workbook_bytes
+from builders import EVENT_HEADER, copy_store, good_sheets, rows_of, workbook_bytes
 from page_runs import demo_copy_env, run_page
 from streamlit.testing.v1 import AppTest
 

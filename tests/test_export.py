@@ -14,7 +14,7 @@ import openpyxl
 import pandas as pd
 import pytest
 import xlsxwriter
-from conftest import good_sheets, workbook_bytes
+from builders import good_sheets, workbook_bytes
 
 from vanhoa.export import HEADERS_VI, CellStyle, styled_book, table_frame, to_csv_bytes, to_xlsx_bytes
 from vanhoa.ingest import ingest

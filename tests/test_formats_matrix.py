@@ -25,7 +25,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import good_sheets
+from builders import good_sheets
 
 from vanhoa.form.read import read_workbook
 from vanhoa.form.rules import validate

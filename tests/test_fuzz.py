@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
-from conftest import good_sheets, workbook_bytes
+from builders import good_sheets, workbook_bytes
 from hostile import read_in_a_small_process, zip_parts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

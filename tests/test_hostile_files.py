@@ -15,7 +15,7 @@ import time
 import hostile
 import psutil
 import pytest
-from conftest import good_sheets
+from builders import good_sheets
 
 from vanhoa import ROOT
 from vanhoa.form import isolate, read

@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import copy_store, workbook_bytes
+from builders import copy_store, record_media_managers, workbook_bytes
 from surfaces import (
     OFFICE,
     Page,
@@ -90,20 +90,9 @@ def module_patch():
 
 @pytest.fixture(scope="module")
 def media_managers(module_patch):
-    """conftest's `downloads` for a whole module: AppTest makes a MediaFileManager at each run,
-    which holds that run's files; this records them, newest last (a Page keeps its own run's)."""
-    from streamlit.runtime.media_file_manager import MediaFileManager
-    from streamlit.testing.v1 import app_test
-
-    managers: list[MediaFileManager] = []
-
-    class Recording(MediaFileManager):
-        def __init__(self, storage) -> None:
-            super().__init__(storage)
-            managers.append(self)
-
-    module_patch.setattr(app_test, "MediaFileManager", Recording)
-    return managers
+    """conftest's `downloads` for a whole module: the managers of AppTest's runs, newest last (a
+    Page keeps its own run's)."""
+    return record_media_managers(module_patch)
 
 
 class Surfaces:

@@ -3,7 +3,7 @@ filed, the unit x target table, and the change from the same period a year befor
 
 from __future__ import annotations
 
-from conftest import good_sheets, signed_in, workbook_bytes
+from builders import good_sheets, signed_in, workbook_bytes
 from streamlit.testing.v1 import AppTest
 
 from vanhoa.ingest import ingest

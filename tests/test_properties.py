@@ -26,7 +26,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import good_sheets, workbook_bytes
+from builders import good_sheets, workbook_bytes
 from hostile import read_in_a_small_process, zip_parts
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st

@@ -9,7 +9,7 @@ import datetime as dt
 import json
 
 import pytest
-from conftest import good_sheets, signed_in, workbook_bytes
+from builders import good_sheets, signed_in, workbook_bytes
 from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
@@ -138,7 +138,7 @@ def test_once_every_unit_has_filed_the_cards_give_their_verdict(monkeypatch, all
 
 def test_a_complete_period_is_not_compared_with_a_provisional_one(monkeypatch, all_eleven, tmp_path):
     """Năm 2025 has 1 of 11 units: its figures are no yardstick for the whole Office's Năm 2026."""
-    from conftest import copy_store
+    from builders import copy_store
 
     db = str(copy_store(all_eleven, tmp_path / "with-2025.duckdb"))
     ingest(Store(db), workbook_bytes(good_sheets(period="Năm 2025")), "th-2025.xlsx", "Lò Thị Hoa",
@@ -165,7 +165,7 @@ def test_approved_only_with_nothing_approved_says_so_in_one_sentence(monkeypatch
 
 def test_approved_only_counts_the_approved_units(monkeypatch, one_of_eleven, tmp_path):
     """TH approved: its figures count with the toggle, 1 of 11 approved."""
-    from conftest import copy_store
+    from builders import copy_store
 
     from vanhoa import admin
 

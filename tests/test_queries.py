@@ -6,11 +6,10 @@ misses the cultural-unit standard; the nine other units have not filed; 2023-H1 
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 import pandas as pd
 import pytest
-from conftest import good_sheets, workbook_bytes
+from builders import good_sheets, rows_of, workbook_bytes
 
 from vanhoa.ingest import ingest
 from vanhoa.store import Store
@@ -43,20 +42,7 @@ def small(tmp_path_factory) -> Store:
 
 def rows(frame: pd.DataFrame, columns: list[str]) -> list[list]:
     """Rows as plain lists: NaN/NA/NaT become None, midnight timestamps dates, ratios rounded to 4 places."""
-    out = []
-    for record in frame[columns].itertuples(index=False):
-        row = []
-        for value in record:
-            if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
-                row.append(None)
-            elif isinstance(value, pd.Timestamp) and value == value.normalize():
-                row.append(value.date())  # a calendar day
-            elif isinstance(value, float):
-                row.append(round(value, 4))
-            else:
-                row.append(value)
-        out.append(row)
-    return out
+    return rows_of(frame, columns, digits=4)
 
 
 PROGRESS = ["unit", "target", "numerator", "denominator", "ratio", "goal", "met", "status"]

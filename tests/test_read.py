@@ -9,7 +9,7 @@ import tracemalloc
 import zipfile
 
 import pytest
-from conftest import good_sheets, workbook_bytes
+from builders import good_sheets, workbook_bytes
 from hostile import grid_cells, rezip, xls_of
 
 from vanhoa.form.read import WorkbookRejected, read_workbook

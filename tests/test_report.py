@@ -11,9 +11,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from builders import signed_in
 from docx import Document
 from docx.oxml.ns import qn
-from conftest import signed_in
 from streamlit.testing.v1 import AppTest
 
 from vanhoa.formats import fmt_pct
@@ -46,9 +46,11 @@ def test_headings_follow_the_seed_report(report_h1):
 
 def test_header_block_and_signature(report_h1):
     header = report_h1.tables[0].rows[0].cells
-    assert [p.text for p in header[0].paragraphs] == ["ỦY BAN NHÂN DÂN TỈNH SƠN LA", "VĂN PHÒNG", "", "Số:       /BC-VPUB"]
-    assert [p.text for p in header[1].paragraphs] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-                                                      "", "Sơn La, ngày      tháng      năm 2022"]
+    assert [p.text for p in header[0].paragraphs] == [
+        "ỦY BAN NHÂN DÂN TỈNH SƠN LA", "VĂN PHÒNG", "", "Số:       /BC-VPUB"]
+    assert [p.text for p in header[1].paragraphs] == [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "",
+        "Sơn La, ngày      tháng      năm 2022"]
     footer = report_h1.tables[1].rows[0].cells
     assert footer[0].paragraphs[0].text == "Nơi nhận:"
     assert "- Sở VH, TT&DL (Báo cáo);" in [p.text for p in footer[0].paragraphs]
@@ -219,7 +221,7 @@ def test_commune_activity_without_cost_or_participants(store, sheets):
     """An activity at the supported commune whose cost (and participant count) was left blank: the
     nullable columns hold pd.NA there, whose truth is ambiguous. The report said 'boolean value of
     NA is ambiguous' at province scale, where some commune activities have no cost."""
-    from conftest import workbook_bytes
+    from builders import workbook_bytes
 
     from vanhoa.ingest import ingest
 

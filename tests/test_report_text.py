@@ -11,7 +11,7 @@ import re
 
 import openpyxl
 import pytest
-from conftest import good_sheets, signed_in, workbook_bytes
+from builders import good_sheets, signed_in, workbook_bytes
 from docx import Document
 from streamlit.testing.v1 import AppTest
 
@@ -202,7 +202,8 @@ def test_the_last_year_of_the_plan_sums_it_up(partial_demo):
     assert lines[lines.index("III. NHIỆM VỤ TRỌNG TÂM NĂM 2027") + 1].startswith(
         "1. Tổng kết việc thực hiện Kế hoạch số 23/KH-UBND ngày 18/01/2022")
     assert ("4. Giám sát và thực hiện tốt việc bình xét và công nhận các danh hiệu văn hóa theo đúng quy định tại "
-            "Nghị định số 86/2023/NĐ-CP ngày 07/12/2023 của Chính phủ; kiên quyết loại bỏ bệnh hình thức, chạy theo thành tích.") in lines
+            "Nghị định số 86/2023/NĐ-CP ngày 07/12/2023 của Chính phủ; kiên quyết loại bỏ bệnh hình thức, "
+            "chạy theo thành tích.") in lines
     # no district after 01/07/2025 (two levels of local government): the commune alone
     assert "4. Giúp đỡ xã Chiềng Xuân" in lines and not [line for line in lines if "huyện" in line]
 

@@ -8,7 +8,7 @@ import re
 import unicodedata
 
 import pytest
-from conftest import workbook_bytes
+from builders import workbook_bytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

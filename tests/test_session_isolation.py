@@ -4,7 +4,7 @@ account and unit that made it, and the confirm step checks it again."""
 
 from __future__ import annotations
 
-from conftest import good_sheets, signed_in, workbook_bytes
+from builders import good_sheets, signed_in, workbook_bytes
 from streamlit.testing.v1 import AppTest
 
 from vanhoa import auth, ui

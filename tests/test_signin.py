@@ -10,7 +10,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import signed_in
+from builders import signed_in
 from streamlit.testing.v1 import AppTest
 
 from vanhoa import auth, ui

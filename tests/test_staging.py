@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import ACTIVITY_HEADER, EVENT_HEADER, good_sheets, rows_of, workbook_bytes
+from builders import ACTIVITY_HEADER, EVENT_HEADER, good_sheets, rows_of, workbook_bytes
 
 from vanhoa import admin
 from vanhoa.ingest import ingest

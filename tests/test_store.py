@@ -13,7 +13,7 @@ import time
 
 import pandas as pd
 import pytest
-from conftest import good_sheets, workbook_bytes
+from builders import good_sheets, workbook_bytes
 
 from vanhoa.ingest import check, ingest, store_checked
 from vanhoa.store import Store, StoreBusy, sha256_of
@@ -309,7 +309,7 @@ def test_the_data_version_moves_with_data_not_with_the_idle_checkpoint(tmp_path)
 
     other = textwrap.dedent("""
         import sys
-        from conftest import good_sheets, workbook_bytes
+        from builders import good_sheets, workbook_bytes
         from vanhoa.ingest import ingest
         from vanhoa.store import Store
         sheets = good_sheets()

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import good_sheets, workbook_bytes
+from builders import good_sheets, workbook_bytes
 
 from vanhoa.store import Store
 
@@ -140,7 +140,7 @@ def test_a_failed_checkpoint_at_the_idle_close_is_logged_and_the_next_operation_
     script = textwrap.dedent("""
         import logging, resource, sys, time
         sys.path.insert(0, "tests")
-        from conftest import good_sheets, workbook_bytes
+        from builders import good_sheets, workbook_bytes
         from vanhoa.ingest import ingest
         from vanhoa.store import Store, pool
 
@@ -262,7 +262,7 @@ def test_busy_past_the_wait_exits_3_and_changes_nothing(filed):
 PAGE_DRIVER = textwrap.dedent("""
     import json, resource, sys
     sys.path.insert(0, "tests")
-    from conftest import good_sheets, signed_in, workbook_bytes
+    from builders import good_sheets, signed_in, workbook_bytes
     from streamlit.testing.v1 import AppTest
     from vanhoa.store import pool
 

@@ -3,7 +3,7 @@ by staff group, the standard's criteria for T3, and units that have not filed sh
 
 from __future__ import annotations
 
-from conftest import good_sheets, signed_in, workbook_bytes
+from builders import good_sheets, signed_in, workbook_bytes
 from streamlit.testing.v1 import AppTest
 
 from vanhoa.ingest import ingest

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import signed_in
+from builders import signed_in
 from streamlit.testing.v1 import AppTest
 
 from vanhoa.store.errors import StoreBusy, StoreConflict, StoreMisconfigured, StoreReadOnly, StoreUnavailable

@@ -4,7 +4,7 @@ what changes, the confirmation, the identical re-upload, and the history below."
 from __future__ import annotations
 
 import pytest
-from conftest import good_sheets, signed_in, workbook_bytes
+from builders import good_sheets, signed_in, workbook_bytes
 from streamlit.testing.v1 import AppTest
 
 from vanhoa import ui

@@ -16,7 +16,7 @@ import re
 import zipfile
 
 import pytest
-from conftest import HOSTILE, hostile_return, signed_in
+from builders import HOSTILE, hostile_return, signed_in
 from streamlit.testing.v1 import AppTest
 
 from vanhoa import admin, ui
