@@ -26,7 +26,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm
 
 from vanhoa import vocabulary
-from vanhoa.docx_layout import BODY, HEADING, NOTE, SPACER, SUBTITLE, TITLE, Body, cell_lines, set_up, unsplit, widths
+from vanhoa.docx_layout import HEADING, NOTE, SPACER, SUBTITLE, TITLE, Body, cell_lines, set_up, unsplit, widths
 from vanhoa.form import spec
 from vanhoa.formats import (
     counted_word,
@@ -452,7 +452,7 @@ def build_report(store: Store, period_code: str, narrative: dict | None = None, 
     document = Document()
     _page(document)
     _header(document, words, figures.period)
-    closing = document.add_paragraph("Văn phòng UBND tỉnh trân trọng báo cáo./.", BODY)
+    closing = document.add_paragraph("Văn phòng UBND tỉnh trân trọng báo cáo./.")  # Normal: the body's look
     closing.paragraph_format.keep_with_next = True  # with the signature below it
     body = Body(document, closing)  # everything between the header and the closing sentence
     _office_part(body, figures, words)
