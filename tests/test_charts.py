@@ -230,3 +230,12 @@ def test_unit_bars_name_a_unit_without_a_ratio_by_its_status():
                                                             ("chưa phê duyệt", 0.0)]
     color = spec["layer"][0]["encoding"]["color"]["scale"]
     assert dict(zip(color["domain"], color["range"]))["chưa phê duyệt"] == "#BDBDBD"
+
+
+def test_unit_bars_axis_writes_percentages_as_the_glossary_does():
+    """'50 %', not d3's '50%': the axis labels are the screen's and the report's percentages."""
+    rows = pd.DataFrame({"unit": ["Phòng Tổng hợp"], "ratio": [0.5], "numerator": [1], "denominator": [2],
+                         "status": ["chưa đạt"]})
+    axis = charts.unit_bars(rows, 1.0, "T1").to_dict()["layer"][0]["encoding"]["x"]["axis"]
+    assert axis["values"] == [0, 0.2, 0.4, 0.6, 0.8, 1]
+    assert axis["labelExpr"] == "round(datum.value * 100) + ' %'" and "format" not in axis

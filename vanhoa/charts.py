@@ -168,18 +168,7 @@ def target_trend(rows: pd.DataFrame, periods: list[tuple[str, str]], title: str,
                _tip("status", "Tình trạng")]
     datasets = _Datasets()
     frame = datasets(points)
-    rule = {
-        "data": datasets(pd.DataFrame({"goal": [goal * 100], "text": [goal_text]})),
-        "mark": {"type": "rule", "strokeDash": [6, 4], "size": 2},
-        "encoding": {
-            "y": _quantitative("goal", title=None, scale=y_scale, axis=y_axis),
-            "color": _nominal("text", title=None, scale={"domain": [goal_text], "range": [GOAL_COLOR]},
-                              legend={"orient": "top", "offset": 4, "padding": 0, "symbolType": "stroke",
-                                      "symbolDash": [6, 4], "symbolStrokeWidth": 2, "symbolSize": 400,
-                                      "labelFontSize": 12, "labelLimit": 200}),
-            "tooltip": _tip("text", "Mục tiêu"),
-        },
-    }
+    rule = _goal_rule(datasets, goal * 100, goal_text, y_scale, y_axis)
     line = {"data": frame, "mark": {"type": "line", "color": TREND_COLOR, "strokeWidth": 2},
             "encoding": {"x": x, "y": y, "detail": _nominal("segment")}}
     # a provisional figure (fewer units counted than expected: progress.sql's 'tạm tính') is a hollow
@@ -191,23 +180,44 @@ def target_trend(rows: pd.DataFrame, periods: list[tuple[str, str]], title: str,
                 legend={"orient": "top", "offset": 4, "padding": 0, "values": [PROVISIONAL], "symbolType": "circle",
                         "symbolStrokeColor": TREND_COLOR, "symbolStrokeWidth": 2, "labelFontSize": 12}
                 if provisional else None)}}
-    labels = []
-    placements = {"above": {"baseline": "bottom", "dy": -7}, "below": {"baseline": "top", "dy": 7},
-                  "higher": {"baseline": "bottom", "dy": -21}}
-    for side, placement in placements.items():
-        # each value twice: a white halo, then the text over it, so neither the goal's rule nor the
-        # line crosses the digits
-        mark = {"type": "text", "fontSize": 11, **placement}
-        shown = {"data": frame, "transform": [{"filter": {"field": "side", "equal": side}}],
-                 "encoding": {"x": x, "y": y, "text": _nominal("ratio_text")}}
-        labels += [{**shown, "mark": {**mark, "stroke": "white", "strokeWidth": 4, "strokeJoin": "round"}},
-                   {**shown, "mark": {**mark, "color": "#222"}}]
+    labels = _value_labels(frame, x, y)
     # the goal first: the points are drawn over it, never under it. 320 px in all: Streamlit fits
     # the title, the legend and the axes inside it.
     return datasets.spec({"layer": [rule, line, dots, *labels], "title": {"text": title, "offset": 4},
                           "height": 320, "width": "container", "config": _VI_CONFIG,
                           # SVG, not canvas: the labels are text a browser (and a test) can read
                           "usermeta": {"embedOptions": {"renderer": "svg"}}})
+
+
+def _goal_rule(datasets, percent: float, text: str, y_scale: dict, y_axis: dict) -> dict:
+    """The goal as a dashed rule of its own colour, named in the legend ("Mục tiêu 100 %")."""
+    return {
+        "data": datasets(pd.DataFrame({"goal": [percent], "text": [text]})),
+        "mark": {"type": "rule", "strokeDash": [6, 4], "size": 2},
+        "encoding": {
+            "y": _quantitative("goal", title=None, scale=y_scale, axis=y_axis),
+            "color": _nominal("text", title=None, scale={"domain": [text], "range": [GOAL_COLOR]},
+                              legend={"orient": "top", "offset": 4, "padding": 0, "symbolType": "stroke",
+                                      "symbolDash": [6, 4], "symbolStrokeWidth": 2, "symbolSize": 400,
+                                      "labelFontSize": 12, "labelLimit": 200}),
+            "tooltip": _tip("text", "Mục tiêu"),
+        },
+    }
+
+
+def _value_labels(frame, x: dict, y: dict) -> list[dict]:
+    """Each point's value written by it, on the side trend_points chose: twice, a white halo
+    then the text over it, so neither the goal's rule nor the line crosses the digits."""
+    labels = []
+    placements = {"above": {"baseline": "bottom", "dy": -7}, "below": {"baseline": "top", "dy": 7},
+                  "higher": {"baseline": "bottom", "dy": -21}}
+    for side, placement in placements.items():
+        mark = {"type": "text", "fontSize": 11, **placement}
+        shown = {"data": frame, "transform": [{"filter": {"field": "side", "equal": side}}],
+                 "encoding": {"x": x, "y": y, "text": _nominal("ratio_text")}}
+        labels += [{**shown, "mark": {**mark, "stroke": "white", "strokeWidth": 4, "strokeJoin": "round"}},
+                   {**shown, "mark": {**mark, "color": "#222"}}]
+    return labels
 
 
 def short_period(code: str) -> str:
@@ -229,7 +239,9 @@ def unit_bars(rows: pd.DataFrame, goal: float, title: str) -> alt.LayerChart:
     order = list(data["unit"])
     bars = alt.Chart(data).mark_bar().encode(
         y=alt.Y("unit:N", sort=order, title=None, axis=alt.Axis(labelLimit=140, labelOverlap=False)),
-        x=alt.X("shown:Q", title="Tỷ lệ", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=".0%")),
+        x=alt.X("shown:Q", title="Tỷ lệ", scale=alt.Scale(domain=[0, 1]),
+                  # "50 %" as the glossary writes a percentage (d3's ".0%" gives "50%")
+                  axis=alt.Axis(values=[0, 0.2, 0.4, 0.6, 0.8, 1], labelExpr="round(datum.value * 100) + ' %'")),
         color=alt.Color("status:N", scale=_status_scale(), title=None,
                         legend=alt.Legend(orient="bottom", direction="horizontal", columns=3, labelLimit=90)),
         tooltip=[alt.Tooltip("unit:N", title="Đơn vị"), alt.Tooltip("ratio_text:N", title="Tỷ lệ"),
@@ -274,16 +286,9 @@ def half_year_label(year: int, half: int, short: bool = False) -> str:
     return f"6 tháng {'đầu' if half == 1 else 'cuối'} năm {year}"
 
 
-def commune_timeline(rows: pd.DataFrame, halves: list[tuple[int, int]], chosen: set[tuple[int, int]],
-                     measure: str, title, stack_by_kind: bool = True) -> dict:
-    """One measure of the activities in the supported commune in each half-year; the half-years
-    of the chosen period in full colour, the others faded; the total written above each bar
-    (except money, whose long numbers would collide on a phone: it is in the tooltip).
-
-    `rows` has columns year, half, kind, activities, participants, cost (commune_timeline.sql);
-    `halves` is the axis [(year, half)], so half-years without activities still show on it;
-    `measure` is one of activities, participants, cost; `stack_by_kind` colours by kind."""
-    axis_titles = {"activities": "Số hoạt động", "participants": "Lượt người", "cost": "Kinh phí (đồng)"}
+def _timeline_rows(rows: pd.DataFrame, chosen: set[tuple[int, int]], measure: str, stack_by_kind: bool):
+    """commune_timeline's rows with their labels, the chosen flag, the measure's value and the
+    tooltip's texts (one bar per kind, or one per half-year when not stacked by kind)."""
     data = rows.copy()
     if not stack_by_kind:
         data = data.groupby(["year", "half"], as_index=False)[["activities", "participants", "cost"]].sum(min_count=1)
@@ -295,6 +300,20 @@ def commune_timeline(rows: pd.DataFrame, halves: list[tuple[int, int]], chosen: 
     data["activities_text"] = data["activities"].map(formats.fmt_int)
     data["participants_text"] = data["participants"].map(formats.fmt_int)
     data["cost_text"] = data["cost"].map(formats.fmt_money)
+    return data
+
+
+def commune_timeline(rows: pd.DataFrame, halves: list[tuple[int, int]], chosen: set[tuple[int, int]],
+                     measure: str, title, stack_by_kind: bool = True) -> dict:
+    """One measure of the activities in the supported commune in each half-year; the half-years
+    of the chosen period in full colour, the others faded; the total written above each bar
+    (except money, whose long numbers would collide on a phone: it is in the tooltip).
+
+    `rows` has columns year, half, kind, activities, participants, cost (commune_timeline.sql);
+    `halves` is the axis [(year, half)], so half-years without activities still show on it;
+    `measure` is one of activities, participants, cost; `stack_by_kind` colours by kind."""
+    axis_titles = {"activities": "Số hoạt động", "participants": "Lượt người", "cost": "Kinh phí (đồng)"}
+    data = _timeline_rows(rows, chosen, measure, stack_by_kind)
     order = [half_year_label(y, h, short=True) for y, h in halves]
     tooltip = [_tip("full_label", "Thời gian")]
     if stack_by_kind:
