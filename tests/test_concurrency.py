@@ -103,12 +103,11 @@ def shared_target(request, tmp_path) -> str:
     return request.getfixturevalue("lake_store").target
 
 
-def test_processes_and_threads_write_at_once_and_nothing_is_lost_or_doubled(shared_target, tmp_path):
-    db = shared_target
-    store = Store(db)
-    ref = store.reference()  # also creates the schema, so that no writer has to
+def write_batches(folder: Path) -> tuple[list[list[Path]], dict[str, tuple[str, str]]]:
+    """The files each process and thread sends, written to `folder`, and the valid ones' sha256 ->
+    (unit code, period code); None in a batch is the one broken return."""
     number = 0
-    valid: dict[str, tuple[str, str]] = {}  # sha256 -> (unit code, period code)
+    valid: dict[str, tuple[str, str]] = {}
     batches: list[list[Path]] = []
     for batch in PROCESSES + THREADS:
         paths = []
@@ -117,10 +116,18 @@ def test_processes_and_threads_write_at_once_and_nothing_is_lost_or_doubled(shar
             raw = broken_return() if item is None else unique_return(item[0], item[1], number)
             if item is not None:
                 valid[hashlib.sha256(raw).hexdigest()] = (CODES[item[0]], PERIODS[item[1]])
-            path = tmp_path / f"bao-cao-{number:02d}.xlsx"
+            path = folder / f"bao-cao-{number:02d}.xlsx"
             path.write_bytes(raw)
             paths.append(path)
         batches.append(paths)
+    return batches, valid
+
+
+def test_processes_and_threads_write_at_once_and_nothing_is_lost_or_doubled(shared_target, tmp_path):
+    db = shared_target
+    store = Store(db)
+    ref = store.reference()  # also creates the schema, so that no writer has to
+    batches, valid = write_batches(tmp_path)
     sent = sum(len(paths) for paths in batches)
     assert len(valid) == sent - 1  # every valid file differs from every other
 
