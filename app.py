@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from vanhoa import registry, ui
+from vanhoa import formats, registry, ui
 
 
 def pages_for(role: str) -> dict[str, list]:
@@ -70,7 +70,7 @@ def _as_of_banner() -> None:
     moment = ui.as_of()
     if moment is None:
         return
-    st.warning(f"Đang xem số liệu như tại **{ui.fmt_time(moment)}** (chỉ xem).", icon=":material/history:")
+    st.warning(f"Đang xem số liệu như tại **{formats.fmt_time(moment)}** (chỉ xem).", icon=":material/history:")
     if st.button("Về số liệu hiện tại", key="as_of_clear"):
         st.session_state.pop(ui.AS_OF_KEY, None)
         st.rerun()

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from vanhoa import registry, ui
+from vanhoa import formats, registry, ui
 from vanhoa.admin import STATUS_VI, ChangeRefused, review
 from vanhoa.compare import figure_label, item_label
 from vanhoa.text import clean_filename
@@ -48,7 +48,7 @@ def render() -> None:
     if periods.empty:
         st.info("Không có báo cáo nào chờ phê duyệt.")
     else:
-        st.write(f"Có **{ui.fmt_int(periods['versions'].sum())}** phiên bản chờ phê duyệt.")
+        st.write(f"Có **{formats.fmt_int(periods['versions'].sum())}** phiên bản chờ phê duyệt.")
         filters = {**_filters(periods), "limit": PAGE_SIZE}
         pending, changes = ("pending_returns", filters), ("pending_changes", filters)
         if filters != chosen:  # a choice the lists corrected: the two queries together again
@@ -56,7 +56,7 @@ def render() -> None:
         shown = ui.query("pending_returns", **filters)
         total = int(shown["total_rows"].iloc[0]) if len(shown) else 0
         if total > PAGE_SIZE:
-            st.caption(f"Hiển thị {PAGE_SIZE} phiên bản đầu tiên trong {ui.fmt_int(total)}; "
+            st.caption(f"Hiển thị {PAGE_SIZE} phiên bản đầu tiên trong {formats.fmt_int(total)}; "
                        "chọn kỳ hoặc đơn vị để tìm phiên bản khác.")
         parts = ui.derived(_version_parts, pending, changes)
         for row in shown.itertuples(index=False):
@@ -65,8 +65,8 @@ def render() -> None:
     if total:
         st.subheader("Đã xử lý")
         if total > REVIEWED_ROWS:
-            st.caption(f"{ui.fmt_int(total)} phiên bản đã xử lý; "
-                       f"hiển thị {ui.fmt_int(REVIEWED_ROWS)} phiên bản mới nhất.")
+            st.caption(f"{formats.fmt_int(total)} phiên bản đã xử lý; "
+                       f"hiển thị {formats.fmt_int(REVIEWED_ROWS)} phiên bản mới nhất.")
         st.dataframe(table, hide_index=True, width="stretch", height=ui.table_height(len(table)))
 
 
@@ -102,7 +102,7 @@ def _version_parts(pending: pd.DataFrame, changes: pd.DataFrame) -> dict[str, di
         parts[_key(row)] = {
             # an expander's label is Markdown, and a unit's name is typed by an administrator
             "title": f"{ui.escape_md(row.unit)} — {labels[row.period]} — phiên bản {row.version}",
-            "filed": f"Nộp lúc {ui.fmt_time(row.filed_at)} bởi {ui.escape_md(row.filed_by or '(không rõ)')}; "
+            "filed": f"Nộp lúc {formats.fmt_time(row.filed_at)} bởi {ui.escape_md(row.filed_by or '(không rõ)')}; "
                      f"tệp {ui.escape_md(clean_filename(row.filename or ''))}.",
             "changed": f"So với phiên bản {int(row.approved_version)} đã phê duyệt: **{len(table)}** số liệu thay đổi."
             if approved else None,
@@ -142,7 +142,7 @@ def _reviewed_table(reviewed: pd.DataFrame) -> tuple[int, pa.Table]:
         "Phiên bản": reviewed["version"],
         "Kết quả": reviewed["status"].map(STATUS_VI),
         "Người xử lý": reviewed["reviewed_by"].fillna(""),
-        "Thời gian": ui.fmt_times(reviewed["reviewed_at"]),
+        "Thời gian": formats.fmt_times(reviewed["reviewed_at"]),
         "Ý kiến": reviewed["review_comment"].fillna(""),
     }))
 

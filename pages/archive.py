@@ -11,7 +11,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from vanhoa import registry, tables, ui
+from vanhoa import formats, registry, tables, ui
 from vanhoa.formats import MISSING
 from vanhoa.tables import Column
 from vanhoa.text import clean_filename
@@ -45,7 +45,7 @@ def render() -> None:
     total = int(uploads["total_rows"].iloc[0])
     table = _table(uploads)
     if total > len(uploads):
-        st.caption(f"Hiển thị {ui.fmt_int(len(uploads))} tệp mới nhất trong {ui.fmt_int(total)}; "
+        st.caption(f"Hiển thị {formats.fmt_int(len(uploads))} tệp mới nhất trong {formats.fmt_int(total)}; "
                    "lọc để tìm tệp khác.")
     right_aligned = {c.header: st.column_config.TextColumn(c.header, alignment="right")
                      for c in UPLOADS if tables.KINDS[c.kind].number}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from vanhoa import registry, tables, ui
+from vanhoa import formats, registry, tables, ui
 from vanhoa.tables import Column
 
 PAGE_ROWS = 1_000  # log rows listed on screen, newest first
@@ -38,12 +38,12 @@ def render() -> None:
                "date_from": days[0] if days else None, "date_to": days[1] if len(days) > 1 else None}
     shown = ui.query("audit_log", **filters, limit=PAGE_ROWS)
     total = int(shown["total_rows"].iloc[0]) if len(shown) else 0
-    st.write(f"**{ui.fmt_int(total)}** dòng")
+    st.write(f"**{formats.fmt_int(total)}** dòng")
     if not total:  # a grid without rows reads "empty"; a sentence says it
         st.info("Không có dòng nào khớp với bộ lọc đã chọn. Hãy bỏ bớt điều kiện lọc.")
         return
     if total > len(shown):
-        st.caption(f"Hiển thị {ui.fmt_int(len(shown))} dòng mới nhất trong {ui.fmt_int(total)}; "
+        st.caption(f"Hiển thị {formats.fmt_int(len(shown))} dòng mới nhất trong {formats.fmt_int(total)}; "
                    "lọc để tìm dòng khác.")
     table = tables.screen_frame(shown, LOG, {})
     st.dataframe(table, hide_index=True, width="stretch", height=ui.table_height(len(table)))

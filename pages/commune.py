@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from vanhoa import charts, registry, tables, ui
+from vanhoa import charts, formats, registry, tables, ui
 from vanhoa.formats import MISSING
 from vanhoa.views import PAGE_ROWS, in_sentence
 from vanhoa.views import commune as view
@@ -112,7 +112,7 @@ def _activity_list(rows: pd.DataFrame, scope_period: str | None) -> None:
     files with every one, fetched when a download button is clicked."""
     total = int(rows["total_rows"].iloc[0]) if len(rows) else 0
     if total > len(rows):
-        st.caption(f"Hiển thị {ui.fmt_int(len(rows))} hoạt động đầu trong {ui.fmt_int(total)} hoạt động; "
+        st.caption(f"Hiển thị {formats.fmt_int(len(rows))} hoạt động đầu trong {formats.fmt_int(total)} hoạt động; "
                    "tải về để có đủ.")
     shown = tables.screen_frame(rows, ACTIVITY_LIST, tables.period_labels(ui.reference()))
     st.dataframe(shown, hide_index=True, width="stretch", height=ui.table_height(len(shown)),

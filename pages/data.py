@@ -15,7 +15,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from vanhoa import registry, tables, ui, vocabulary
+from vanhoa import formats, registry, tables, ui, vocabulary
 from vanhoa.export import EXTRA_COLUMNS, HEADERS_VI, TABLES
 from vanhoa.form.spec import ACTIVITY_KINDS
 from vanhoa.formats import MISSING
@@ -77,12 +77,12 @@ def render() -> None:
     filters = ui.busy_guard(lambda: _filters(name))
     frame, total = ui.busy_guard(lambda: first_rows(name, filters))
 
-    st.markdown(f"**{ui.fmt_int(total)} dòng**")
+    st.markdown(f"**{formats.fmt_int(total)} dòng**")
     if frame.empty:
         st.info(NO_ROWS)
         return
     if total > len(frame):
-        st.caption(f"Hiển thị {ui.fmt_int(len(frame))} dòng đầu trong {ui.fmt_int(total)} dòng; "
+        st.caption(f"Hiển thị {formats.fmt_int(len(frame))} dòng đầu trong {formats.fmt_int(total)} dòng; "
                    "tải về để có đủ.")
     shown = display_frame(frame, name)
     # One period chosen: its name is in the filter above, so the column is left out on screen

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from vanhoa import charts, registry, tables, ui
+from vanhoa import charts, formats, registry, tables, ui
 from vanhoa.views import events as view
 from vanhoa.views import in_sentence
 from vanhoa.views.events import EVENT_UNITS, PARTICIPATION
@@ -65,7 +65,7 @@ def _event(total: pd.Series, rows: pd.DataFrame) -> None:
     """One event: its numbers, each unit's registered and taking part, the achievements."""
     with st.container(border=True):
         st.markdown(f"#### {ui.escape_md(total.name)}")
-        notes = [f"Ngày {ui.fmt_date(total['date'])}"]
+        notes = [f"Ngày {formats.fmt_date(total['date'])}"]
         if total["added_by_upload"]:
             notes.append("sự kiện ngoài danh mục, do đơn vị ghi trong báo cáo")
         st.caption(" · ".join(notes))

@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from vanhoa import registry, tables, ui, vocabulary
+from vanhoa import formats, registry, tables, ui, vocabulary
 from vanhoa.tables import Column
 
 # The store's snapshots, on screen and in their files (vanhoa.tables): history.snapshots' columns.
@@ -34,7 +34,7 @@ def render() -> None:
     st.divider()
     st.subheader("Các lần thay đổi kho (ảnh chụp DuckLake)")
     shown = snaps.head(500)
-    st.caption(f"{ui.fmt_int(len(snaps))} ảnh chụp; hiển thị {ui.fmt_int(len(shown))} ảnh chụp mới nhất.")
+    st.caption(f"{formats.fmt_int(len(snaps))} ảnh chụp; hiển thị {formats.fmt_int(len(shown))} ảnh chụp mới nhất.")
     shown = shown.assign(message=shown["message"].fillna("(khởi tạo kho)"))
     table = tables.screen_frame(shown, SNAPSHOTS, {})
     st.dataframe(table, hide_index=True, width="stretch", height=ui.table_height(len(table)))
@@ -55,7 +55,8 @@ def _as_it_stood(snaps: pd.DataFrame) -> None:
         st.session_state[ui.AS_OF_KEY] = dt.datetime.combine(day, clock).isoformat()
         st.rerun()
     if ui.as_of() is not None:
-        st.info(f"Đang xem số liệu như tại {ui.fmt_time(ui.as_of())}. Bấm “Về số liệu hiện tại” ở thanh bên để thoát.")
+        st.info(f"Đang xem số liệu như tại {formats.fmt_time(ui.as_of())}. "
+                "Bấm “Về số liệu hiện tại” ở thanh bên để thoát.")
 
 
 def _figure_changes() -> None:
@@ -86,13 +87,13 @@ def _figure_changes() -> None:
             return "(chưa có)"
         numerator, denominator, ratio = figure
         if ratio is None:
-            return "chưa nộp" if numerator is None else f"{ui.fmt_int(numerator)}/{ui.fmt_int(denominator)}"
-        return f"{ui.fmt_pct(ratio)} ({ui.fmt_int(numerator)}/{ui.fmt_int(denominator)})"
+            return "chưa nộp" if numerator is None else f"{formats.fmt_int(numerator)}/{formats.fmt_int(denominator)}"
+        return f"{formats.fmt_pct(ratio)} ({formats.fmt_int(numerator)}/{formats.fmt_int(denominator)})"
 
     scope = "số liệu đã phê duyệt" if approved else "mọi báo cáo đã nộp"
     st.write(f"**{len(changes)}** lần thay đổi ({scope}):")
     st.dataframe(pd.DataFrame({
-        "Ảnh chụp": changes["snapshot"], "Thời gian": changes["time"].map(ui.fmt_time),
+        "Ảnh chụp": changes["snapshot"], "Thời gian": changes["time"].map(formats.fmt_time),
         "Người thực hiện": changes["author"].fillna(""), "Thao tác": changes["message"].fillna(""),
         "Trước": changes["before"].map(show), "Sau": changes["after"].map(show),
     }), hide_index=True, width="stretch")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from vanhoa import admin, registry, ui
+from vanhoa import admin, formats, registry, ui
 
 
 @registry.page("lists")
@@ -83,7 +83,7 @@ def _periods(store, account) -> None:
     ref = ui.reference()
     frame = pd.DataFrame([(p.code, p.label, p.deadline) for p in ref.periods.values()],
                          columns=["code", "label", "deadline"])
-    st.dataframe(pd.DataFrame({"Kỳ báo cáo": frame["label"], "Hạn nộp": frame["deadline"].map(ui.fmt_date)}),
+    st.dataframe(pd.DataFrame({"Kỳ báo cáo": frame["label"], "Hạn nộp": frame["deadline"].map(formats.fmt_date)}),
                  hide_index=True, width="stretch", height=ui.table_height(len(frame), 10))
     with st.form("deadline"):
         code = st.selectbox("Kỳ báo cáo", list(frame["code"]), key="deadline_period", format_func=ui.period_label,
@@ -91,13 +91,13 @@ def _periods(store, account) -> None:
         day = st.date_input("Hạn nộp mới", ref.periods[code].deadline, key="deadline_day", format="DD/MM/YYYY")
         if st.form_submit_button("Lưu hạn nộp"):
             _do(lambda: admin.set_deadline(store, code, day, account.name),
-                f"Đã đổi hạn nộp {ui.period_label(code)} thành {ui.fmt_date(day)}.")
+                f"Đã đổi hạn nộp {ui.period_label(code)} thành {formats.fmt_date(day)}.")
 
 
 def _targets(store, account) -> None:
     targets = _table("target_list")
     st.dataframe(pd.DataFrame({"Chỉ tiêu": targets["code"], "Nội dung": targets["name"],
-                               "Mục tiêu": targets["goal"].map(lambda g: ui.fmt_pct(g, 0))}),
+                               "Mục tiêu": targets["goal"].map(lambda g: formats.fmt_pct(g, 0))}),
                  hide_index=True, width="stretch")
     with st.form("goal"):
         code = st.selectbox("Chỉ tiêu", list(targets["code"]), key="goal_target")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from vanhoa import registry, targets_text, ui, vocabulary
+from vanhoa import formats, registry, targets_text, ui, vocabulary
 from vanhoa.views import overview as view
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def _target_cards(period: str, units: tuple, office: tuple, approved_only: bool)
     for column, card in zip(st.columns(4), ui.derived(view.cards, units, office, period=period,
                                                       approved_only=approved_only), strict=False):
         with column:
-            goal = f"mục tiêu {ui.fmt_goal(card['goal'])}"
+            goal = f"mục tiêu {formats.fmt_goal(card['goal'])}"
             if card["note"]:
                 # no verdict on part of the Office: the figure, what it is made of, and a grey badge
                 st.metric(card["label"], card["value"], card["note"], delta_color="off", delta_arrow="off",

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 import streamlit as st
 
-from vanhoa import registry, ui
+from vanhoa import formats, registry, ui
 from vanhoa.admin import STATUS_VI
 from vanhoa.compare import compare_figures, figures_of_return
 from vanhoa.form.read import MAX_FILE_BYTES
@@ -216,7 +216,7 @@ def _preview(ret, ref) -> None:
                            "changed": ""},
         )
     acts, events = len(ret.activities["date"]), len(ret.events["event"])
-    st.caption(f"Tệp có {ui.fmt_int(acts)} hoạt động và {ui.fmt_int(events)} dòng sự kiện. "
+    st.caption(f"Tệp có {formats.fmt_int(acts)} hoạt động và {formats.fmt_int(events)} dòng sự kiện. "
                f"Đơn vị {'đạt' if ret.meets_standard else 'chưa đạt'} chuẩn văn hóa theo tệp này.")
 
 
@@ -229,7 +229,7 @@ def _history(unit: str, ref) -> None:
         shown = pd.DataFrame({
             "Kỳ báo cáo": history["period"].map(ui.period_label),
             "Phiên bản": [f"{v} (hiện hành)" if c else str(v) for v, c in zip(history["version"], history["current"])],
-            "Thời gian nộp": history["filed_at"].map(ui.fmt_time),
+            "Thời gian nộp": history["filed_at"].map(formats.fmt_time),
             "Người nộp": history["filed_by"],
             "Tệp": history["filename"].map(clean_filename, na_action="ignore"),
             "Khôi phục từ": history["restored_from"].map(lambda v: "" if pd.isna(v) else f"phiên bản {int(v)}"),
@@ -243,7 +243,7 @@ def _history(unit: str, ref) -> None:
     if not rejected.empty:
         with st.expander(f"Các lần tải lên bị từ chối ({len(rejected)}) — tệp vẫn được lưu trong kho"):
             st.dataframe(pd.DataFrame({
-                "Thời gian": rejected["uploaded_at"].map(ui.fmt_time),
+                "Thời gian": rejected["uploaded_at"].map(formats.fmt_time),
                 "Tệp": rejected["filename"].map(clean_filename, na_action="ignore"),
                 "Người nộp": rejected["uploaded_by"],
                 "Kỳ": rejected["period"].fillna(""),

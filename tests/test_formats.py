@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from vanhoa import ui
+from vanhoa import formats
 
 
 @pytest.mark.parametrize("value, shown", [
@@ -18,9 +18,9 @@ from vanhoa import ui
     (1_234_567_000_000, "1.234,57 tỷ đ"),
 ])
 def test_money_in_a_metric_card_fits_it(value, shown):
-    assert ui.fmt_money_short(value) == shown
+    assert formats.fmt_money_short(value) == shown
 
 
 def test_money_in_full():
-    assert ui.fmt_money(132_561_900_000) == "132.561.900.000 đ"
-    assert ui.fmt_money(float("nan")) == "—"
+    assert formats.fmt_money(132_561_900_000) == "132.561.900.000 đ"
+    assert formats.fmt_money(float("nan")) == "—"

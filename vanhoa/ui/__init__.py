@@ -19,24 +19,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-# The Vietnamese formats live in vanhoa.formats (streamlit-free); the pages still reach some of them
-# through ui. Kept until the pages import vanhoa.formats themselves.
-from vanhoa.formats import (
-    DATE_FORMAT,
-    TIME_FORMAT,
-    deadline_text,
-    fmt_date,
-    fmt_dates,
-    fmt_goal,
-    fmt_int,
-    fmt_money,
-    fmt_money_short,
-    fmt_pct,
-    fmt_time,
-    fmt_times,
-    fmt_yes_no,
-    provisional_note,
-)
 from vanhoa.ui.cache import derived, prefetch, query, reference
 from vanhoa.ui.cookies import COOKIE_NAME, apply_cookie_changes, remember_sign_in
 from vanhoa.ui.downloads import download_buttons, download_buttons_later
@@ -68,8 +50,6 @@ from vanhoa.ui.stores import as_of, get_store, store_from_key, store_key, view_s
 
 __all__ = [
     "st",  # tests replace st.context through ui.st
-    "DATE_FORMAT", "TIME_FORMAT", "deadline_text", "fmt_date", "fmt_dates", "fmt_goal", "fmt_int", "fmt_money",
-    "fmt_money_short", "fmt_pct", "fmt_time", "fmt_times", "fmt_yes_no", "provisional_note",
     "derived", "prefetch", "query", "reference",
     "COOKIE_NAME", "apply_cookie_changes", "remember_sign_in",
     "download_buttons", "download_buttons_later",
