@@ -11,10 +11,13 @@ import zipfile
 import numpy as np
 import openpyxl
 import pandas as pd
+import pytest
 import python_calamine
 from test_export import small_frame
 
-from vanhoa.export import TABLES, excel_serial, table_frame, to_xlsx_book, to_xlsx_bytes
+from vanhoa import xlsx_writer
+from vanhoa.export import TABLES, excel_serial, styled_book, table_frame, to_xlsx_book, to_xlsx_bytes
+from vanhoa.xlsx_writer import xml_text
 
 GENERAL = "General"
 
@@ -41,7 +44,7 @@ def test_every_cell_of_a_small_frame():
          ("n", 7, "#,##0"), ("n", None, GENERAL)],
     ]
     # header: at least 8 and at most 40 characters; a date 11, a time 16, text its first line + 1;
-    # then 1 more, and xlsxwriter's 5/7 of padding (adjacent equal widths share one <col>: G and H)
+    # then 1 more, and Excel's padding of 5/7 of a character (adjacent equal widths share one <col>: G and H)
     assert {k: d.width - 0.7109375 for k, d in sheet.column_dimensions.items()} == {
         "A": 11, "B": 16, "C": 12, "D": 17, "E": 18, "F": 10, "G": 9, "I": 16, "J": 20}
     assert (sheet.freeze_panes, sheet.auto_filter.ref) == ("A2", "A1:J3")
@@ -134,7 +137,7 @@ def test_several_sheets_with_given_headers():
 
 
 def test_every_row_of_a_long_table_in_order():
-    """constant_memory writes each row as the next begins: thousands of rows, each in its place."""
+    """The rows are joined a chunk at a time (xlsx_writer.CHUNK_ROWS): thousands of rows, each in its place."""
     index = np.arange(3_000)
     frame = pd.DataFrame({"unit": pd.Series([f"Đơn vị {i % 37}" for i in index], dtype="str"),
                           "date": pd.Timestamp("2026-01-01") + pd.to_timedelta(index % 365, unit="D"),
@@ -151,3 +154,53 @@ def test_every_demo_table_keeps_its_rows_and_headers(demo_copy):
         rows = calamine_rows(to_xlsx_bytes(frame, sheet=name))
         assert len(rows) == len(frame) + 1, name
         assert rows[1][frame.columns.get_loc("unit")] == frame["unit"].iloc[0], name
+
+
+def test_xml_text_escapes_what_xml_cannot_hold_as_excel_does():
+    assert xml_text('a&b<c>"d\'') == "a&amp;b&lt;c&gt;&quot;d'"
+    assert xml_text("\r=1\x01\t\n") == "_x000D_=1_x0001_\t\n"  # tab and newline are XML's own
+    assert xml_text("_x000D_ _x00zz_ _x12AB_") == "_x005F_x000D_ _x00zz_ _x005F_x12AB_"
+    assert xml_text("x\uffff\ud800") == "x_xFFFF__xD800_"  # never in XML 1.0: kept as Excel's escape
+    assert xml_text("é" * 40_000) == "é" * 32_767 and xml_text("😀" * 20_000) == "😀" * 16_383  # UTF-16 units
+
+
+def test_the_files_parts():
+    """The parts Excel needs and no more; the header style and only the number formats a cell uses."""
+    data = to_xlsx_bytes(small_frame())
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.namelist() == ["[Content_Types].xml", "_rels/.rels", "xl/workbook.xml",
+                                      "xl/_rels/workbook.xml.rels", "xl/worksheets/sheet1.xml", "xl/styles.xml",
+                                      "xl/sharedStrings.xml"]
+        assert {info.compress_type for info in archive.infolist()} == {zipfile.ZIP_DEFLATED}
+        styles = archive.read("xl/styles.xml").decode()
+        workbook = archive.read("xl/workbook.xml").decode()
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert ('<numFmts count="3"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/>'
+            '<numFmt numFmtId="165" formatCode="hh:mm dd/mm/yyyy"/><numFmt numFmtId="166" formatCode="0.0%"/>'
+            "</numFmts>") in styles  # "#,##0" is Excel's format 3
+    assert '<cellXfs count="6">' in styles
+    assert ('<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
+            "&quot;Dữ liệu&quot;" not in workbook and "'Dữ liệu'!$A$1:$J$3</definedName>" in workbook)
+    assert '<dimension ref="A1:J3"/>' in sheet and '<pane ySplit="1" topLeftCell="A2"' in sheet
+    assert '<c r="H3" t="b"><v>0</v></c>' in sheet and '<c r="E2" s="4"><v>12</v></c>' in sheet
+    money = styled_book([("Tiền", pd.DataFrame({"cost": [5]}), {}, {})])
+    with zipfile.ZipFile(io.BytesIO(money)) as archive:
+        assert "<numFmts" not in archive.read("xl/styles.xml").decode()
+
+
+def test_a_row_without_a_cell_is_left_out():
+    data = to_xlsx_bytes(pd.DataFrame({"a": ["x", None, "y", None]}))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert sheet.count("<row ") == 3 and '<row r="3">' not in sheet and '<row r="5">' not in sheet
+    assert '<dimension ref="A1:A4"/>' in sheet and '<autoFilter ref="A1:A5"/>' in sheet
+
+
+def test_what_excel_cannot_hold_is_refused():
+    with pytest.raises(ValueError, match="Excel has no sheet named 'a/b'"):
+        to_xlsx_bytes(pd.DataFrame({"a": [1]}), sheet="a/b")
+    with pytest.raises(ValueError, match="two sheets named 'B'"):
+        to_xlsx_book([("b", pd.DataFrame()), ("B", pd.DataFrame())])
+    with pytest.raises(ValueError, match="Excel has no cell for the number inf"):
+        to_xlsx_bytes(pd.DataFrame({"cost": [1.0, float("inf")]}))
+    assert xlsx_writer.EXCEL_ROWS == 1_048_576

@@ -16,8 +16,8 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-import xlsxwriter
 
+from vanhoa import xlsx_writer
 from vanhoa.store import Store
 
 # name -> (query, the spec's columns in order)
@@ -147,52 +147,25 @@ class CellStyle(NamedTuple):
     width: int = 0  # characters the longest value needs ('100.000.000 đ': 13)
 
 
-# The book's named formats; any other name is a number format code (a CellStyle's).
-NAMED_FORMATS = {
-    "head": {"bold": True, "text_wrap": True, "valign": "vcenter", "border": 1, "bg_color": "#E8EEF7"},
-    "date": {"num_format": "dd/mm/yyyy"},
-    "time": {"num_format": "hh:mm dd/mm/yyyy"},
-    "pct": {"num_format": "0.0%"},
-    "int": {"num_format": "#,##0"},
-}
-EXCEL_ROWS = 1_048_576  # rows of a sheet, the header's included: Excel holds no more
+# The book's named number formats; any other name is a number format code (a CellStyle's).
+NAMED_FORMATS = {"date": "dd/mm/yyyy", "time": "hh:mm dd/mm/yyyy", "pct": "0.0%", "int": "#,##0"}
 
 
 def styled_book(sheets: list[tuple[str, pd.DataFrame, dict[str, str], dict[str, CellStyle]]]) -> bytes:
     """Sheets of (name, frame, headers, styles of some columns): the columns without a style are
-    written by the rules of `to_xlsx_bytes` (the command line's files).
-
-    xlsxwriter's constant_memory mode writes each row out as soon as the next one starts, so a
-    province's 200,000 activities are never held as cells; its price is that rows go in order,
-    which is how they are written here (strings are then inline, not shared: same cells)."""
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "strings_to_formulas": False,
-                                        "strings_to_numbers": False, "strings_to_urls": False})
-    formats = _Formats(book)
+    written by the rules of `to_xlsx_bytes` (the command line's files). The file is written by
+    vanhoa.xlsx_writer, from each column's distinct values (a few hundred dates, units and
+    amounts in a province's 200,000 activities), not cell by cell."""
+    book = xlsx_writer.Book()
     for name, frame, headers, styles in sheets:
-        _write_sheet(book.add_worksheet(name[:31]), frame, headers, formats, styles)
-    book.close()
-    return buffer.getvalue()
-
-
-class _Formats(dict):
-    """The book's cell formats by name (NAMED_FORMATS) or by number format code: each is added
-    to the book the first time a cell needs it, so a file holds only the formats it uses."""
-
-    def __init__(self, book: xlsxwriter.Workbook) -> None:
-        super().__init__()
-        self.book = book
-
-    def __missing__(self, name: str):
-        self[name] = self.book.add_format(NAMED_FORMATS.get(name, {"num_format": name}))
-        return self[name]
+        _add_sheet(book, name, frame, headers, styles)
+    return book.to_bytes()
 
 
 # ---------------------------------------------------------------- the sheet's cells
 #
 # Each column is factorised once (pandas) and each *distinct* value is turned into its cell by
-# the rules below (100,000 activities hold a few hundred dates, units and amounts); the rows are
-# then handed to xlsxwriter's public write_* calls, one cell at a time, in row order.
+# the rules below; the column's cells are then copied out by position (numpy).
 
 _FACTORISED_KINDS = "biufM"  # bool, int, unsigned, float, datetime64: equal values make equal cells
 _EXCEL_EPOCH = dt.datetime(1899, 12, 31)
@@ -201,8 +174,7 @@ _EXCEL_EPOCH = dt.datetime(1899, 12, 31)
 def excel_serial(moment: dt.datetime) -> float:
     """A moment as Excel stores it: days since 31/12/1899 (day 1 is 01/01/1900), the time as the
     fraction of a day, and one more day from 01/03/1900 on, for the 29/02/1900 that Excel counts
-    (as Lotus did). Written once per distinct value: xlsxwriter's write_datetime would convert
-    every cell."""
+    (as Lotus did). Computed once per distinct value."""
     delta = moment - _EXCEL_EPOCH
     days = delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
     return days + 1 if days > 59 else days
@@ -220,66 +192,62 @@ def _factorised(series: pd.Series) -> bool:
 
 
 class _Column:
-    """One column's cells: `cells[row]` is (write method, value, format name) or None (empty);
+    """One column's cells: `cells[row]` is the cell's XML after its reference ("" when empty);
     `width` is what its values need, in characters."""
 
-    def __init__(self, name: str, series: pd.Series, sheet, style: CellStyle | None = None) -> None:
+    def __init__(self, name: str, series: pd.Series, book: xlsx_writer.Book, style: CellStyle | None = None) -> None:
         self.as_date = name in _DATE_COLUMNS if style is None else style.as_date
         self.percent = name in _PERCENT_COLUMNS
         self.number_format = style.number_format if style is not None else None
-        self.sheet = sheet
+        self.book = book
         self.width = style.width if style is not None else 0  # the width a date, a time or a number needs
         self.text_width = 0  # longest first line of a text cell, + 1
         if _factorised(series):
             codes, uniques = pd.factorize(series, use_na_sentinel=True, sort=False)
         else:  # objects of any type: each value judged on its own
             codes, uniques = np.arange(len(series)), series.array
-        distinct = np.empty(len(uniques) + 1, dtype=object)  # the last, None, for code -1 (missing)
+        distinct = np.empty(len(uniques) + 1, dtype=object)  # the last, "", for code -1 (missing)
+        distinct[-1] = ""
         for code, value in enumerate(_python_values(tuple(uniques))):
-            distinct[code] = self._cell(value)  # one by one: numpy would unpack a list of tuples
+            distinct[code] = self._cell(value)
         self.cells = distinct[codes]
 
-    def _cell(self, value: object) -> tuple | None:
+    def _cell(self, value: object) -> str:
         if self.as_date:
             value = _as_date(value)
         if _missing(value):
-            return None
+            return ""
         if isinstance(value, bool):
-            return (self.sheet.write_boolean, value, None)
+            return self.book.boolean(value)
         if isinstance(value, (pd.Timestamp, dt.datetime)):
             self.width = max(self.width, 16)
-            return (self.sheet.write_number, excel_serial(pd.Timestamp(value).to_pydatetime()), "time")
+            return self._number(excel_serial(pd.Timestamp(value).to_pydatetime()), "time")
         if isinstance(value, dt.date):
             self.width = max(self.width, 11)
-            return (self.sheet.write_number, excel_serial(dt.datetime.combine(value, dt.time())), "date")
+            return self._number(excel_serial(dt.datetime.combine(value, dt.time())), "date")
         if isinstance(value, (int, float)):
             if self.number_format is not None:
                 name = self.number_format(value)
             else:
                 name = "pct" if self.percent else ("int" if float(value).is_integer() else None)
-            return (self.sheet.write_number, value, name)
-        text = str(value)  # never a formula, whatever it starts with (strings_to_formulas is off)
+            return self._number(value, name)
+        text = str(value)  # never a formula, whatever it starts with: a shared string
         self.text_width = max(self.text_width, len(text.split("\n")[0]) + 1)
-        return (self.sheet.write_string, text, None)
+        return self.book.string(text)
+
+    def _number(self, value: float, name: str | None) -> str:
+        return self.book.number(value, None if name is None else NAMED_FORMATS.get(name, name))
 
 
-def _write_sheet(sheet, frame: pd.DataFrame, headers: dict[str, str], formats: _Formats,
-                 styles: dict[str, CellStyle] | None = None) -> None:
+def _add_sheet(book: xlsx_writer.Book, name: str, frame: pd.DataFrame, headers: dict[str, str],
+               styles: dict[str, CellStyle] | None = None) -> None:
     """Header row (bold, wrapped, frozen, with a filter), then the rows in order; each column as
     wide as its header (8 to 40 characters) or its values (dates 11, times 16, text up to 60)."""
-    columns = [_Column(name, frame.iloc[:, col], sheet, (styles or {}).get(name))
-               for col, name in enumerate(frame.columns)]
-    for col, (name, column) in enumerate(zip(frame.columns, columns, strict=True)):
-        title = headers.get(name, name)
-        sheet.write_string(0, col, title, formats["head"])
-        width = max(min(max(len(title), 8), 40), column.width, min(column.text_width, 60))
-        sheet.set_column(col, col, width + 1)
-    sheet.freeze_panes(1, 0)
-    if len(frame.columns):
-        sheet.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
-    rows = min(len(frame), EXCEL_ROWS - 1)
-    for row, cells in enumerate(zip(*(column.cells[:rows] for column in columns), strict=True), start=1):
-        for col, cell in enumerate(cells):
-            if cell is not None:
-                write, value, name = cell
-                write(row, col, value, None if name is None else formats[name])
+    columns = [_Column(column, frame.iloc[:, col], book, (styles or {}).get(column))
+               for col, column in enumerate(frame.columns)]
+    titles = [headers.get(column, column) for column in frame.columns]
+    widths = [max(min(max(len(title), 8), 40), column.width, min(column.text_width, 60)) + 1
+              for title, column in zip(titles, columns, strict=True)]
+    sheet = book.add_sheet(name, titles, widths)
+    sheet.rows = min(len(frame), xlsx_writer.EXCEL_ROWS - 1)
+    sheet.columns = [column.cells for column in columns]
