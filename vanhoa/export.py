@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from vanhoa import xlsx_writer
+from vanhoa.form import spec
 from vanhoa.store import Store
 
 # name -> (query, the spec's columns in order)
@@ -40,15 +41,14 @@ EXTRA_COLUMNS: dict[str, list[str]] = {
     "returns": ["filename", "restored_from"],
 }
 
+# The people's column headers: the return form's columns as the form spec heads them (so the
+# Excel file, the screen and the clerk's template say the same), then the rest.
 HEADERS_VI = {
+    **{c.field: c.header for c in (*spec.ACTIVITY_COLUMNS, *spec.EVENT_COLUMNS)},
     "period": "Kỳ báo cáo", "unit": "Đơn vị", "target": "Chỉ tiêu", "numerator": "Tử số",
     "denominator": "Mẫu số", "ratio": "Tỷ lệ", "goal": "Mục tiêu", "met": "Đạt", "status": "Tình trạng",
     "target_name": "Tên chỉ tiêu", "filed_at": "Thời gian nộp", "version": "Phiên bản", "deadline": "Hạn nộp",
-    "days_after_deadline": "Số ngày sau hạn", "date": "Ngày", "content": "Nội dung",
-    "kind": "Loại hoạt động", "commune": "Xã/phường", "place": "Địa điểm",
-    "participants": "Số người tham gia", "cost": "Kinh phí (đồng)", "result": "Kết quả, ghi chú",
-    "plan_item": "Nội dung Kế hoạch", "event": "Tên sự kiện", "registered": "Số người đăng ký",
-    "achievement": "Thành tích", "note": "Ghi chú", "series": "Chuỗi sự kiện", "current": "Hiện hành",
+    "days_after_deadline": "Số ngày sau hạn", "series": "Chuỗi sự kiện", "current": "Hiện hành",
     "filed_by": "Người nộp", "sha256": "SHA-256", "warnings": "Cảnh báo", "filename": "Tên tệp",
     "restored_from": "Khôi phục từ phiên bản", "source_period": "Từ báo cáo", "approval": "Phê duyệt",
     "counted": "Số đơn vị được tính", "expected": "Số đơn vị phải báo cáo", "provisional": "Tạm tính",

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from vanhoa.export import EXTRA_COLUMNS, HEADERS_VI, TABLES, CellStyle, defuse, styled_book
+from vanhoa.form import spec
 from vanhoa.formats import MISSING, fmt_date, fmt_goal, fmt_int, fmt_money, fmt_pct, fmt_time, is_missing
 
 SHEET = "Dữ liệu"
@@ -88,23 +89,26 @@ def _described(name: str, kind: str) -> Column:
     return Column(name, HEADERS_VI[name], kind)
 
 
-# Every column of the export tables (vanhoa.export.TABLES and EXTRA_COLUMNS), once.
-COLUMNS: dict[str, Column] = {c.name: c for c in [
-    _described("period", "period"), _described("unit", "text"), _described("target", "text"),
-    _described("numerator", "count"), _described("denominator", "count"), _described("ratio", "ratio"),
-    _described("goal", "goal"), _described("met", "verdict"), _described("status", "text"),
-    _described("target_name", "text"), _described("filed_at", "time"), _described("version", "count"),
-    _described("deadline", "date"), _described("days_after_deadline", "signed"), _described("date", "date"),
-    _described("content", "text"), _described("kind", "text"), _described("commune", "text"),
-    _described("place", "text"), _described("participants", "count"), _described("cost", "money"),
-    _described("result", "text"), _described("plan_item", "text"), _described("event", "text"),
-    _described("registered", "count"), _described("achievement", "text"), _described("note", "text"),
-    _described("series", "text"), _described("current", "yes_no"), _described("filed_by", "text"),
-    _described("sha256", "text"), _described("warnings", "text"), _described("filename", "text"),
-    _described("restored_from", "count"), _described("source_period", "period"),
-    _described("approval", "text"), _described("counted", "count"), _described("expected", "count"),
-    _described("provisional", "yes_no"),
-]}
+# How a column of the return form shows in a people's table (its kind in the form spec).
+_FORM_KINDS = {"date": "date", "text": "text", "choice": "text", "plan": "text", "count": "count", "money": "money"}
+
+# Every column of the export tables (vanhoa.export.TABLES and EXTRA_COLUMNS), once: the return
+# form's own columns as the form spec describes them, then the rest.
+COLUMNS: dict[str, Column] = {
+    **{c.field: _described(c.field, _FORM_KINDS[c.kind]) for c in (*spec.ACTIVITY_COLUMNS, *spec.EVENT_COLUMNS)},
+    **{c.name: c for c in [
+        _described("period", "period"), _described("unit", "text"), _described("target", "text"),
+        _described("numerator", "count"), _described("denominator", "count"), _described("ratio", "ratio"),
+        _described("goal", "goal"), _described("met", "verdict"), _described("status", "text"),
+        _described("target_name", "text"), _described("filed_at", "time"), _described("version", "count"),
+        _described("deadline", "date"), _described("days_after_deadline", "signed"),
+        _described("series", "text"), _described("current", "yes_no"), _described("filed_by", "text"),
+        _described("sha256", "text"), _described("warnings", "text"), _described("filename", "text"),
+        _described("restored_from", "count"), _described("source_period", "period"),
+        _described("approval", "text"), _described("counted", "count"), _described("expected", "count"),
+        _described("provisional", "yes_no"),
+    ]},
+}
 
 TableSpec = str | Sequence[str | Column]
 
