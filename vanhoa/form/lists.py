@@ -44,6 +44,10 @@ def _commune_names(texts: list, ref: Reference) -> list:
 
 _ACTIVITY = spec.headers(spec.ACTIVITY_COLUMNS)
 _EVENT = spec.headers(spec.EVENT_COLUMNS)
+# The free-text columns of each sheet, as the spec names them: a text column added to the form
+# is read, checked for formulas and kept with no change here.
+_ACTIVITY_TEXTS = tuple(c.field for c in spec.ACTIVITY_COLUMNS if c.kind == "text")
+_EVENT_TEXTS = tuple(c.field for c in spec.EVENT_COLUMNS if c.kind == "text")
 _PLAN_RANGE = f"{spec.PLAN_ITEMS[0][0]} đến {spec.PLAN_ITEMS[-1][0]}"  # 'III.1 đến III.5'
 
 
@@ -56,7 +60,7 @@ def read_activities(name: str, grid: list[list], ret: Return, ref: Reference, ou
     period = ref.periods.get(ret.period_code) if ret.period_code else None
     raw = body_columns(grid, table, [c.field for c in spec.ACTIVITY_COLUMNS])
     dates, date_problems = parse_dates(raw["date"])
-    texts = {f: parse_texts(raw[f]) for f in ("content", "commune", "place", "result")}
+    texts = {f: parse_texts(raw[f]) for f in _ACTIVITY_TEXTS}
     kinds, _ = parse_codes(raw["kind"], lambda value: KIND_KEYS.get(match_key(value)))
     plans, bad_plans = parse_codes(raw["plan_item"], plan_code)
     participants, participant_problems = parse_wholes(raw["participants"], "số nguyên")
@@ -80,7 +84,7 @@ def read_activities(name: str, grid: list[list], ret: Return, ref: Reference, ou
     problems.add(cost_problems, 4, "cost", lambda index: f"'{_ACTIVITY['cost']}' {cost_problems[index]}.")
     problems.add(bad_plans, 5, "plan_item",
                  f"'{_ACTIVITY['plan_item']}' phải là mã {_PLAN_RANGE} (có thể kèm tên nội dung).")
-    add_formula_problems(problems, spec.ACTIVITY_COLUMNS, ("content", "commune", "place", "result"))
+    add_formula_problems(problems, spec.ACTIVITY_COLUMNS, _ACTIVITY_TEXTS)
     problems.tell(out)
 
     texts["commune"] = _commune_names(texts["commune"], ref)
@@ -95,7 +99,7 @@ def read_events(name: str, grid: list[list], ret: Return, ref: Reference, out: C
     if table is None:
         return
     raw = body_columns(grid, table, [c.field for c in spec.EVENT_COLUMNS])
-    texts = {f: parse_texts(raw[f]) for f in ("event", "place", "achievement", "note")}
+    texts = {f: parse_texts(raw[f]) for f in _EVENT_TEXTS}
     dates, date_problems = parse_dates(raw["date"])
     registered, registered_problems = parse_wholes(raw["registered"])
     participants, participant_problems = parse_wholes(raw["participants"])
@@ -123,7 +127,7 @@ def read_events(name: str, grid: list[list], ret: Return, ref: Reference, out: C
         (index, 4, cell_ref(problems.first + index, table.columns["participants"]), participants[index],
          f"số người tham gia lớn hơn số người đăng ký ({fmt_int(registered[index])}).", WARNING)
         for index in over if problems.data is None or index in problems.data)
-    add_formula_problems(problems, spec.EVENT_COLUMNS, ("event", "place", "achievement", "note"))
+    add_formula_problems(problems, spec.EVENT_COLUMNS, _EVENT_TEXTS)
     problems.tell(out)
     for index in unknown:
         if (problems.data is None or index in problems.data) and typed[index] not in ret.new_events:
