@@ -50,8 +50,10 @@ def good_sheets(unit: str = "Phòng Tổng hợp", period: str = "6 tháng đầ
     }
 
 
-def workbook_bytes(sheets: dict[str, list[list]]) -> bytes:
-    """Write grids (row 0 = Excel row 1) to an .xlsx in memory; dates as real Excel dates."""
+def workbook_bytes(sheets: dict[str, list[list]], formulas: dict | None = None) -> bytes:
+    """Write grids (row 0 = Excel row 1) to an .xlsx in memory; dates as real Excel dates.
+    `formulas`: (sheet, "B2") -> (formula, cached result) written over the grid's cells (a result
+    like "#REF!" is written as Excel writes an error, t="e")."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
     date_format = book.add_format({"num_format": "dd/mm/yyyy"})
@@ -67,6 +69,8 @@ def workbook_bytes(sheets: dict[str, list[list]]) -> bytes:
                     sheet.write_string(r, c, value)
                 else:
                     sheet.write(r, c, value)
+    for (name, cell), (formula, result) in (formulas or {}).items():
+        book.get_worksheet_by_name(name).write_formula(cell, formula, None, result)
     book.close()
     return buffer.getvalue()
 

@@ -15,18 +15,11 @@ import pandas as pd
 import pytest
 import xlsxwriter
 from builders import good_sheets, workbook_bytes
+from test_cli import SPEC_COLUMNS
 
 from vanhoa.export import HEADERS_VI, CellStyle, styled_book, table_frame, to_csv_bytes, to_xlsx_bytes
 from vanhoa.ingest import ingest
 
-# cli.md, `export` tables: the first columns, in this order.
-SPEC_COLUMNS = {
-    "progress": ["period", "unit", "target", "numerator", "denominator", "ratio", "goal", "met"],
-    "completeness": ["period", "unit", "status", "filed_at", "version"],
-    "activities": ["period", "unit", "date", "content", "kind", "commune", "place", "participants", "cost"],
-    "events": ["period", "unit", "event", "date", "place", "registered", "participants", "achievement"],
-    "returns": ["period", "unit", "version", "current", "filed_at", "filed_by", "sha256", "warnings"],
-}
 FORMULA_TEXTS = ["=1+1", '=HYPERLINK("http://x","bấm")', "+84 212 3852 000", "-3 người", "@SUM(A1)",
                  "\t=1+1", "\r=1+1"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

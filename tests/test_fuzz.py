@@ -67,25 +67,7 @@ def changed(raw: bytes, part: str, old: bytes, new: bytes) -> bytes:
 def with_formulas(formulas: dict[tuple[str, str], tuple[str, object]], sheets=None) -> bytes:
     """The valid return with cells replaced by formulas: (sheet, "B2") -> (formula, cached result).
     A result like "#REF!" is written as Excel writes an error (t="e")."""
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
-    date_format = book.add_format({"num_format": "dd/mm/yyyy"})
-    for name, grid in (sheets or good_sheets()).items():
-        sheet = book.add_worksheet(name)
-        for r, row in enumerate(grid):
-            for c, value in enumerate(row):
-                if value is None:
-                    continue
-                if isinstance(value, dt.date):
-                    sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), date_format)
-                elif isinstance(value, str):
-                    sheet.write_string(r, c, value)
-                else:
-                    sheet.write(r, c, value)
-    for (name, cell), (formula, result) in formulas.items():
-        book.get_worksheet_by_name(name).write_formula(cell, formula, None, result)
-    book.close()
-    return buffer.getvalue()
+    return workbook_bytes(sheets or good_sheets(), formulas)
 
 
 def lines(checked) -> list[str]:
