@@ -141,7 +141,7 @@ def test_processes_and_threads_write_at_once_and_nothing_is_lost_or_doubled(shar
         try:
             for path in paths:
                 statuses.append(ingest(mine, path.read_bytes(), path.name, name, ref=ref).status)
-        except BaseException as exc:  # pragma: no cover - the assertion below shows it
+        except BaseException as exc:  # noqa: BLE001 - pragma: no cover; the assertion below shows it
             errors.append(exc)
 
     threads = [threading.Thread(target=write, args=(paths, f"thread{i}"))
@@ -200,7 +200,7 @@ def test_threads_opening_the_store_at_once_never_fail(tmp_path):
             try:
                 Store(db).is_empty()
                 opened[name] += 1
-            except Exception as exc:  # the failure this test is about
+            except Exception as exc:  # noqa: BLE001 - the failure this test is about
                 failures.append(f"{type(exc).__name__}: {exc}")
 
     threads = [threading.Thread(target=read, args=(f"t{i}",)) for i in range(4)]

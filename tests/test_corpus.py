@@ -49,7 +49,7 @@ def _tree_usage(pid: int) -> tuple[int, float]:
         children = process.children(recursive=True)
         cpu = sum(sum(c.cpu_times()[:2]) for c in children)
         return sum(p.memory_info().rss for p in [process, *children]), cpu
-    except Exception:  # psutil missing, or the process just ended
+    except Exception:  # noqa: BLE001 - psutil missing, or the process just ended
         return 0, 0.0
 
 
@@ -72,7 +72,7 @@ def run_one(path: Path, db: str) -> dict:
                 code = cli.main(["--db", db, "ingest", "--by", "corpus", str(path)])
             except SystemExit as exc:
                 code = exc.code if isinstance(exc.code, int) else 1
-            except BaseException:  # what Python would print, and its exit code
+            except BaseException:  # noqa: BLE001 - what Python would print, and its exit code
                 import traceback
 
                 traceback.print_exc()
@@ -144,7 +144,7 @@ def test_file_is_accepted_or_refused_cleanly(path, corpus_db):
 
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    import vanhoa.ingest  # noqa: F401  imported once, before the children are forked
+    import vanhoa.ingest  # imported once, before the children are forked
     import vanhoa.store  # noqa: F401
     files = corpus_files(sys.argv[1] if len(sys.argv) > 1 else CORPUS)
     shard, shards = (int(x) for x in os.environ.get("VANHOA_CORPUS_SHARD", "0/1").split("/"))

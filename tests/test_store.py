@@ -149,7 +149,7 @@ def test_concurrent_commits_in_one_process_never_share_a_version(store):
     def worker(item):
         try:
             results.append(store_checked(store, item, "clerk").result.version)
-        except Exception as exc:  # pragma: no cover - a failure is the assertion below
+        except Exception as exc:  # noqa: BLE001 - pragma: no cover; a failure is the assertion below
             errors.append(exc)
 
     threads = [threading.Thread(target=worker, args=(item,)) for item in checked]

@@ -151,7 +151,7 @@ def xlsb_sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
     targets = SheetTargets()
     try:
         targets.parse(b"".join(chunks(archive, rels)), targets.relationship)
-    except Exception:  # an unreadable relationship part: every sheet part is judged without a name
+    except Exception:  # noqa: BLE001 - an unreadable relationship part: every sheet part is judged unnamed
         return {}
     out = {}
     for rid, name in sheets.items():

@@ -216,7 +216,7 @@ def ods_error_cells(archive: zipfile.ZipFile, names: list[str]) -> Markers:
             reader.parser.Parse(document, True)
         except WorkbookRejected:
             raise
-        except Exception:  # calamine read this part; a mismatch here must not refuse the file
+        except Exception:  # noqa: BLE001 - calamine read this part; a mismatch here must not refuse the file
             continue
         cells = reader.cells
         for name, marks in reader.found.items():

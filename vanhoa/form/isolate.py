@@ -126,7 +126,7 @@ def _serve(fd: int) -> None:
             reply = ("rejected", str(exc), _detail(exc.__cause__))
         except MemoryError:
             reply = ("died", f"vượt giới hạn bộ nhớ {fmt_int(MEMORY_LIMIT // 2**20)} MB", "MemoryError")
-        except BaseException as exc:  # a Rust panic (pyo3_runtime.PanicException) is not an Exception
+        except BaseException as exc:  # noqa: BLE001 - a Rust panic (pyo3's PanicException) is not an Exception
             reply = ("died", "lỗi trong thư viện đọc bảng tính", _detail(exc))
         del raw
         read_seconds, read_cpu = time.perf_counter() - started, time.process_time() - cpu

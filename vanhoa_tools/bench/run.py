@@ -134,7 +134,7 @@ def _version(package: str) -> str:
 
     try:
         return version(package)
-    except Exception:
+    except Exception:  # noqa: BLE001 - a version that cannot be read is written '?'
         return "?"
 
 
