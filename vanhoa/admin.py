@@ -69,15 +69,26 @@ def add_unit(store: Store, code: str, name: str, by: str, active_from: str) -> N
     store.write(change, by, "thêm đơn vị " + code)
 
 
-def _change_field(store: Store, by: str, action: str, table: str, column: str, key: str, value,
-                  missing: str, shown=str) -> None:
-    """One reference field changed, with the audit row "old → new" (as `shown` writes a value).
-    `table` and `column` are this module's own names, never a user's text."""
+# The reference fields an administrator changes one at a time: (read, write) statements, written
+# out in full so no SQL is ever pasted together.
+_FIELDS = {
+    "unit_name": ("select name from units where code = ?", "update units set name = ? where code = ?"),
+    "deadline": ("select deadline from periods where code = ?", "update periods set deadline = ? where code = ?"),
+    "goal": ("select goal from targets where code = ?", "update targets set goal = ? where code = ?"),
+}
+
+
+def _change_field(store: Store, by: str, action: str, field: str, key: str, value, missing: str,
+                  shown=str) -> None:
+    """One reference field (_FIELDS) changed, with the audit row "old → new" (as `shown` writes
+    a value)."""
+    read, write = _FIELDS[field]
+
     def change(con):
-        old = con.execute(f"select {column} from {table} where code = ?", [key]).fetchone()
+        old = con.execute(read, [key]).fetchone()
         if old is None:
             raise ChangeRefused(missing)
-        con.execute(f"update {table} set {column} = ? where code = ?", [value, key])
+        con.execute(write, [value, key])
         write_audit(con, by, action, key, f"{shown(old[0])} → {shown(value)}")
 
     store.write(change, by, f"{action} {key}")
@@ -87,7 +98,7 @@ def rename_unit(store: Store, code: str, name: str, by: str) -> None:
     name = _one_line(name)
     if not name:
         raise ChangeRefused("Tên đơn vị không được để trống.")
-    _change_field(store, by, "đổi tên đơn vị", "units", "name", code, name, f"Không có đơn vị mã {code}.")
+    _change_field(store, by, "đổi tên đơn vị", "unit_name", code, name, f"Không có đơn vị mã {code}.")
 
 
 def retire_unit(store: Store, code: str, from_period: str, by: str) -> None:
@@ -102,14 +113,14 @@ def retire_unit(store: Store, code: str, from_period: str, by: str) -> None:
 
 
 def set_deadline(store: Store, period: str, deadline: dt.date, by: str) -> None:
-    _change_field(store, by, "đổi hạn nộp", "periods", "deadline", period, deadline, f"Không có kỳ {period}.",
+    _change_field(store, by, "đổi hạn nộp", "deadline", period, deadline, f"Không có kỳ {period}.",
                   formats.fmt_date)
 
 
 def set_goal(store: Store, target: str, goal: float, by: str) -> None:
     if not 0 < goal <= 1:
         raise ChangeRefused("Mục tiêu phải lớn hơn 0 % và không quá 100 %.")
-    _change_field(store, by, "đổi mục tiêu", "targets", "goal", target, round(goal, 4),
+    _change_field(store, by, "đổi mục tiêu", "goal", target, round(goal, 4),
                   f"Không có chỉ tiêu {target}.", lambda value: formats.fmt_goal(float(value)))
 
 
